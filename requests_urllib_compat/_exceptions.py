@@ -1,0 +1,158 @@
+"""One table from requests/urllib3 exceptions to what ``urllib.request`` raises.
+
+urllib wraps failures of *connecting and sending* in :class:`~urllib.error.URLError`, and lets
+failures of *waiting for and reading the response* out as they are (``TimeoutError``,
+``http.client.RemoteDisconnected``, ``IncompleteRead``...).  requests wraps everything in its own
+hierarchy.  :func:`translated` is the one boundary where the engine's exceptions are turned back
+into urllib's; the original is always kept as ``__cause__``.
+"""
+
+from __future__ import annotations
+
+import http.client
+import socket
+import ssl
+from collections.abc import Iterator
+from contextlib import contextmanager
+from typing import Callable, Literal, NoReturn
+
+import requests.exceptions as rex
+import urllib3.exceptions as u3
+from urllib.error import URLError
+
+Phase = Literal["send", "read"]
+"""``send``: connecting, sending and waiting for the status line; ``read``: reading the body."""
+
+
+def _chain(exc: BaseException) -> Iterator[BaseException]:
+    """Yield ``exc`` and everything it wraps (args, ``reason``, causes), outermost first."""
+    seen: set[int] = set()
+    todo: list[BaseException] = [exc]
+    while todo:
+        cur = todo.pop(0)
+        if id(cur) in seen:
+            continue
+        seen.add(id(cur))
+        yield cur
+        inner: list[object] = [getattr(cur, "reason", None), *cur.args]
+        inner += [cur.__cause__, cur.__context__]
+        todo += [e for e in inner if isinstance(e, BaseException)]
+
+
+def _first(exc: BaseException, kind: type[BaseException]) -> BaseException | None:
+    """The outermost exception of ``kind`` wrapped in ``exc`` that is not the engine's own."""
+    for e in _chain(exc):
+        if isinstance(e, kind) and not isinstance(e, (rex.RequestException, u3.HTTPError)):
+            return e
+    return None
+
+
+def _timeout() -> TimeoutError:
+    return TimeoutError("timed out")
+
+
+def _connect_failure(exc: BaseException) -> BaseException:
+    """Connecting failed: ``URLError(<the OSError the socket raised>)``, like ``do_open``."""
+    for kind in (ssl.SSLError, ssl.CertificateError, socket.gaierror):
+        inner = _first(exc, kind)
+        if inner is not None:
+            return URLError(inner)
+    inner = _first(exc, OSError)
+    if inner is not None and not isinstance(inner, TimeoutError):
+        return URLError(inner)
+    # urllib3's NewConnectionError subclasses ConnectTimeoutError: check timeouts last.
+    if any(isinstance(e, (u3.ConnectTimeoutError, socket.timeout)) for e in _chain(exc)):
+        return URLError(_timeout())
+    # e.g. ``responses``' "Connection refused by Responses": no socket error inside.
+    return URLError(str(exc.args[0]) if exc.args else str(exc))
+
+
+def _response_failure(exc: BaseException) -> BaseException:
+    """The server answered badly or not in time: the raw http.client/socket error."""
+    if any(isinstance(e, (u3.ReadTimeoutError, socket.timeout)) for e in _chain(exc)):
+        return _timeout()
+    inner = _first(exc, http.client.HTTPException)
+    if inner is None:
+        inner = _first(exc, OSError)
+    if inner is not None:
+        return inner
+    return _connect_failure(exc)
+
+
+def _ssl_failure(exc: BaseException) -> BaseException:
+    inner = _first(exc, ssl.SSLError)
+    return inner if inner is not None else _response_failure(exc)
+
+
+def _proxy_failure(exc: BaseException) -> BaseException:
+    """The proxy refused the tunnel: urllib says ``URLError(OSError('Tunnel connection failed: ...'))``."""
+    for e in _chain(exc):
+        if isinstance(e, OSError) and "Tunnel connection failed" in str(e):
+            return URLError(OSError(str(e)))
+    for e in _chain(exc):
+        if isinstance(e, u3.ProxyError) and e.args:
+            message = str(e.args[0])
+            if "Tunnel connection failed" in message or isinstance(e.original_error, OSError):
+                return _connect_failure(e.original_error)
+    return _connect_failure(exc)
+
+
+Translator = Callable[[BaseException], BaseException]
+
+#: Engine exception -> translator, per phase.  The first matching row wins, so subclasses come
+#: before their bases.
+EXCEPTION_TABLE: dict[Phase, list[tuple[type[BaseException], Translator]]] = {
+    "send": [
+        (rex.ProxyError, _proxy_failure),
+        (rex.SSLError, _connect_failure),
+        (rex.ConnectTimeout, _connect_failure),
+        (rex.ReadTimeout, lambda e: _timeout()),
+        (rex.InvalidHeader, lambda e: ValueError(str(e))),
+        (rex.ConnectionError, lambda e: _send_connection_error(e)),
+        (rex.RequestException, _connect_failure),
+        (u3.HTTPError, _connect_failure),
+    ],
+    "read": [
+        (u3.ReadTimeoutError, lambda e: _timeout()),
+        (u3.SSLError, _ssl_failure),
+        (u3.ProtocolError, _response_failure),
+        (u3.HTTPError, _response_failure),
+        (rex.RequestException, _response_failure),
+    ],
+}
+
+
+def _send_connection_error(exc: BaseException) -> BaseException:
+    """``ConnectionError`` covers both phases: it is a response failure when the connection was
+    made and the server then hung up or sent garbage (urllib3's ``ProtocolError``)."""
+    if any(isinstance(e, u3.ProtocolError) for e in _chain(exc)):
+        return _response_failure(exc)
+    if any(isinstance(e, u3.ReadTimeoutError) for e in _chain(exc)):
+        return _timeout()
+    return _connect_failure(exc)
+
+
+def translate(exc: BaseException, phase: Phase) -> BaseException | None:
+    """The urllib exception for an engine exception, or None when ``exc`` is not the engine's."""
+    for kind, translator in EXCEPTION_TABLE[phase]:
+        if isinstance(exc, kind):
+            return translator(exc)
+    return None
+
+
+def _raise(exc: BaseException, phase: Phase) -> NoReturn:
+    new = translate(exc, phase)
+    if new is None:
+        raise exc
+    if new is exc:
+        raise new
+    raise new from exc
+
+
+@contextmanager
+def translated(phase: Phase) -> Iterator[None]:
+    """Run a block so that no requests or urllib3 exception leaves it."""
+    try:
+        yield
+    except (rex.RequestException, u3.HTTPError) as exc:
+        _raise(exc, phase)

@@ -1,0 +1,198 @@
+"""Openers: urllib's ``OpenerDirector`` and handler chain, with a ``requests.Session`` inside.
+
+The handler protocol (``<scheme>_request``/``_open``/``_response``, ``http_error_<code>``) is the
+stdlib's own code: :class:`OpenerDirector` subclasses it, and the default handlers are the
+stdlib's except the http(s) transport.  What the opener adds is :attr:`OpenerDirector.session`,
+a :class:`requests.Session` configured like the opener, for code moving to requests.
+"""
+
+from __future__ import annotations
+
+import socket
+import ssl
+import sys
+import threading
+import urllib.request
+import warnings
+from http.cookiejar import CookieJar, DefaultCookiePolicy
+from typing import Any, Union
+
+import requests
+
+from .transport import HTTPHandler, HTTPSHandler, shared_adapter
+
+__all__ = ["OpenerDirector", "build_opener", "install_opener", "urlopen"]
+
+
+class _NoCookiesPolicy(DefaultCookiePolicy):
+    """An opener without ``HTTPCookieProcessor`` neither stores nor sends cookies."""
+
+    def set_ok(self, cookie: Any, request: Any) -> bool:
+        return False
+
+    def return_ok(self, cookie: Any, request: Any) -> bool:
+        return False
+
+
+class OpenerDirector(urllib.request.OpenerDirector):
+    """urllib's ``OpenerDirector``; :attr:`session` is the same configuration as requests."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self._session: requests.Session | None = None
+        self._session_lock = threading.Lock()
+
+    @property
+    def session(self) -> requests.Session:
+        """A :class:`requests.Session` configured as this opener (built on first use)."""
+        with self._session_lock:
+            if self._session is None:
+                self._session = self._build_session()
+            return self._session
+
+    def _build_session(self) -> requests.Session:
+        session = requests.Session()
+        session.trust_env = False  # no .netrc, no REQUESTS_CA_BUNDLE, no environment proxies
+        session.headers.clear()
+        session.headers.update({k.capitalize(): v for k, v in self.addheaders})
+        session.headers["Accept-Encoding"] = "identity"
+        session.cookies = CookieJar(_NoCookiesPolicy())  # type: ignore[assignment]
+        for handler in self.handlers:
+            if isinstance(handler, HTTPSHandler):
+                session.mount("https://", shared_adapter(handler.context(), handler._debuglevel))
+            elif isinstance(handler, HTTPHandler):
+                session.mount("http://", shared_adapter(None, handler._debuglevel))
+        return session
+
+    def add_handler(self, handler: urllib.request.BaseHandler) -> None:
+        super().add_handler(handler)
+        with self._session_lock:
+            self._session = None  # rebuilt from the new handler list on next use
+
+    def close(self) -> None:
+        super().close()
+        with self._session_lock:
+            if self._session is not None:
+                # The mounted adapters are shared pools: leave them open for other openers.
+                self._session.adapters.clear()
+                self._session.close()
+                self._session = None
+
+
+_Handler = Union[urllib.request.BaseHandler, type[urllib.request.BaseHandler]]
+
+_DEFAULT_CLASSES: list[type[urllib.request.BaseHandler]] = [
+    urllib.request.ProxyHandler,
+    urllib.request.UnknownHandler,
+    HTTPHandler,
+    urllib.request.HTTPDefaultErrorHandler,
+    urllib.request.HTTPRedirectHandler,
+    urllib.request.FTPHandler,
+    urllib.request.FileHandler,
+    urllib.request.HTTPErrorProcessor,
+    urllib.request.DataHandler,
+    HTTPSHandler,
+]
+
+# Our transport handlers stand in for these stdlib classes.
+_STANDS_IN_FOR: dict[type[Any], type[Any]] = {
+    HTTPHandler: urllib.request.HTTPHandler,
+    HTTPSHandler: urllib.request.HTTPSHandler,
+}
+
+
+def _as_compat_transport(handler: _Handler) -> _Handler:
+    """The stdlib's own ``HTTPHandler``/``HTTPSHandler`` (not a subclass) become ours, with the
+    same debuglevel and context: legacy modules import handlers from ``urllib.request``."""
+    if handler is urllib.request.HTTPHandler:
+        return HTTPHandler
+    if handler is urllib.request.HTTPSHandler:
+        return HTTPSHandler
+    if type(handler) is urllib.request.HTTPHandler:
+        return HTTPHandler(handler._debuglevel)  # type: ignore[union-attr]
+    if type(handler) is urllib.request.HTTPSHandler:
+        return HTTPSHandler(handler._debuglevel, handler._context)  # type: ignore[union-attr]
+    return handler
+
+
+def build_opener(*handlers: _Handler) -> OpenerDirector:
+    """Create an opener object from a list of handlers, as ``urllib.request.build_opener``.
+
+    The default handlers are added unless a handler of the same (stdlib) type, or a subclass of
+    it, is given; classes are instantiated.
+    """
+    opener = OpenerDirector()
+    given = [_as_compat_transport(h) for h in handlers]
+    skip = set()
+    for klass in _DEFAULT_CLASSES:
+        base = _STANDS_IN_FOR.get(klass, klass)
+        for check in given:
+            if isinstance(check, type):
+                if issubclass(check, base):
+                    skip.add(klass)
+            elif isinstance(check, base):
+                skip.add(klass)
+    for klass in _DEFAULT_CLASSES:
+        if klass not in skip:
+            opener.add_handler(klass())
+    for h in given:
+        opener.add_handler(h() if isinstance(h, type) else h)
+    return opener
+
+
+_opener: urllib.request.OpenerDirector | None = None
+_opener_lock = threading.Lock()
+
+
+def install_opener(opener: urllib.request.OpenerDirector | None) -> None:
+    """Make ``opener`` the one module-level :func:`urlopen` uses (``None``: the default)."""
+    global _opener
+    _opener = opener
+
+
+def _default_opener() -> urllib.request.OpenerDirector:
+    global _opener
+    with _opener_lock:
+        if _opener is None:
+            _opener = build_opener()
+        return _opener
+
+
+def _context_opener(context: ssl.SSLContext) -> OpenerDirector:
+    return build_opener(HTTPSHandler(context=context))
+
+
+if sys.version_info >= (3, 13):
+
+    def urlopen(url: str | urllib.request.Request, data: Any = None,
+                timeout: float | None = socket._GLOBAL_DEFAULT_TIMEOUT,  # type: ignore[attr-defined]
+                *, context: ssl.SSLContext | None = None) -> Any:
+        """Open ``url`` (a string or a :class:`Request`) as ``urllib.request.urlopen``."""
+        opener = _context_opener(context) if context else _default_opener()
+        return opener.open(url, data, timeout)
+
+else:
+
+    def urlopen(url: str | urllib.request.Request, data: Any = None,
+                timeout: float | None = socket._GLOBAL_DEFAULT_TIMEOUT,  # type: ignore[attr-defined]
+                *, cafile: str | None = None, capath: str | None = None,
+                cadefault: bool = False, context: ssl.SSLContext | None = None) -> Any:
+        """Open ``url`` (a string or a :class:`Request`) as ``urllib.request.urlopen``.
+
+        ``cafile``/``capath``/``cadefault`` are deprecated as in the stdlib (removed in 3.13).
+        """
+        if cafile or capath or cadefault:
+            warnings.warn("cafile, capath and cadefault are deprecated, use a "
+                          "custom context instead.", DeprecationWarning, 2)
+            if context is not None:
+                raise ValueError("You can't pass both context and any of cafile, capath, and "
+                                 "cadefault")
+            context = ssl.create_default_context(ssl.Purpose.SERVER_AUTH, cafile=cafile,
+                                                 capath=capath)
+            context.set_alpn_protocols(["http/1.1"])
+            opener = _context_opener(context)
+        elif context:
+            opener = _context_opener(context)
+        else:
+            opener = _default_opener()
+        return opener.open(url, data, timeout)

@@ -1,0 +1,111 @@
+"""Mirror of :mod:`urllib.request`: the same names, with http(s) carried by requests.
+
+``import requests_urllib_compat.request as urllib_request`` is the drop-in.  Pure logic that
+moves no bytes (``Request``, password managers, the redirect, cookie and error handlers,
+``file:``/``data:``/``ftp:``) is the stdlib's own object; the opener and the http(s) transport
+are this package's.
+"""
+
+from __future__ import annotations
+
+from urllib.request import (
+    MAXFTPCACHE,
+    AbstractBasicAuthHandler,
+    AbstractDigestAuthHandler,
+    BaseHandler,
+    CacheFTPHandler,
+    DataHandler,
+    FancyURLopener,
+    FileHandler,
+    FTPHandler,
+    HTTPBasicAuthHandler,
+    HTTPCookieProcessor,
+    HTTPDefaultErrorHandler,
+    HTTPDigestAuthHandler,
+    HTTPErrorProcessor,
+    HTTPPasswordMgr,
+    HTTPPasswordMgrWithDefaultRealm,
+    HTTPPasswordMgrWithPriorAuth,
+    HTTPRedirectHandler,
+    ProxyBasicAuthHandler,
+    ProxyDigestAuthHandler,
+    ProxyHandler,
+    Request,
+    UnknownHandler,
+    URLopener,
+    ftperrors,
+    ftpwrapper,
+    getproxies,
+    getproxies_environment,
+    localhost,
+    noheaders,
+    parse_http_list,
+    parse_keqv_list,
+    pathname2url,
+    proxy_bypass,
+    proxy_bypass_environment,
+    quote,
+    request_host,
+    thishost,
+    unquote,
+    unquote_to_bytes,
+    unwrap,
+    url2pathname,
+    urlcleanup,
+    urljoin,
+    urlparse,
+    urlretrieve,
+    urlsplit,
+    urlunparse,
+)
+
+from .error import ContentTooShortError, HTTPError, URLError
+from .opener import OpenerDirector, build_opener, install_opener, urlopen
+from .response import addclosehook, addinfourl
+from .transport import AbstractHTTPHandler, HTTPHandler, HTTPSHandler
+
+__all__ = [
+    "AbstractBasicAuthHandler",
+    "AbstractDigestAuthHandler",
+    "BaseHandler",
+    "CacheFTPHandler",
+    "DataHandler",
+    "FTPHandler",
+    "FancyURLopener",
+    "FileHandler",
+    "HTTPBasicAuthHandler",
+    "HTTPCookieProcessor",
+    "HTTPDefaultErrorHandler",
+    "HTTPDigestAuthHandler",
+    "HTTPErrorProcessor",
+    "HTTPHandler",
+    "HTTPPasswordMgr",
+    "HTTPPasswordMgrWithDefaultRealm",
+    "HTTPPasswordMgrWithPriorAuth",
+    "HTTPRedirectHandler",
+    "HTTPSHandler",
+    "OpenerDirector",
+    "ProxyBasicAuthHandler",
+    "ProxyDigestAuthHandler",
+    "ProxyHandler",
+    "Request",
+    "URLopener",
+    "UnknownHandler",
+    "build_opener",
+    "getproxies",
+    "install_opener",
+    "pathname2url",
+    "url2pathname",
+    "urlcleanup",
+    "urlopen",
+    "urlretrieve",
+]
+
+# Importable from urllib.request without being in its __all__; legacy code imports them.
+_EXTRA = [
+    AbstractHTTPHandler, ContentTooShortError, HTTPError, URLError, MAXFTPCACHE, addclosehook,
+    addinfourl, ftperrors, ftpwrapper, getproxies_environment, localhost, noheaders,
+    parse_http_list, parse_keqv_list, proxy_bypass, proxy_bypass_environment, quote,
+    request_host, thishost, unquote, unquote_to_bytes, unwrap, urljoin, urlparse, urlsplit,
+    urlunparse,
+]

@@ -1,0 +1,365 @@
+"""The http(s) transport: urllib's ``HTTPHandler``/``HTTPSHandler`` sending through requests.
+
+Everything above the socket stays urllib's (``do_request_`` builds the headers, the handler chain
+decides redirects, auth, cookies and errors); this module only replaces ``do_open``: the request
+urllib would write with http.client is handed to a requests :class:`HTTPAdapter` instead, whose
+urllib3 pool keeps connections alive.  Adapters are shared by every handler with the same TLS
+settings, so legacy code calling ``build_opener()`` per request still reuses connections.
+"""
+
+from __future__ import annotations
+
+import base64
+import http.client
+import os
+import socket
+import ssl
+import threading
+import urllib.request
+from collections import OrderedDict
+from typing import Any
+from urllib.parse import quote
+
+import requests
+from requests.adapters import HTTPAdapter
+from requests.structures import CaseInsensitiveDict
+from urllib3.connectionpool import HTTPConnectionPool, HTTPSConnectionPool
+from urllib3.util import SKIP_HEADER
+from urllib3.util.retry import Retry
+
+from ._exceptions import translated
+from .error import URLError
+from .response import HTTPResponse
+
+__all__ = ["AbstractHTTPHandler", "HTTPHandler", "HTTPSHandler", "close_shared_pools"]
+
+
+class _StaleConnectionRetry(Retry):
+    """Retry once when a pooled connection turned out to be closed by the server.
+
+    urllib opens a fresh connection per request, so it never meets a kept-alive connection that
+    the server closed meanwhile.  Such a failure is retried on a new connection when that is safe:
+    the method is idempotent (urllib3's ``read`` rule) and the connection was dropped; any other
+    failure is raised at once, as requests' default ``Retry(0, read=False)`` does.
+    """
+
+    def increment(self, method: str | None = None, url: str | None = None, *args: Any,
+                  **kwargs: Any) -> Retry:
+        error = kwargs.get("error")
+        inner = error.args[-1] if error is not None and error.args else None
+        if getattr(inner, "stale_keepalive", False):
+            return super().increment(method, url, *args, **kwargs)
+        return Retry(0, read=False).increment(method, url, *args, **kwargs)
+
+
+_RETRY = _StaleConnectionRetry(total=1, connect=0, read=1, status=0, other=0, redirect=0,
+                               raise_on_redirect=False, raise_on_status=False,
+                               respect_retry_after_header=False)
+
+
+class _FrozenContext:
+    """An ``SSLContext`` seen through a pane of glass.
+
+    urllib3 configures the context it is given (``verify_mode``, ``check_hostname``, ALPN, CA
+    certificates, key log).  urllib uses the caller's context as it is, so urllib3 gets this view:
+    reads and ``wrap_socket`` go to the real context, writes and loads are ignored.
+    """
+
+    def __init__(self, context: ssl.SSLContext) -> None:
+        object.__setattr__(self, "_context", context)
+
+    def __getattr__(self, name: str) -> Any:
+        if name in {"load_verify_locations", "load_default_certs", "set_alpn_protocols",
+                    "load_cert_chain", "set_ciphers"}:
+            return _ignore
+        return getattr(self._context, name)
+
+    def __setattr__(self, name: str, value: Any) -> None:
+        pass
+
+
+def _ignore(*args: Any, **kwargs: Any) -> None:
+    return None
+
+
+class CompatAdapter(HTTPAdapter):
+    """An :class:`HTTPAdapter` that sends what urllib would send, with urllib's TLS.
+
+    It keeps requests' own ``send`` (so ``responses`` and other adapter-level tools still see
+    every request) and changes only where requests would add its own policy: the trust store
+    (the caller's or the stdlib's default ``SSLContext``, never certifi), the request target
+    (urllib's selector, verbatim), and retries (only a dropped keep-alive connection).
+    """
+
+    def __init__(self, context: ssl.SSLContext | None = None, debuglevel: int = 0) -> None:
+        self.ssl_context = context
+        self.debuglevel = debuglevel
+        super().__init__(max_retries=_RETRY)
+
+    def __getstate__(self) -> dict[str, Any]:  # contexts cannot be pickled
+        raise TypeError(f"cannot pickle {type(self).__name__!r} object")
+
+    def _tls_kwargs(self) -> dict[str, Any]:
+        if self.ssl_context is None:
+            return {}
+        return {"ssl_context": _FrozenContext(self.ssl_context)}
+
+    def init_poolmanager(self, connections: int, maxsize: int, block: bool = False,
+                         **pool_kwargs: Any) -> None:
+        super().init_poolmanager(connections, maxsize, block, **pool_kwargs,
+                                 **self._tls_kwargs())
+        _use_compat_connections(self.poolmanager, self.debuglevel)
+
+    def proxy_manager_for(self, proxy: str, **proxy_kwargs: Any) -> Any:
+        if proxy in self.proxy_manager:
+            return self.proxy_manager[proxy]
+        manager = super().proxy_manager_for(proxy, **self._tls_kwargs(), **proxy_kwargs)
+        _use_compat_connections(manager, self.debuglevel)
+        return manager
+
+    def build_connection_pool_key_attributes(
+        self, request: requests.PreparedRequest, verify: Any, cert: Any = None
+    ) -> tuple[dict[str, Any], dict[str, Any]]:
+        host_params, pool_kwargs = super().build_connection_pool_key_attributes(
+            request, True, None)
+        context = self.ssl_context
+        if context is not None:
+            pool_kwargs["cert_reqs"] = context.verify_mode
+            if not context.check_hostname:
+                pool_kwargs["assert_hostname"] = False
+        return host_params, pool_kwargs
+
+    def cert_verify(self, conn: Any, url: str, verify: Any, cert: Any) -> None:
+        """TLS settings come from the SSLContext alone: no certifi bundle is loaded."""
+
+    def request_url(self, request: requests.PreparedRequest, proxies: Any) -> str:
+        selector = getattr(request, "urllib_selector", None)
+        if selector is not None:
+            return str(selector)
+        return super().request_url(request, proxies)
+
+
+class _ReuseAwareConnection:
+    """Mixin for urllib3 connections: a dropped connection that had already served a response
+    is marked ``stale_keepalive`` on the error, the one case :class:`_StaleConnectionRetry`
+    retries.  ``debuglevel`` (a class attribute here) makes http.client print the exchange."""
+
+    served = 0
+
+    def connect(self) -> None:
+        self.served = 0
+        super().connect()  # type: ignore[misc]
+
+    def getresponse(self, *args: Any, **kwargs: Any) -> Any:
+        try:
+            response = super().getresponse(*args, **kwargs)  # type: ignore[misc]
+        except (http.client.RemoteDisconnected, ConnectionResetError, BrokenPipeError) as exc:
+            if self.served:
+                exc.stale_keepalive = True  # type: ignore[attr-defined]
+            raise
+        self.served += 1
+        return response
+
+
+def _validate_conn_quietly(pool: Any, conn: Any) -> None:
+    """``HTTPSConnectionPool._validate_conn`` without ``InsecureRequestWarning``: urllib does not
+    warn when the caller's context turns verification off (and ``-W error`` would break it)."""
+    HTTPConnectionPool._validate_conn(pool, conn)
+    if conn.is_closed:
+        conn.connect()
+
+
+_pool_classes: dict[tuple[type[Any], int], type[Any]] = {}
+
+
+def _use_compat_connections(manager: Any, debuglevel: int) -> None:
+    """Give a urllib3 pool manager's pools connections that are reuse-aware (and verbose)."""
+    classes = dict(manager.pool_classes_by_scheme)
+    for scheme, pool_cls in classes.items():
+        key = (pool_cls, debuglevel)
+        if key not in _pool_classes:
+            conn_cls = type(f"Compat{pool_cls.ConnectionCls.__name__}",
+                            (_ReuseAwareConnection, pool_cls.ConnectionCls),
+                            {"debuglevel": debuglevel})
+            namespace: dict[str, Any] = {"ConnectionCls": conn_cls}
+            if issubclass(pool_cls, HTTPSConnectionPool):
+                namespace["_validate_conn"] = _validate_conn_quietly
+            _pool_classes[key] = type(f"Compat{pool_cls.__name__}", (pool_cls,), namespace)
+        classes[scheme] = _pool_classes[key]
+    manager.pool_classes_by_scheme = classes
+
+
+# -- shared adapters -------------------------------------------------------------------------
+
+_MAX_SHARED = 64
+_shared: OrderedDict[tuple[Any, ...], CompatAdapter] = OrderedDict()
+_shared_lock = threading.Lock()
+
+
+def shared_adapter(context: ssl.SSLContext | None, debuglevel: int = 0) -> CompatAdapter:
+    """The adapter (and so the connection pools) for one transport configuration.
+
+    Keyed by the context object: openers built with the same context, or with the default one,
+    share connections.  The least recently used adapter beyond ``_MAX_SHARED`` is closed.
+    """
+    key = (context, debuglevel)
+    with _shared_lock:
+        adapter = _shared.get(key)
+        if adapter is None:
+            adapter = _shared[key] = CompatAdapter(context, debuglevel)
+            if len(_shared) > _MAX_SHARED:
+                _shared.popitem(last=False)[1].close()
+        else:
+            _shared.move_to_end(key)
+        return adapter
+
+
+def close_shared_pools() -> None:
+    """Close every pooled connection (they reopen on demand)."""
+    with _shared_lock:
+        for adapter in _shared.values():
+            adapter.close()
+
+
+_default_contexts: dict[tuple[Any, ...], ssl.SSLContext] = {}
+
+
+def default_https_context() -> ssl.SSLContext:
+    """The context http.client would build for a connection made now.
+
+    Like http.client it honours ``ssl._create_default_https_context`` (legacy code replaces it
+    to switch verification off) and ``SSL_CERT_FILE``/``SSL_CERT_DIR``; unlike http.client it is
+    built once per such setting, so connections can be pooled.
+    """
+    factory = ssl._create_default_https_context
+    key = (factory, os.environ.get("SSL_CERT_FILE"), os.environ.get("SSL_CERT_DIR"))
+    context = _default_contexts.get(key)
+    if context is None:
+        create = getattr(http.client, "_create_https_context", None)
+        if create is not None:  # Python 3.12+
+            context = create(11)
+        else:
+            context = factory()
+            context.set_alpn_protocols(["http/1.1"])
+            if context.post_handshake_auth is not None:
+                context.post_handshake_auth = True
+        _default_contexts[key] = context
+    return context
+
+
+# -- the handlers ----------------------------------------------------------------------------
+
+
+class AbstractHTTPHandler(urllib.request.AbstractHTTPHandler):
+    """urllib's ``AbstractHTTPHandler`` whose ``do_open`` sends through a requests adapter."""
+
+    def adapter(self, req: urllib.request.Request) -> CompatAdapter:
+        """The adapter that carries ``req`` (shared by handlers with the same settings)."""
+        return shared_adapter(None, self._debuglevel)  # type: ignore[attr-defined]
+
+    def do_open(self, http_class: Any, req: urllib.request.Request,  # type: ignore[override]
+                **http_conn_args: Any) -> HTTPResponse:
+        return send(self.adapter(req), req)
+
+
+class HTTPHandler(AbstractHTTPHandler, urllib.request.HTTPHandler):
+    def http_open(self, req: urllib.request.Request) -> HTTPResponse:
+        return send(self.adapter(req), req)
+
+    http_request = AbstractHTTPHandler.do_request_
+
+
+class HTTPSHandler(AbstractHTTPHandler, urllib.request.HTTPSHandler):
+    _context: ssl.SSLContext | None
+    _check_hostname: bool | None
+
+    def __init__(self, debuglevel: int = 0, context: ssl.SSLContext | None = None,
+                 check_hostname: bool | None = None) -> None:
+        super().__init__(debuglevel, context, check_hostname)
+        if context is not None and check_hostname is not None:
+            # http.client applies check_hostname to the given context: so does this handler.
+            context.check_hostname = check_hostname
+
+    def context(self) -> ssl.SSLContext:
+        """The SSLContext connections are made with: the caller's, else the stdlib default."""
+        if self._context is not None:
+            return self._context
+        if self._check_hostname is None or self._check_hostname:
+            return default_https_context()
+        context = ssl._create_unverified_context()
+        return context
+
+    def adapter(self, req: urllib.request.Request) -> CompatAdapter:
+        return shared_adapter(self.context(), self._debuglevel)  # type: ignore[attr-defined]
+
+    def https_open(self, req: urllib.request.Request) -> HTTPResponse:
+        return send(self.adapter(req), req)
+
+    https_request = AbstractHTTPHandler.do_request_
+
+
+def _timeout(value: Any) -> Any:
+    if value is socket._GLOBAL_DEFAULT_TIMEOUT:  # type: ignore[attr-defined]
+        value = socket.getdefaulttimeout()
+    return (value, value)
+
+
+def send(adapter: CompatAdapter, req: urllib.request.Request) -> HTTPResponse:
+    """Send ``req`` as urllib's ``do_open`` would, through ``adapter``; return urllib's response.
+
+    The request line and headers are the ones urllib builds; the differences are on the
+    connection: it is kept alive and pooled (no ``Connection: close``).
+    """
+    host = req.host
+    if not host:
+        raise URLError("no host given")
+    method = req.get_method()
+    selector = req.selector
+    headers = dict(req.unredirected_hdrs)
+    headers.update({k: v for k, v in req.headers.items() if k not in headers})
+    headers = {name.title(): val for name, val in headers.items()}
+    if "User-Agent" not in headers:
+        headers["User-Agent"] = SKIP_HEADER  # urllib3 would add its own; urllib sends none
+
+    # What http.client checks before anything is sent; urllib3 would quietly re-quote instead.
+    http.client.HTTPConnection._validate_method(None, method)  # type: ignore[arg-type]
+    http.client.HTTPConnection._validate_path(None, selector)  # type: ignore[arg-type]
+    f"{method} {selector} HTTP/1.1".encode("ascii")
+
+    proxies: dict[str, str] = {}
+    tunnel_host: str | None = req._tunnel_host  # type: ignore[attr-defined]
+    if tunnel_host:  # https through a proxy: CONNECT to req.host, TLS with the origin
+        url = f"https://{tunnel_host}{selector}"
+        proxies["https"] = f"http://{host}"
+        auth = headers.pop("Proxy-Authorization", None)
+        if auth is not None:
+            proxies["https"] = _proxy_with_header(host, auth)
+    elif req.has_proxy():  # plain http through a proxy: the selector is the absolute URL
+        url = selector
+        proxies[url.split(":", 1)[0].lower()] = f"{req.type}://{host}"
+    else:
+        url = f"{req.type}://{host}{selector}"
+
+    prepared = requests.PreparedRequest()
+    prepared.method = method
+    prepared.url = url
+    prepared.headers = CaseInsensitiveDict(headers)
+    prepared.body = req.data  # type: ignore[assignment]
+    prepared.hooks = {"response": []}
+    prepared.urllib_selector = selector  # type: ignore[attr-defined]
+    with translated("send"):
+        response = adapter.send(prepared, stream=True, timeout=_timeout(req.timeout),
+                                proxies=proxies)
+    return HTTPResponse(response, req.get_full_url())
+
+
+def _proxy_with_header(host: str, authorization: str) -> str:
+    """A proxy URL that makes requests send ``authorization`` with the CONNECT request."""
+    scheme, _, token = authorization.partition(" ")
+    if scheme.lower() == "basic":
+        try:
+            user, _, password = base64.b64decode(token).decode("latin-1").partition(":")
+        except ValueError:
+            return f"http://{host}"
+        return f"http://{quote(user, safe='')}:{quote(password, safe='')}@{host}"
+    return f"http://{host}"

@@ -1,0 +1,116 @@
+"""Differential testing: one scenario through ``urllib.request`` and through our package.
+
+A scenario is a function of one argument, the module to use (``urllib.request`` or
+``requests_urllib_compat.request``, which offer the same names).  It returns a response (or
+anything else to compare) or raises.  :func:`assert_same` runs it both ways against the same
+server and asserts that the server received the same requests (Connection header aside: keeping
+connections alive is our one deliberate difference) and that the caller saw the same outcome.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import http.client
+import urllib.error
+import urllib.request
+from collections.abc import Callable
+from types import ModuleType
+from typing import Any, Optional
+
+import requests_urllib_compat.request as compat
+
+from .servers import RecordingServer
+
+Scenario = Callable[[ModuleType], Any]
+
+# Headers that differ between two runs whatever the client does.
+VOLATILE_RESPONSE_HEADERS = {"date"}
+
+
+@dataclasses.dataclass
+class Outcome:
+    """What the caller of a scenario could observe."""
+
+    kind: str  # "response", "error" or "value"
+    status: Optional[int] = None
+    reason: Any = None
+    url: Optional[str] = None
+    headers: Optional[list[tuple[str, str]]] = None
+    body: Optional[bytes] = None
+    error_type: Optional[str] = None
+    error_text: Optional[str] = None
+    reason_type: Optional[str] = None
+    value: Any = None
+
+
+def _headers(message: Any) -> list[tuple[str, str]]:
+    return [(k, v) for k, v in message.items() if k.lower() not in VOLATILE_RESPONSE_HEADERS]
+
+
+def _class_name(exc: BaseException) -> str:
+    """The name legacy code would catch: our subclasses count as their stdlib base."""
+    for cls in type(exc).__mro__:
+        if cls.__module__ in {"urllib.error", "http.client", "builtins", "socket", "ssl"}:
+            return f"{cls.__module__}.{cls.__qualname__}"
+    return f"{type(exc).__module__}.{type(exc).__qualname__}"
+
+
+def observe(call: Callable[[], Any]) -> Outcome:
+    """Run ``call`` and record what came out, reading and closing any response."""
+    try:
+        result = call()
+        if hasattr(result, "read") and hasattr(result, "info"):
+            with result:
+                body = result.read()
+                return Outcome(kind="response", status=getattr(result, "status", None),
+                               reason=getattr(result, "reason", None), url=result.geturl(),
+                               headers=_headers(result.info()), body=body)
+    except urllib.error.HTTPError as exc:
+        with exc:
+            return Outcome(kind="error", status=exc.code, reason=exc.reason, url=exc.url,
+                           headers=_headers(exc.headers), body=exc.read(),
+                           error_type=_class_name(exc), error_text=str(exc))
+    except urllib.error.URLError as exc:
+        reason = exc.reason
+        return Outcome(kind="error", error_type=_class_name(exc), error_text=str(exc),
+                       reason_type=_class_name(reason) if isinstance(reason, BaseException)
+                       else type(reason).__name__,
+                       reason=getattr(reason, "errno", None) if isinstance(reason, OSError)
+                       else str(reason))
+    except Exception as exc:  # what urllib lets through raw: ValueError, TimeoutError, ...
+        return Outcome(kind="error", error_type=_class_name(exc), error_text=str(exc),
+                       value=getattr(exc, "partial", None))
+    return Outcome(kind="value", value=result)
+
+
+@dataclasses.dataclass
+class Run:
+    outcome: Outcome
+    received: list[Any]
+
+
+def run(scenario: Scenario, module: ModuleType, servers: list[RecordingServer]) -> Run:
+    for s in servers:
+        s.reset()
+    outcome = observe(lambda: scenario(module))
+    received = [r.comparable() for s in servers for r in s.received]
+    return Run(outcome, received)
+
+
+def assert_same(scenario: Scenario, *servers: RecordingServer,
+                compare: Optional[Callable[[Outcome], Any]] = None) -> Run:
+    """Run ``scenario`` through urllib and through our package; assert both saw the same.
+
+    ``compare`` picks what to compare of the outcome (default: all of it).  Returns our run.
+    """
+    ours = run(scenario, compat, list(servers))
+    theirs = run(scenario, urllib.request, list(servers))
+    pick = compare or (lambda o: o)
+    assert pick(ours.outcome) == pick(theirs.outcome), (
+        f"\ncompat: {ours.outcome}\nstdlib: {theirs.outcome}")
+    assert ours.received == theirs.received, (
+        f"\ncompat sent: {ours.received}\nstdlib sent: {theirs.received}")
+    return ours
+
+
+__all__ = ["Outcome", "Run", "assert_same", "http", "observe", "run"]
