@@ -15,10 +15,10 @@ import ssl
 from collections.abc import Iterator
 from contextlib import contextmanager
 from typing import Callable, Literal, NoReturn
+from urllib.error import URLError
 
 import requests.exceptions as rex
 import urllib3.exceptions as u3
-from urllib.error import URLError
 
 Phase = Literal["send", "read"]
 """``send``: connecting, sending and waiting for the status line; ``read``: reading the body."""
@@ -85,7 +85,8 @@ def _ssl_failure(exc: BaseException) -> BaseException:
 
 
 def _proxy_failure(exc: BaseException) -> BaseException:
-    """The proxy refused the tunnel: urllib says ``URLError(OSError('Tunnel connection failed: ...'))``."""
+    """The proxy refused the tunnel: urllib raises ``URLError(OSError("Tunnel connection
+    failed: ..."))``."""
     for e in _chain(exc):
         if isinstance(e, OSError) and "Tunnel connection failed" in str(e):
             return URLError(OSError(str(e)))

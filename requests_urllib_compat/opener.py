@@ -14,28 +14,20 @@ import sys
 import threading
 import urllib.request
 import warnings
-from http.cookiejar import CookieJar, DefaultCookiePolicy
 from typing import Any, Union
 
 import requests
 
-from .transport import HTTPHandler, HTTPSHandler, shared_adapter
+from .session import build_session
+from .transport import HTTPHandler, HTTPSHandler
 
 __all__ = ["OpenerDirector", "build_opener", "install_opener", "urlopen"]
 
 
-class _NoCookiesPolicy(DefaultCookiePolicy):
-    """An opener without ``HTTPCookieProcessor`` neither stores nor sends cookies."""
-
-    def set_ok(self, cookie: Any, request: Any) -> bool:
-        return False
-
-    def return_ok(self, cookie: Any, request: Any) -> bool:
-        return False
-
-
 class OpenerDirector(urllib.request.OpenerDirector):
     """urllib's ``OpenerDirector``; :attr:`session` is the same configuration as requests."""
+
+    handlers: list[urllib.request.BaseHandler]
 
     def __init__(self) -> None:
         super().__init__()
@@ -47,22 +39,8 @@ class OpenerDirector(urllib.request.OpenerDirector):
         """A :class:`requests.Session` configured as this opener (built on first use)."""
         with self._session_lock:
             if self._session is None:
-                self._session = self._build_session()
+                self._session = build_session(self.handlers, self.addheaders)
             return self._session
-
-    def _build_session(self) -> requests.Session:
-        session = requests.Session()
-        session.trust_env = False  # no .netrc, no REQUESTS_CA_BUNDLE, no environment proxies
-        session.headers.clear()
-        session.headers.update({k.capitalize(): v for k, v in self.addheaders})
-        session.headers["Accept-Encoding"] = "identity"
-        session.cookies = CookieJar(_NoCookiesPolicy())  # type: ignore[assignment]
-        for handler in self.handlers:
-            if isinstance(handler, HTTPSHandler):
-                session.mount("https://", shared_adapter(handler.context(), handler._debuglevel))
-            elif isinstance(handler, HTTPHandler):
-                session.mount("http://", shared_adapter(None, handler._debuglevel))
-        return session
 
     def add_handler(self, handler: urllib.request.BaseHandler) -> None:
         super().add_handler(handler)
@@ -108,10 +86,11 @@ def _as_compat_transport(handler: _Handler) -> _Handler:
         return HTTPHandler
     if handler is urllib.request.HTTPSHandler:
         return HTTPSHandler
+    stdlib: Any = handler
     if type(handler) is urllib.request.HTTPHandler:
-        return HTTPHandler(handler._debuglevel)  # type: ignore[union-attr]
+        return HTTPHandler(stdlib._debuglevel)
     if type(handler) is urllib.request.HTTPSHandler:
-        return HTTPSHandler(handler._debuglevel, handler._context)  # type: ignore[union-attr]
+        return HTTPSHandler(stdlib._debuglevel, stdlib._context)
     return handler
 
 
@@ -190,9 +169,7 @@ else:
             context = ssl.create_default_context(ssl.Purpose.SERVER_AUTH, cafile=cafile,
                                                  capath=capath)
             context.set_alpn_protocols(["http/1.1"])
-            opener = _context_opener(context)
-        elif context:
-            opener = _context_opener(context)
-        else:
-            opener = _default_opener()
-        return opener.open(url, data, timeout)
+            return _context_opener(context).open(url, data, timeout)
+        if context:
+            return _context_opener(context).open(url, data, timeout)
+        return _default_opener().open(url, data, timeout)

@@ -8,8 +8,9 @@ are this package's.
 
 from __future__ import annotations
 
+import urllib.request
+from typing import Any
 from urllib.request import (
-    MAXFTPCACHE,
     AbstractBasicAuthHandler,
     AbstractDigestAuthHandler,
     BaseHandler,
@@ -33,30 +34,16 @@ from urllib.request import (
     Request,
     UnknownHandler,
     URLopener,
-    ftperrors,
     ftpwrapper,
     getproxies,
     getproxies_environment,
-    localhost,
-    noheaders,
     parse_http_list,
     parse_keqv_list,
     pathname2url,
     proxy_bypass,
-    proxy_bypass_environment,
-    quote,
-    request_host,
-    thishost,
-    unquote,
-    unquote_to_bytes,
-    unwrap,
     url2pathname,
     urlcleanup,
-    urljoin,
-    urlparse,
     urlretrieve,
-    urlsplit,
-    urlunparse,
 )
 
 from .error import ContentTooShortError, HTTPError, URLError
@@ -101,7 +88,20 @@ __all__ = [
     "urlretrieve",
 ]
 
-# Importable from urllib.request without being in its __all__; legacy code imports them.
+# Importable from urllib.request without being in its __all__ (nor in typeshed); legacy code
+# imports them.
+_stdlib: Any = urllib.request
+MAXFTPCACHE: int = _stdlib.MAXFTPCACHE
+ftperrors = _stdlib.ftperrors
+localhost = _stdlib.localhost
+noheaders = _stdlib.noheaders
+proxy_bypass_environment = _stdlib.proxy_bypass_environment
+request_host = _stdlib.request_host
+thishost = _stdlib.thishost
+quote, unquote, unquote_to_bytes = _stdlib.quote, _stdlib.unquote, _stdlib.unquote_to_bytes
+unwrap, urljoin, urlparse = _stdlib.unwrap, _stdlib.urljoin, _stdlib.urlparse
+urlsplit, urlunparse = _stdlib.urlsplit, _stdlib.urlunparse
+
 _EXTRA = [
     AbstractHTTPHandler, ContentTooShortError, HTTPError, URLError, MAXFTPCACHE, addclosehook,
     addinfourl, ftperrors, ftpwrapper, getproxies_environment, localhost, noheaders,

@@ -17,7 +17,7 @@ import ssl
 import threading
 import urllib.request
 from collections import OrderedDict
-from typing import Any
+from typing import Any, cast
 from urllib.parse import quote
 
 import requests
@@ -43,13 +43,12 @@ class _StaleConnectionRetry(Retry):
     failure is raised at once, as requests' default ``Retry(0, read=False)`` does.
     """
 
-    def increment(self, method: str | None = None, url: str | None = None, *args: Any,
-                  **kwargs: Any) -> Retry:
+    def increment(self, *args: Any, **kwargs: Any) -> Retry:  # type: ignore[override]
         error = kwargs.get("error")
         inner = error.args[-1] if error is not None and error.args else None
         if getattr(inner, "stale_keepalive", False):
-            return super().increment(method, url, *args, **kwargs)
-        return Retry(0, read=False).increment(method, url, *args, **kwargs)
+            return super().increment(*args, **kwargs)
+        return Retry(0, read=False).increment(*args, **kwargs)
 
 
 _RETRY = _StaleConnectionRetry(total=1, connect=0, read=1, status=0, other=0, redirect=0,
@@ -117,11 +116,12 @@ class CompatAdapter(HTTPAdapter):
         _use_compat_connections(manager, self.debuglevel)
         return manager
 
-    def build_connection_pool_key_attributes(
+    def build_connection_pool_key_attributes(  # type: ignore[override]
         self, request: requests.PreparedRequest, verify: Any, cert: Any = None
     ) -> tuple[dict[str, Any], dict[str, Any]]:
-        host_params, pool_kwargs = super().build_connection_pool_key_attributes(
-            request, True, None)
+        host_params, pool_kwargs = cast(
+            "tuple[dict[str, Any], dict[str, Any]]",
+            super().build_connection_pool_key_attributes(request, True, None))
         context = self.ssl_context
         if context is not None:
             pool_kwargs["cert_reqs"] = context.verify_mode
@@ -155,7 +155,7 @@ class _ReuseAwareConnection:
             response = super().getresponse(*args, **kwargs)  # type: ignore[misc]
         except (http.client.RemoteDisconnected, ConnectionResetError, BrokenPipeError) as exc:
             if self.served:
-                exc.stale_keepalive = True  # type: ignore[attr-defined]
+                setattr(exc, "stale_keepalive", True)  # noqa: B010
             raise
         self.served += 1
         return response
@@ -253,11 +253,13 @@ def default_https_context() -> ssl.SSLContext:
 class AbstractHTTPHandler(urllib.request.AbstractHTTPHandler):
     """urllib's ``AbstractHTTPHandler`` whose ``do_open`` sends through a requests adapter."""
 
+    _debuglevel: int
+
     def adapter(self, req: urllib.request.Request) -> CompatAdapter:
         """The adapter that carries ``req`` (shared by handlers with the same settings)."""
-        return shared_adapter(None, self._debuglevel)  # type: ignore[attr-defined]
+        return shared_adapter(None, self._debuglevel)
 
-    def do_open(self, http_class: Any, req: urllib.request.Request,  # type: ignore[override]
+    def do_open(self, http_class: Any, req: urllib.request.Request,
                 **http_conn_args: Any) -> HTTPResponse:
         return send(self.adapter(req), req)
 
@@ -290,12 +292,15 @@ class HTTPSHandler(AbstractHTTPHandler, urllib.request.HTTPSHandler):
         return context
 
     def adapter(self, req: urllib.request.Request) -> CompatAdapter:
-        return shared_adapter(self.context(), self._debuglevel)  # type: ignore[attr-defined]
+        return shared_adapter(self.context(), self._debuglevel)
 
     def https_open(self, req: urllib.request.Request) -> HTTPResponse:
         return send(self.adapter(req), req)
 
     https_request = AbstractHTTPHandler.do_request_
+
+
+_HTTP_CONNECTION: Any = http.client.HTTPConnection
 
 
 def _timeout(value: Any) -> Any:
@@ -322,8 +327,8 @@ def send(adapter: CompatAdapter, req: urllib.request.Request) -> HTTPResponse:
         headers["User-Agent"] = SKIP_HEADER  # urllib3 would add its own; urllib sends none
 
     # What http.client checks before anything is sent; urllib3 would quietly re-quote instead.
-    http.client.HTTPConnection._validate_method(None, method)  # type: ignore[arg-type]
-    http.client.HTTPConnection._validate_path(None, selector)  # type: ignore[arg-type]
+    _HTTP_CONNECTION._validate_method(None, method)
+    _HTTP_CONNECTION._validate_path(None, selector)
     f"{method} {selector} HTTP/1.1".encode("ascii")
 
     proxies: dict[str, str] = {}

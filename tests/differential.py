@@ -15,7 +15,7 @@ import urllib.error
 import urllib.request
 from collections.abc import Callable
 from types import ModuleType
-from typing import Any, Optional
+from typing import Any
 
 import requests_urllib_compat.request as compat
 
@@ -32,14 +32,14 @@ class Outcome:
     """What the caller of a scenario could observe."""
 
     kind: str  # "response", "error" or "value"
-    status: Optional[int] = None
+    status: int | None = None
     reason: Any = None
-    url: Optional[str] = None
-    headers: Optional[list[tuple[str, str]]] = None
-    body: Optional[bytes] = None
-    error_type: Optional[str] = None
-    error_text: Optional[str] = None
-    reason_type: Optional[str] = None
+    url: str | None = None
+    headers: list[tuple[str, str]] | None = None
+    body: bytes | None = None
+    error_type: str | None = None
+    error_text: str | None = None
+    reason_type: str | None = None
     value: Any = None
 
 
@@ -98,7 +98,7 @@ def run(scenario: Scenario, module: ModuleType, servers: list[RecordingServer]) 
 
 
 def assert_same(scenario: Scenario, *servers: RecordingServer,
-                compare: Optional[Callable[[Outcome], Any]] = None) -> Run:
+                compare: Callable[[Outcome], Any] | None = None) -> Run:
     """Run ``scenario`` through urllib and through our package; assert both saw the same.
 
     ``compare`` picks what to compare of the outcome (default: all of it).  Returns our run.

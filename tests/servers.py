@@ -15,7 +15,7 @@ import ssl
 import threading
 import time
 from collections.abc import Callable
-from typing import Any, Optional, Union
+from typing import Any, Union
 
 
 @dataclasses.dataclass
@@ -29,7 +29,7 @@ class Received:
     body: bytes
     connection: int  # a number per TCP connection
 
-    def header(self, name: str) -> Optional[str]:
+    def header(self, name: str) -> str | None:
         for k, v in self.headers:
             if k.lower() == name.lower():
                 return v
@@ -46,7 +46,7 @@ class Reply:
     status: int = 200
     headers: list[tuple[str, str]] = dataclasses.field(default_factory=list)
     body: bytes = b""
-    reason: Optional[str] = None
+    reason: str | None = None
     content_length: bool = True  # add Content-Length unless given or chunked
 
 
@@ -124,7 +124,7 @@ class RecordingServer(http.server.ThreadingHTTPServer):
     daemon_threads = True
     block_on_close = False
 
-    def __init__(self, tls: Optional[ssl.SSLContext] = None, idle_timeout: Optional[float] = None):
+    def __init__(self, tls: ssl.SSLContext | None = None, idle_timeout: float | None = None):
         super().__init__(("127.0.0.1", 0), Handler)
         self.tls = tls
         self.idle_timeout = idle_timeout
@@ -136,7 +136,7 @@ class RecordingServer(http.server.ThreadingHTTPServer):
                                         daemon=True)
 
     # -- configuration ---------------------------------------------------------------------
-    def route(self, path: str, route: Union[Route, Reply]) -> None:
+    def route(self, path: str, route: Route | Reply) -> None:
         """Answer requests whose path (without query) is ``path``; ``*`` for everything else."""
         self.routes[path] = route if callable(route) else (lambda rec, h, r=route: r)
 

@@ -3,12 +3,15 @@ import gzip
 import socket
 import ssl
 import urllib.request
-from .differential import assert_same, observe
-from .servers import Reply, write_raw, stall
+
 import requests_urllib_compat.request as compat
 
+from .differential import assert_same, observe
+from .servers import Reply, stall, write_raw
+
+
 def test_post(server):
-    r = assert_same(lambda u: u.urlopen(server.url("/p"), data=b"a=1"), server)
+    assert_same(lambda u: u.urlopen(server.url("/p"), data=b"a=1"), server)
 
 def test_post_str(server):
     assert_same(lambda u: u.urlopen(server.url("/p"), data="a=1"), server)
@@ -25,7 +28,7 @@ def test_post_redirect_307(server):
 
 def test_loop(server):
     server.route("/r", Reply(302, [("Location", "/r")]))
-    r = assert_same(lambda u: u.urlopen(server.url("/r")), server)
+    assert_same(lambda u: u.urlopen(server.url("/r")), server)
 
 def test_refused():
     s = socket.socket(); s.bind(("127.0.0.1", 0)); port = s.getsockname()[1]; s.close()
@@ -75,7 +78,7 @@ def test_gzip(server):
     assert r.outcome.body == body
 
 def test_reuse(server):
-    for i in range(5):
+    for _i in range(5):
         with compat.urlopen(server.url("/x")) as r:
             r.read()
     assert server.connections == 1

@@ -1,4 +1,3 @@
-import urllib.request
 
 from .differential import assert_same
 
