@@ -31,7 +31,9 @@ def test_loop(server):
     assert_same(lambda u: u.urlopen(server.url("/r")), server)
 
 def test_refused():
-    s = socket.socket(); s.bind(("127.0.0.1", 0)); port = s.getsockname()[1]; s.close()
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        port = s.getsockname()[1]
     a = observe(lambda: compat.urlopen(f"http://127.0.0.1:{port}/"))
     b = observe(lambda: urllib.request.urlopen(f"http://127.0.0.1:{port}/"))
     assert a == b, (a, b)
@@ -57,7 +59,8 @@ def test_truncated(server):
     assert_same(partial, server)
 
 def test_truncated_chunked(server):
-    server.route("/short", write_raw(b"HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\n5\r\nhello\r\n10\r\nabc"))
+    server.route("/short", write_raw(b"HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\n"
+                                     b"5\r\nhello\r\n10\r\nabc"))
     assert_same(lambda u: u.urlopen(server.url("/short")), server)
 
 def test_read_timeout_headers(server):
@@ -91,7 +94,9 @@ def test_tls_untrusted(tls_server):
     assert_same(lambda u: u.urlopen(tls_server.url("/t")), tls_server)
 
 def test_tls_unverified(tls_server):
-    ctx = ssl.create_default_context(); ctx.check_hostname = False; ctx.verify_mode = ssl.CERT_NONE
+    ctx = ssl.create_default_context()
+    ctx.check_hostname = False
+    ctx.verify_mode = ssl.CERT_NONE
     assert_same(lambda u: u.urlopen(tls_server.url("/t"), context=ctx), tls_server)
     assert ctx.verify_mode == ssl.CERT_NONE
 
@@ -103,7 +108,8 @@ def test_head(server):
     assert_same(lambda u: u.urlopen(u.Request(server.url("/h"), method="HEAD")), server)
 
 def test_file_obj(server, tmp_path):
-    p = tmp_path / "f"; p.write_bytes(b"filedata")
+    p = tmp_path / "f"
+    p.write_bytes(b"filedata")
     def s(u):
         with open(p, "rb") as f:
             return u.urlopen(server.url("/up"), data=f)
