@@ -18,6 +18,8 @@ from typing import Any, Union
 
 import requests
 
+from .proxies import ProxyHandler
+from .redirect import HTTPRedirectHandler
 from .session import build_session
 from .transport import HTTPHandler, HTTPSHandler
 
@@ -60,11 +62,11 @@ class OpenerDirector(urllib.request.OpenerDirector):
 _Handler = Union[urllib.request.BaseHandler, type[urllib.request.BaseHandler]]
 
 _DEFAULT_CLASSES: list[type[urllib.request.BaseHandler]] = [
-    urllib.request.ProxyHandler,
+    ProxyHandler,
     urllib.request.UnknownHandler,
     HTTPHandler,
     urllib.request.HTTPDefaultErrorHandler,
-    urllib.request.HTTPRedirectHandler,
+    HTTPRedirectHandler,
     urllib.request.FTPHandler,
     urllib.request.FileHandler,
     urllib.request.HTTPErrorProcessor,
@@ -72,10 +74,12 @@ _DEFAULT_CLASSES: list[type[urllib.request.BaseHandler]] = [
     HTTPSHandler,
 ]
 
-# Our transport handlers stand in for these stdlib classes.
+# Our handlers stand in for these stdlib classes.
 _STANDS_IN_FOR: dict[type[Any], type[Any]] = {
     HTTPHandler: urllib.request.HTTPHandler,
     HTTPSHandler: urllib.request.HTTPSHandler,
+    ProxyHandler: urllib.request.ProxyHandler,
+    HTTPRedirectHandler: urllib.request.HTTPRedirectHandler,
 }
 
 
