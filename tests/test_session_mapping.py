@@ -5,7 +5,6 @@ the same configuration (same jar, same policy, same TLS context, same headers) a
 ``opener.open(url)``, on a real server.
 """
 import io
-import ssl
 import urllib.request
 from http.cookiejar import CookieJar, DefaultCookiePolicy, MozillaCookieJar
 
