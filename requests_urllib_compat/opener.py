@@ -18,6 +18,7 @@ from typing import Any, Union
 
 import requests
 
+from ._opener_setup import environment_proxies, register_handler
 from .session import build_session, handler_context, set_headers
 from .transport import AbstractHTTPHandler, HTTPHandler, HTTPSHandler, send, shared_adapter
 
@@ -53,7 +54,7 @@ class OpenerDirector(urllib.request.OpenerDirector):
 
     def add_handler(self, handler: urllib.request.BaseHandler) -> None:
         _adopt_transport(handler)
-        super().add_handler(handler)
+        register_handler(self, handler)  # the stdlib's add_handler, parse cached per class
         with self._session_lock:
             self._session = None  # rebuilt from the new handler list on next use
 
@@ -118,6 +119,13 @@ _STANDS_IN_FOR: dict[type[Any], type[Any]] = {
 }
 
 
+def _default_handler(klass: type[urllib.request.BaseHandler]) -> urllib.request.BaseHandler:
+    if issubclass(klass, urllib.request.ProxyHandler):
+        # What ProxyHandler() reads from the environment, without decoding it on every call.
+        return klass(environment_proxies())
+    return klass()
+
+
 def build_opener(*handlers: _Handler) -> OpenerDirector:
     """Create an opener object from a list of handlers, as ``urllib.request.build_opener``.
 
@@ -137,7 +145,7 @@ def build_opener(*handlers: _Handler) -> OpenerDirector:
                 skip.add(klass)
     for klass in _DEFAULT_CLASSES:
         if klass not in skip:
-            opener.add_handler(klass())
+            opener.add_handler(_default_handler(klass))
     for h in given:
         opener.add_handler(h() if isinstance(h, type) else h)
     return opener
