@@ -24,6 +24,7 @@ DIFFERENCES_PAGE = "docs/differences.md"
 
 KEEP_ALIVE = "Connections are kept alive and pooled"
 TLS = "TLS"
+AUTH_PROXIES = "Authentication and proxies"
 BELOW = "Code that reaches below the handler chain"
 
 
@@ -62,6 +63,11 @@ NAMES: dict[str, Entry] = {
                           "(never modified)", TLS),
     "AbstractHTTPHandler": Entry("difference", "do_open sends through requests; the http_class "
                                  "argument is not used", BELOW),
+    "HTTPRedirectHandler": Entry("difference", "a caller's own Authorization / "
+                                 "Proxy-Authorization header is not sent to another host on "
+                                 "redirect", AUTH_PROXIES),
+    "ProxyHandler": Entry("difference", "requests' proxy support: HTTPS through CONNECT, and "
+                          "SOCKS proxies too", AUTH_PROXIES),
     "urlretrieve": Entry("difference", "the stdlib's own function: it fetches with "
                          "urllib.request's opener, not through requests, unless the swap is "
                          "installed", BELOW),
