@@ -64,8 +64,16 @@ class HTTPResponse(http.client.HTTPResponse):
 
     # -- http.client's state, read from the response that holds it ---------------------------
     @property
-    def fp(self) -> Any:  # type: ignore[override]
+    def fp(self) -> Any:
         return self._response.fp
+
+    @fp.setter
+    def fp(self, value: Any) -> None:
+        """``fp = None`` detaches this view unread: the stream stays the requests.Response's."""
+        if value is not None:
+            raise AttributeError("fp can only be detached (set to None)")
+        self._released = True
+        self._response = _detached()
 
     @property
     def length(self) -> int | None:  # type: ignore[override]
@@ -183,6 +191,14 @@ def _replayed(raw: Any, status: int, headers: http.client.HTTPMessage,
     response = http.client.HTTPResponse(_ReplaySocket(stream), method=method)  # type: ignore[arg-type]
     response.begin()
     response.msg = headers
+    return response
+
+
+def _detached() -> http.client.HTTPResponse:
+    """A closed http.client response: what a detached view reads from (EOF)."""
+    response = http.client.HTTPResponse(_ReplaySocket(io.BufferedReader(io.BytesIO())))  # type: ignore[arg-type]
+    response.length = None
+    response._close_conn()  # type: ignore[attr-defined]
     return response
 
 
