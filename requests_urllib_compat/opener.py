@@ -19,6 +19,8 @@ from typing import Any, Union
 import requests
 
 from ._opener_setup import environment_proxies, register_handler
+from .proxies import ProxyHandler
+from .redirect import HTTPRedirectHandler
 from .session import build_session, handler_context, set_headers
 from .transport import AbstractHTTPHandler, HTTPHandler, HTTPSHandler, send, shared_adapter
 
@@ -100,11 +102,11 @@ def _adopt_transport(handler: urllib.request.BaseHandler) -> None:
 _Handler = Union[urllib.request.BaseHandler, type[urllib.request.BaseHandler]]
 
 _DEFAULT_CLASSES: list[type[urllib.request.BaseHandler]] = [
-    urllib.request.ProxyHandler,
+    ProxyHandler,
     urllib.request.UnknownHandler,
     HTTPHandler,
     urllib.request.HTTPDefaultErrorHandler,
-    urllib.request.HTTPRedirectHandler,
+    HTTPRedirectHandler,
     urllib.request.FTPHandler,
     urllib.request.FileHandler,
     urllib.request.HTTPErrorProcessor,
@@ -112,10 +114,12 @@ _DEFAULT_CLASSES: list[type[urllib.request.BaseHandler]] = [
     HTTPSHandler,
 ]
 
-# Our transport handlers stand in for these stdlib classes.
+# Our handlers stand in for these stdlib classes.
 _STANDS_IN_FOR: dict[type[Any], type[Any]] = {
     HTTPHandler: urllib.request.HTTPHandler,
     HTTPSHandler: urllib.request.HTTPSHandler,
+    ProxyHandler: urllib.request.ProxyHandler,
+    HTTPRedirectHandler: urllib.request.HTTPRedirectHandler,
 }
 
 
