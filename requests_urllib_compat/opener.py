@@ -77,20 +77,23 @@ _STANDS_IN_FOR: dict[type[Any], type[Any]] = {
     HTTPHandler: urllib.request.HTTPHandler,
     HTTPSHandler: urllib.request.HTTPSHandler,
 }
+_STDLIB_HTTP, _STDLIB_HTTPS = _STANDS_IN_FOR[HTTPHandler], _STANDS_IN_FOR[HTTPSHandler]
 
 
 def _as_compat_transport(handler: _Handler) -> _Handler:
     """The stdlib's own ``HTTPHandler``/``HTTPSHandler`` (not a subclass) become ours, with the
-    same debuglevel and context: legacy modules import handlers from ``urllib.request``."""
-    if handler is urllib.request.HTTPHandler:
+    same settings: legacy modules import handlers from ``urllib.request``.  The stdlib classes
+    are the ones captured at import (``urllib.request``'s names may be swapped, see swap.py).
+    """
+    if handler is _STDLIB_HTTP:
         return HTTPHandler
-    if handler is urllib.request.HTTPSHandler:
+    if handler is _STDLIB_HTTPS:
         return HTTPSHandler
     stdlib: Any = handler
-    if type(handler) is urllib.request.HTTPHandler:
+    if type(handler) is _STDLIB_HTTP:
         return HTTPHandler(stdlib._debuglevel)
-    if type(handler) is urllib.request.HTTPSHandler:
-        return HTTPSHandler(stdlib._debuglevel, stdlib._context)
+    if type(handler) is _STDLIB_HTTPS:
+        return HTTPSHandler(stdlib._debuglevel, stdlib._context, stdlib._check_hostname)
     return handler
 
 
