@@ -10,9 +10,9 @@ from __future__ import annotations
 from . import error, request, response
 from .bridge import requests_response
 from .error import ContentTooShortError, HTTPError, URLError
-from .swap import install, is_installed, patch_module, patched, uninstall
 from .request import *  # noqa: F403
 from .request import __all__ as _request_all
+from .swap import install, is_installed, patch_module, patched, uninstall
 
 __version__ = "0.1.0"
 

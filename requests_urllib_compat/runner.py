@@ -19,7 +19,8 @@ from .swap import install
 __all__ = ["main", "run_module", "run_path"]
 
 USAGE = "usage: run SCRIPT [ARGS...] | run -m MODULE [ARGS...]"
-_OWN_FILES = {os.path.abspath(__file__), os.path.abspath(runpy.__file__)}
+_OWN_FILES = {os.path.abspath(__file__), os.path.abspath(runpy.__file__),
+              os.path.abspath(runpy.run_path.__code__.co_filename)}
 
 
 def run_path(argv: Sequence[str]) -> int:
@@ -58,10 +59,10 @@ def _unrunnable(name: str) -> str | None:
         spec = importlib.util.find_spec(name)
         if spec is None:
             return f"No module named {name}"
-        if spec.submodule_search_locations is not None:  # a package: runs its __main__
-            if importlib.util.find_spec(f"{name}.__main__") is None:
-                return f"No module named {name}.__main__; {name!r} is a package and cannot be " \
-                       "directly executed"
+        is_package = spec.submodule_search_locations is not None  # runs its __main__
+        if is_package and importlib.util.find_spec(f"{name}.__main__") is None:
+            return (f"No module named {name}.__main__; {name!r} is a package and cannot be "
+                    "directly executed")
     except (ImportError, ValueError) as exc:
         return str(exc) or f"No module named {name}"
     return None
