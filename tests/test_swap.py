@@ -15,7 +15,7 @@ import requests_urllib_compat as compat
 import requests_urllib_compat.opener as compat_opener
 import requests_urllib_compat.request as compat_request
 from requests_urllib_compat.swap import ORIGINALS, REPLACEMENTS
-from requests_urllib_compat.transport import HTTPHandler, HTTPSHandler
+from requests_urllib_compat.transport import HTTPHandler
 
 from . import legacy_app
 from .servers import Received, RecordingServer, Reply
@@ -138,21 +138,24 @@ def test_handler_classes_and_opener_director(server: RecordingServer) -> None:
     assert all(_via_us(rec) for rec in server.received)
 
 
-def test_stdlib_handler_objects_made_before_the_swap_are_converted(
+def test_stdlib_handler_objects_made_before_the_swap_send_through_us(
         tls_server: RecordingServer, client_context: Any) -> None:
     stdlib_https = STDLIB["HTTPSHandler"](context=client_context)
+    stdlib_http = STDLIB["HTTPHandler"]()
     with compat.patched():
-        opener = urllib.request.build_opener(stdlib_https)
-        transports = [h for h in opener.handlers if isinstance(h, STDLIB["HTTPSHandler"])]
-        assert len(transports) == 1
-        assert isinstance(transports[0], HTTPSHandler)
-        assert transports[0]._context is client_context
+        opener = urllib.request.build_opener(stdlib_https, stdlib_http)
+        assert isinstance(opener, compat_opener.OpenerDirector)
+        transports = [h for h in opener.handlers
+                      if isinstance(h, (STDLIB["HTTPSHandler"], STDLIB["HTTPHandler"]))]
+        assert sorted(map(id, transports)) == sorted([id(stdlib_https), id(stdlib_http)])
         with opener.open(tls_server.url("/tls")) as response:
             assert response.read() == b"hello /tls"
-        unverified = urllib.request.build_opener(STDLIB["HTTPSHandler"](check_hostname=False))
-        [https] = [h for h in unverified.handlers if isinstance(h, HTTPSHandler)]
-        assert https._check_hostname is False
-    assert _via_us(tls_server.received[-1])
+        session = opener.session  # the stdlib HTTPS handler's context is the Session's too
+        with session.get(tls_server.url("/session")) as response:
+            assert response.content == b"hello /session"
+    assert [rec.target for rec in tls_server.received] == ["/tls", "/session"]
+    assert all(_via_us(rec) for rec in tls_server.received)
+    assert tls_server.connections == 1
 
 
 def test_stdlib_functions_bound_earlier_run_without_recursion(server: RecordingServer) -> None:
@@ -314,3 +317,22 @@ def test_urlretrieve_goes_through_us(server: RecordingServer, tmp_path: Any) -> 
     assert target.read_bytes() == b"hello /file"
     assert headers["Content-Length"] == "11"
     assert _via_us(server.received[0])
+
+
+def test_handler_with_own_dir_under_the_swap(server: RecordingServer) -> None:
+    """Such a handler is registered by the stdlib's own ``add_handler``, which must be the
+    stdlib's even while ``urllib.request.OpenerDirector`` is ours (else: RecursionError)."""
+
+    class Tagging(urllib.request.BaseHandler):
+        def __dir__(self) -> list[str]:
+            return [*super().__dir__(), "http_request"]
+
+        def http_request(self, req: Any) -> Any:
+            req.add_header("X-Tag", "dir")
+            return req
+
+    with compat.patched():
+        opener = urllib.request.build_opener(Tagging())
+        with opener.open(server.url("/tag")) as response:
+            response.read()
+    assert server.received[0].header("X-Tag") == "dir"
