@@ -15,8 +15,9 @@ from typing import TYPE_CHECKING, Any
 from urllib.response import addbase, addclosehook, addinfo, addinfourl
 
 import urllib3.exceptions as u3
+from requests.exceptions import RequestException
 
-from ._exceptions import translated
+from ._exceptions import _raise
 
 if TYPE_CHECKING:
     import requests
@@ -24,6 +25,7 @@ if TYPE_CHECKING:
 __all__ = ["HTTPResponse", "addbase", "addclosehook", "addinfo", "addinfourl"]
 
 _CHUNK = 64 * 1024
+_DIRECT = 8 * 1024  # reads at least this large skip the buffer while it is empty
 
 
 class _Body(io.RawIOBase):
@@ -37,21 +39,25 @@ class _Body(io.RawIOBase):
     def readable(self) -> bool:
         return True
 
-    def readinto(self, buffer: Any) -> int:
+    def chunk(self, n: int) -> bytes:
+        """Up to ``n`` bytes (fewer only at the end), as urllib3 returns them: no copy."""
         if self.truncated is not None:
-            return 0
+            return b""
+        try:
+            data: bytes = self._raw.read(n, decode_content=False)
+            return data
+        except u3.ProtocolError as exc:
+            cut = next((a for a in exc.args if isinstance(a, u3.IncompleteRead)), None)
+            if cut is None:
+                _raise(exc, "read")
+            self.truncated = int(cut.expected)
+            return b""
+        except (RequestException, u3.HTTPError) as exc:  # the one translation table
+            _raise(exc, "read")
+
+    def readinto(self, buffer: Any) -> int:
         view = memoryview(buffer).cast("B")
-        with translated("read"):
-            try:
-                data = self._raw.read(len(view), decode_content=False)
-            except u3.ProtocolError as exc:
-                cut = next((a for a in exc.args if isinstance(a, u3.IncompleteRead)), None)
-                if cut is None:
-                    raise
-                self.truncated = int(cut.expected)
-                return 0
-        if not data:
-            return 0
+        data = self.chunk(len(view))
         n = len(data)
         view[:n] = data
         return n
@@ -69,7 +75,9 @@ class HTTPResponse(http.client.HTTPResponse):
     for code migrating to requests; read the body through one of the two, not both.
     """
 
-    fp: io.BufferedReader | None  # type: ignore[assignment]
+    # The body: unbuffered (``_Body``) until a read needs a buffer (``readline``, ``peek``,
+    # ``read1``, small reads), then the ``io.BufferedReader`` over it; None once released.
+    fp: io.BufferedReader | _Body | None  # type: ignore[assignment]
 
     def __init__(self, requests_response: requests.Response, url: str) -> None:
         # http.client.HTTPResponse.__init__ wants a socket: everything it sets up is set here.
@@ -89,7 +97,7 @@ class HTTPResponse(http.client.HTTPResponse):
         self.will_close = False
         self._method = requests_response.request.method if requests_response.request else None
         self._body = _Body(raw)
-        self.fp = io.BufferedReader(self._body, _CHUNK)
+        self.fp = self._body
         if (self._method == "HEAD" or self.status in (204, 304)
                 or 100 <= self.status < 200):
             self.length = 0  # as http.client's begin(): no body follows
@@ -98,6 +106,14 @@ class HTTPResponse(http.client.HTTPResponse):
 
     def __repr__(self) -> str:
         return f"<HTTPResponse [{self.status} {self.reason}] {self.url!r}>"
+
+    def _buffered(self) -> io.BufferedReader | None:
+        """The buffered body, made on first need: large reads skip the buffer (and its copy)
+        until then, and no buffer is allocated for a response read in one go."""
+        fp = self.fp
+        if fp is self._body:
+            fp = self.fp = io.BufferedReader(self._body, _CHUNK)
+        return fp  # type: ignore[return-value]
 
     def _close_conn(self) -> None:
         """End of body, as in http.client: the connection goes back to the pool."""
@@ -130,13 +146,25 @@ class HTTPResponse(http.client.HTTPResponse):
         if amt is not None and (amt >= 0 or not self.chunked):
             if self.length is not None and amt > self.length:
                 amt = self.length  # clip the read to the end of the body, as http.client
-            data = fp.read(amt)
+            if fp is self._body and amt >= _DIRECT:
+                data = self._body.chunk(amt)
+            else:
+                data = self._buffered().read(amt)  # type: ignore[union-attr]
             self._consumed(len(data), amt)
             return data
         chunks: list[bytes] = []
         try:
-            while chunk := fp.read(_CHUNK):
-                chunks.append(chunk)
+            if fp is self._body:
+                left = self.length
+                while chunk := self._body.chunk(_CHUNK):
+                    chunks.append(chunk)
+                    if left is not None:
+                        left -= len(chunk)
+                        if left <= 0:  # the end: the engine has released the connection
+                            break
+            else:
+                while chunk := fp.read(_CHUNK):
+                    chunks.append(chunk)
         except http.client.IncompleteRead as exc:  # a chunked body cut short, as http.client
             self._close_conn()
             raise http.client.IncompleteRead(b"".join(chunks) + exc.partial, exc.expected) from exc
@@ -149,11 +177,12 @@ class HTTPResponse(http.client.HTTPResponse):
         return data
 
     def read1(self, n: int = -1) -> bytes:
-        if self.fp is None:
+        fp = self._buffered()
+        if fp is None:
             return b""
         if self.length is not None and (n < 0 or n > self.length):
             n = self.length
-        data = self.fp.read1(n if n >= 0 else _CHUNK)
+        data = fp.read1(n if n >= 0 else _CHUNK)
         if not data and n:
             self._close_conn()
         elif self.length is not None:
@@ -161,27 +190,33 @@ class HTTPResponse(http.client.HTTPResponse):
         return data
 
     def readinto(self, b: Any) -> int:
-        if self.fp is None:
+        fp = self.fp
+        if fp is None:
             return 0
         view = memoryview(b).cast("B")
         if self.length is not None and len(view) > self.length:
             view = view[:self.length]
-        n = self.fp.readinto(view)
+        if fp is self._body and len(view) >= _DIRECT:
+            n = self._body.readinto(view)
+        else:
+            n = self._buffered().readinto(view)  # type: ignore[union-attr]
         self._consumed(n, len(view))
         return n
 
     def peek(self, n: int = -1) -> bytes:
-        if self.fp is None:
+        fp = self._buffered()
+        if fp is None:
             return b""
-        return self.fp.peek(n if n > 0 else 1)
+        return fp.peek(n if n > 0 else 1)
 
     def readline(self, limit: int | None = -1) -> bytes:
-        if self.fp is None:
+        fp = self._buffered()
+        if fp is None:
             return b""
         limit = -1 if limit is None else limit
         if self.length is not None and (limit < 0 or limit > self.length):
             limit = self.length
-        line = self.fp.readline(limit)
+        line = fp.readline(limit)
         if not line and limit:
             self._close_conn()
         elif self.length is not None:
