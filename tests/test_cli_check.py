@@ -283,3 +283,11 @@ def test_progress_on_a_real_terminal(tmp_path: Path) -> None:
     assert "\r" not in result.stdout  # the counter never reaches stdout
     assert result.stdout.endswith("30 uses: 0 supported, 30 supported with a documented "
                                   "difference, 0 not supported.\n")
+
+
+def test_a_file_named_twice_is_scanned_once(tmp_path: Path) -> None:
+    (tmp_path / "a.py").write_text("import urllib.request\n")
+    result = run_cli("check", ".", "a.py", "./a.py", cwd=tmp_path)
+    assert result.stdout.endswith("1 file scanned, 1 of them use urllib.\n"
+                                  "1 use: 1 supported, 0 supported with a documented difference,"
+                                  " 0 not supported.\n")
