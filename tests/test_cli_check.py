@@ -102,6 +102,15 @@ def test_python2_urllib_functions_are_flagged() -> None:
         (2, "call", "urllib.urlopen", "unsupported")]
 
 
+def test_future_moves_and_plain_urllib_package() -> None:
+    assert uses("from future.moves.urllib.request import urlopen\nurlopen(u)\n"
+                "import urllib\nurllib.request.Request(u)\n") == [
+        (1, "import", "future.moves.urllib.request.urlopen", "difference"),
+        (2, "call", "future.moves.urllib.request.urlopen", "difference"),
+        (4, "call", "urllib.request.Request", "supported"),
+    ]
+
+
 def test_star_import_and_do_open_override() -> None:
     found = scan_source("from urllib.request import *\n"
                         "class H(HTTPHandler):\n    pass\n"
