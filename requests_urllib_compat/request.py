@@ -27,10 +27,8 @@ from urllib.request import (
     HTTPPasswordMgr,
     HTTPPasswordMgrWithDefaultRealm,
     HTTPPasswordMgrWithPriorAuth,
-    HTTPRedirectHandler,
     ProxyBasicAuthHandler,
     ProxyDigestAuthHandler,
-    ProxyHandler,
     Request,
     UnknownHandler,
     URLopener,
@@ -48,6 +46,8 @@ from urllib.request import (
 
 from .error import ContentTooShortError, HTTPError, URLError
 from .opener import OpenerDirector, build_opener, install_opener, urlopen
+from .proxies import ProxyHandler
+from .redirect import HTTPRedirectHandler
 from .response import addclosehook, addinfourl
 from .transport import AbstractHTTPHandler, HTTPHandler, HTTPSHandler
 

@@ -63,3 +63,8 @@ def tls_server(ca: trustme.CA) -> Iterator[RecordingServer]:
 def client_context(ca_file: str) -> ssl.SSLContext:
     """A client context that trusts the test CA (as a caller would build it)."""
     return ssl.create_default_context(cafile=ca_file)
+
+
+from .proxy_servers import auth_proxy, forward_proxy, socks_proxy  # noqa: E402
+
+__all__ = ["auth_proxy", "forward_proxy", "socks_proxy"]
