@@ -115,6 +115,28 @@ class HTTPResponse(http.client.HTTPResponse):
             if not self.length:
                 self._close_conn()
 
+    def buffer_body(self, limit: int) -> bool:
+        """Read a body of known length up to ``limit`` bytes into memory and give the
+        connection back to the pool now; reads go on from memory.  For responses that the
+        handler chain answers with a new request on the same host (auth challenges), so the
+        retry can reuse the connection.  False (nothing done) when the length is unknown or
+        too large, or the body is partly read."""
+        fp = self.fp
+        if (fp is None or self.length is None or self.length > limit or self.chunked
+                or getattr(self, "_buffered", False)):
+            return False
+        try:
+            data = fp.read(self.length)
+        except (OSError, http.client.HTTPException):
+            return False
+        if len(data) != self.length or self._body.truncated is not None:
+            self.fp = io.BufferedReader(io.BytesIO(data))
+            return False
+        self.requests_response.raw.release_conn()
+        self.fp = io.BufferedReader(io.BytesIO(data))
+        self._buffered = True
+        return True
+
     def close(self) -> None:
         if self.fp is not None:
             if self.length == 0:  # body read to its end: the connection can be reused
