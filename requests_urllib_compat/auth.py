@@ -21,6 +21,8 @@ raises for a status).
 
 from __future__ import annotations
 
+import contextlib
+import http.client
 import threading
 import urllib.request
 from typing import Any
@@ -262,7 +264,9 @@ def answer_challenge(error: Any, proto: str, req: Any, challenge: Any, *args: An
     per request).  Here the challenge's short body is read into memory first, so the retry
     reuses the pooled connection, and the dropped response is closed."""
     if isinstance(challenge, HTTPResponse):
-        challenge.buffer_body(_BUFFER_LIMIT)
+        # (a broken challenge body is ignored: the handlers decide on the headers alone)
+        with contextlib.suppress(OSError, http.client.HTTPException):
+            challenge.buffer_body(_BUFFER_LIMIT)
     result = error(proto, req, challenge, *args)
     if (isinstance(challenge, HTTPResponse) and result is not None and result is not challenge
             and getattr(result, "fp", None) is not challenge):

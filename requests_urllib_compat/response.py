@@ -106,24 +106,24 @@ class HTTPResponse(http.client.HTTPResponse):
 
     def buffer_body(self, limit: int) -> bool:
         """Read a body of known length up to ``limit`` bytes into memory and give the
-        connection back to the pool now; reads go on from memory.  For responses that the
-        handler chain answers with a new request on the same host (auth challenges), so the
-        retry can reuse the connection.  False (nothing done) when the length is unknown or
-        too large, or the body is partly read."""
-        fp = self.fp
-        if (fp is None or self.length is None or self.length > limit or self.chunked
-                or getattr(self, "_buffered", False)):
+        connection back to the pool now; reads go on from memory.  For responses the handler
+        chain answers with a new request (auth challenges), so the retry can reuse the
+        connection.  False (nothing done) when the length is unknown or too large, or when the
+        body is already being read."""
+        response = self._response
+        if (response.isclosed() or response.chunked or response.length is None
+                or response.length > limit):
             return False
         try:
-            data = fp.read(self.length)
-        except (OSError, http.client.HTTPException):
-            return False
-        if len(data) != self.length or self._body.truncated is not None:
-            self.fp = io.BufferedReader(io.BytesIO(data))
-            return False
-        self.requests_response.raw.release_conn()
-        self.fp = io.BufferedReader(io.BytesIO(data))
-        self._buffered = True
+            data = response.read()
+        finally:
+            self._after(None)
+        head = f"HTTP/1.1 {self.status} X\r\nContent-Length: {len(data)}\r\n\r\n".encode()
+        stream = io.BufferedReader(io.BytesIO(head + data))
+        replay = http.client.HTTPResponse(_ReplaySocket(stream), method=self._method)  # type: ignore[arg-type]
+        replay.begin()
+        replay.msg = self.headers
+        self._response = replay
         return True
 
     def close(self) -> None:
