@@ -17,6 +17,7 @@ from typing import Any
 
 import requests
 
+from .schemes import mount_data, mount_file, mount_ftp
 from .transport import HTTPHandler, HTTPSHandler, shared_adapter
 
 __all__ = ["FEATURES", "build_session"]
@@ -45,6 +46,9 @@ Feature = Callable[[requests.Session, Any], None]
 FEATURES: list[tuple[type[Any], Feature]] = [
     (HTTPHandler, _transport),
     (HTTPSHandler, _transport),
+    (urllib.request.FileHandler, mount_file),
+    (urllib.request.DataHandler, mount_data),
+    (urllib.request.FTPHandler, mount_ftp),  # CacheFTPHandler too
 ]
 
 

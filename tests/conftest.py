@@ -63,3 +63,6 @@ def tls_server(ca: trustme.CA) -> Iterator[RecordingServer]:
 def client_context(ca_file: str) -> ssl.SSLContext:
     """A client context that trusts the test CA (as a caller would build it)."""
     return ssl.create_default_context(cafile=ca_file)
+
+
+from .ftpserver import ftp_server, silent_server  # noqa: E402, F401  (fixtures for ftp: tests)
