@@ -18,6 +18,7 @@ from typing import Any, Union
 
 import requests
 
+from ._opener_setup import environment_proxies, register_handler
 from .session import build_session
 from .transport import HTTPHandler, HTTPSHandler
 
@@ -43,7 +44,7 @@ class OpenerDirector(urllib.request.OpenerDirector):
             return self._session
 
     def add_handler(self, handler: urllib.request.BaseHandler) -> None:
-        super().add_handler(handler)
+        register_handler(self, handler)  # the stdlib's add_handler, parse cached per class
         with self._session_lock:
             self._session = None  # rebuilt from the new handler list on next use
 
@@ -94,6 +95,13 @@ def _as_compat_transport(handler: _Handler) -> _Handler:
     return handler
 
 
+def _default_handler(klass: type[urllib.request.BaseHandler]) -> urllib.request.BaseHandler:
+    if issubclass(klass, urllib.request.ProxyHandler):
+        # What ProxyHandler() reads from the environment, without decoding it on every call.
+        return klass(environment_proxies())
+    return klass()
+
+
 def build_opener(*handlers: _Handler) -> OpenerDirector:
     """Create an opener object from a list of handlers, as ``urllib.request.build_opener``.
 
@@ -113,7 +121,7 @@ def build_opener(*handlers: _Handler) -> OpenerDirector:
                 skip.add(klass)
     for klass in _DEFAULT_CLASSES:
         if klass not in skip:
-            opener.add_handler(klass())
+            opener.add_handler(_default_handler(klass))
     for h in given:
         opener.add_handler(h() if isinstance(h, type) else h)
     return opener

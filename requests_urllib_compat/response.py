@@ -90,6 +90,9 @@ class HTTPResponse(http.client.HTTPResponse):
         self._method = requests_response.request.method if requests_response.request else None
         self._body = _Body(raw)
         self.fp = io.BufferedReader(self._body, _CHUNK)
+        if (self._method == "HEAD" or self.status in (204, 304)
+                or 100 <= self.status < 200):
+            self.length = 0  # as http.client's begin(): no body follows
         if self._method == "HEAD":
             self._close_conn()
 
@@ -102,20 +105,33 @@ class HTTPResponse(http.client.HTTPResponse):
             self.fp = None
             self.requests_response.close()
 
+    def _consumed(self, n: int, wanted: int) -> None:
+        """http.client's bookkeeping after a bounded read: ``length`` counts down, and the
+        connection is released at end of body (``isclosed()`` then is True)."""
+        if not n and wanted:
+            self._close_conn()
+        elif self.length is not None:
+            self.length -= n
+            if not self.length:
+                self._close_conn()
+
     def close(self) -> None:
         if self.fp is not None:
-            # Closed before the end of the body: the connection cannot be reused, drop it.
-            self.requests_response.raw.close()
+            if self.length == 0:  # body read to its end: the connection can be reused
+                self._close_conn()
+            else:  # closed before the end of the body: drop the connection
+                self.requests_response.raw.close()
         super().close()
 
     def read(self, amt: int | None = None) -> bytes:
         fp = self.fp
         if fp is None:
             return b""
-        if amt is not None and amt >= 0:
+        if amt is not None and (amt >= 0 or not self.chunked):
+            if self.length is not None and amt > self.length:
+                amt = self.length  # clip the read to the end of the body, as http.client
             data = fp.read(amt)
-            if not data and amt:
-                self._close_conn()
+            self._consumed(len(data), amt)
             return data
         chunks: list[bytes] = []
         try:
@@ -128,22 +144,30 @@ class HTTPResponse(http.client.HTTPResponse):
         self._close_conn()
         if self._body.truncated is not None:
             raise http.client.IncompleteRead(data, self._body.truncated or None)
+        if self.length is not None:
+            self.length = 0
         return data
 
     def read1(self, n: int = -1) -> bytes:
         if self.fp is None:
             return b""
+        if self.length is not None and (n < 0 or n > self.length):
+            n = self.length
         data = self.fp.read1(n if n >= 0 else _CHUNK)
         if not data and n:
             self._close_conn()
+        elif self.length is not None:
+            self.length -= len(data)  # http.client does not close here: close() releases
         return data
 
     def readinto(self, b: Any) -> int:
         if self.fp is None:
             return 0
-        n = self.fp.readinto(b)
-        if not n and memoryview(b).nbytes:
-            self._close_conn()
+        view = memoryview(b).cast("B")
+        if self.length is not None and len(view) > self.length:
+            view = view[:self.length]
+        n = self.fp.readinto(view)
+        self._consumed(n, len(view))
         return n
 
     def peek(self, n: int = -1) -> bytes:
@@ -154,9 +178,14 @@ class HTTPResponse(http.client.HTTPResponse):
     def readline(self, limit: int | None = -1) -> bytes:
         if self.fp is None:
             return b""
-        line = self.fp.readline(-1 if limit is None else limit)
-        if not line and limit != 0:
+        limit = -1 if limit is None else limit
+        if self.length is not None and (limit < 0 or limit > self.length):
+            limit = self.length
+        line = self.fp.readline(limit)
+        if not line and limit:
             self._close_conn()
+        elif self.length is not None:
+            self.length -= len(line)
         return line
 
 

@@ -17,6 +17,7 @@ import ssl
 import threading
 import urllib.request
 from collections import OrderedDict
+from contextvars import ContextVar
 from typing import Any, cast
 from urllib.parse import quote
 
@@ -161,6 +162,29 @@ class _ReuseAwareConnection:
         return response
 
 
+#: The request target as urllib built it, for the pool call in progress in this context.
+_verbatim_target: ContextVar[str | None] = ContextVar("_verbatim_target", default=None)
+
+
+class _VerbatimTargetPool:
+    """Mixin for urllib3 pools: the request target goes out as urllib built it.
+
+    urllib3 re-quotes the target (``%2f`` -> ``%2F``, ``|`` -> ``%7C``), which breaks signed
+    URLs; urllib sends it as given, after http.client's checks (:func:`send` runs them).
+    """
+
+    def urlopen(self, method: str, url: str, *args: Any, **kwargs: Any) -> Any:
+        token = _verbatim_target.set(url)
+        try:
+            return super().urlopen(method, url, *args, **kwargs)  # type: ignore[misc]
+        finally:
+            _verbatim_target.reset(token)
+
+    def _make_request(self, conn: Any, method: str, url: str, *args: Any, **kwargs: Any) -> Any:
+        target = _verbatim_target.get() or url
+        return super()._make_request(conn, method, target, *args, **kwargs)  # type: ignore[misc]
+
+
 def _validate_conn_quietly(pool: Any, conn: Any) -> None:
     """``HTTPSConnectionPool._validate_conn`` without ``InsecureRequestWarning``: urllib does not
     warn when the caller's context turns verification off (and ``-W error`` would break it)."""
@@ -184,7 +208,8 @@ def _use_compat_connections(manager: Any, debuglevel: int) -> None:
             namespace: dict[str, Any] = {"ConnectionCls": conn_cls}
             if issubclass(pool_cls, HTTPSConnectionPool):
                 namespace["_validate_conn"] = _validate_conn_quietly
-            _pool_classes[key] = type(f"Compat{pool_cls.__name__}", (pool_cls,), namespace)
+            _pool_classes[key] = type(f"Compat{pool_cls.__name__}",
+                                      (_VerbatimTargetPool, pool_cls), namespace)
         classes[scheme] = _pool_classes[key]
     manager.pool_classes_by_scheme = classes
 

@@ -1,0 +1,154 @@
+"""build_opener's cached setup gives exactly what the stdlib's own add_handler/getproxies give."""
+
+from __future__ import annotations
+
+import os
+import ssl
+import urllib.request
+from typing import Any
+
+import pytest
+
+import requests_urllib_compat.request as compat
+from requests_urllib_compat._opener_setup import environment_proxies, register_handler
+
+
+def _tables(director: urllib.request.OpenerDirector) -> Any:
+    """Every dispatch table, in order, with handlers by identity."""
+    return (
+        [id(h) for h in director.handlers],
+        [(k, [id(h) for h in v]) for k, v in director.handle_open.items()],
+        [(p, [(k, [id(h) for h in v]) for k, v in d.items()])
+         for p, d in director.handle_error.items()],
+        [(k, [id(h) for h in v]) for k, v in director.process_request.items()],
+        [(k, [id(h) for h in v]) for k, v in director.process_response.items()],
+    )
+
+
+def _assert_same_as_stdlib(handlers: list[Any]) -> None:
+    ours, stdlib = urllib.request.OpenerDirector(), urllib.request.OpenerDirector()
+    for h in handlers:
+        urllib.request.OpenerDirector.add_handler(stdlib, h)
+    for h in handlers:
+        register_handler(ours, h)
+    assert _tables(ours) == _tables(stdlib)
+    assert all(h.parent is ours for h in handlers if _tables(stdlib)[0].count(id(h)))
+
+
+class Custom(urllib.request.BaseHandler):
+    handler_order = 400
+
+    def http_error_404(self, *args: Any) -> None:
+        return None
+
+    def http_error_default(self, *args: Any) -> None:
+        return None
+
+    def foo_open(self, req: Any) -> None:
+        return None
+
+    def https_request(self, req: Any) -> Any:
+        return req
+
+    def http_response(self, req: Any, resp: Any) -> Any:
+        return resp
+
+    def open(self) -> None:  # the stdlib files this one under "ope": so must we
+        return None
+
+    def redirect_request(self) -> None:
+        return None
+
+
+def test_default_handlers_register_as_the_stdlib_does() -> None:
+    classes = [urllib.request.ProxyHandler, urllib.request.UnknownHandler, compat.HTTPHandler,
+               urllib.request.HTTPDefaultErrorHandler, urllib.request.HTTPRedirectHandler,
+               urllib.request.FTPHandler, urllib.request.FileHandler,
+               urllib.request.HTTPErrorProcessor, urllib.request.DataHandler,
+               compat.HTTPSHandler, urllib.request.HTTPCookieProcessor,
+               urllib.request.HTTPBasicAuthHandler, urllib.request.ProxyDigestAuthHandler]
+    _assert_same_as_stdlib([c() for c in classes])
+    _assert_same_as_stdlib([c() for c in reversed(classes)])  # twice: cached plans
+
+
+def test_instance_attributes_count_as_the_stdlib_sees_them() -> None:
+    proxy = urllib.request.ProxyHandler({"http": "http://127.0.0.1:9", "ftp": "http://x:1"})
+    odd = Custom()
+    odd.gopher_open = lambda req: None  # type: ignore[attr-defined]
+    odd.http_error_500 = lambda *a: None  # type: ignore[attr-defined]
+    odd.not_a_method = 1  # type: ignore[attr-defined]
+    _assert_same_as_stdlib([urllib.request.HTTPRedirectHandler(), proxy, Custom(), odd])
+
+
+def test_a_class_patched_after_first_use_is_seen() -> None:
+    class Patched(urllib.request.BaseHandler):
+        pass
+
+    _assert_same_as_stdlib([Patched()])
+    Patched.http_error_418 = lambda self, *a: None  # type: ignore[attr-defined]
+    _assert_same_as_stdlib([Patched()])
+    del Patched.http_error_418  # type: ignore[attr-defined]
+    Patched.ftp_open = lambda self, req: None  # type: ignore[attr-defined]  # same size
+    _assert_same_as_stdlib([Patched()])
+    urllib.request.BaseHandler.zzz_open = lambda self, req: None  # type: ignore[attr-defined]
+    try:
+        _assert_same_as_stdlib([Patched(), urllib.request.HTTPErrorProcessor()])
+    finally:
+        del urllib.request.BaseHandler.zzz_open  # type: ignore[attr-defined]
+    _assert_same_as_stdlib([Patched(), urllib.request.HTTPErrorProcessor()])
+
+
+def test_own_dir_goes_through_the_stdlib() -> None:
+    class Dir(urllib.request.BaseHandler):
+        def __dir__(self) -> list[str]:
+            return ["add_parent", "bar_open"]
+
+        def bar_open(self, req: Any) -> None:
+            return None
+
+    _assert_same_as_stdlib([Dir()])
+
+
+def test_not_a_handler_is_refused_as_by_the_stdlib() -> None:
+    with pytest.raises(TypeError, match="expected BaseHandler instance"):
+        compat.build_opener().add_handler(object())  # type: ignore[arg-type]
+
+
+def test_build_opener_matches_stdlib_tables() -> None:
+    context = ssl.create_default_context()
+    for args in [(), (compat.HTTPSHandler(context=context),),
+                 (Custom, urllib.request.HTTPCookieProcessor())]:
+        ours = compat.build_opener(*args)
+        theirs = urllib.request.build_opener(*args)
+        shape = [[type(h).__name__ for h in t] for t in (ours.handlers, theirs.handlers)]
+        assert shape[0] == shape[1]
+        assert sorted(ours.handle_open) == sorted(theirs.handle_open)
+        assert {p: sorted(d, key=str) for p, d in ours.handle_error.items()} == {
+            p: sorted(d, key=str) for p, d in theirs.handle_error.items()}
+
+
+def test_proxy_handler_reads_the_environment_at_construction(
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    for name in [k for k in os.environ if k.lower().endswith("_proxy")]:
+        monkeypatch.delenv(name)
+    assert environment_proxies() == urllib.request.getproxies() == {}
+    monkeypatch.setenv("http_proxy", "http://127.0.0.1:3128")
+    monkeypatch.setenv("NO_PROXY", "localhost")
+    assert environment_proxies() == urllib.request.getproxies()
+    assert compat.build_opener().handle_open["http"][0].proxies == {  # type: ignore[attr-defined]
+        "http": "http://127.0.0.1:3128", "no": "localhost"}
+    monkeypatch.setenv("HTTP_PROXY", "http://127.0.0.2:3128")  # lowercase still wins
+    monkeypatch.setenv("REQUEST_METHOD", "GET")  # CGI: HTTP_PROXY ignored
+    assert environment_proxies() == urllib.request.getproxies()
+    monkeypatch.delenv("http_proxy")
+    assert environment_proxies() == urllib.request.getproxies()
+    # Each opener gets its own dict: changing one does not change the next.
+    environment_proxies()["http"] = "changed"
+    assert environment_proxies() == urllib.request.getproxies()
+
+
+def test_patched_getproxies_is_called(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(urllib.request, "getproxies", lambda: {"https": "http://127.0.0.1:1"})
+    assert environment_proxies() == {"https": "http://127.0.0.1:1"}
+    proxy = compat.build_opener().handlers[0]
+    assert proxy.proxies == {"https": "http://127.0.0.1:1"}  # type: ignore[attr-defined]
