@@ -19,6 +19,7 @@ from typing import Any, Union
 import requests
 
 from ._opener_setup import environment_proxies, register_handler
+from .schemes import FTPHandler
 from .session import build_session
 from .transport import HTTPHandler, HTTPSHandler
 
@@ -66,7 +67,7 @@ _DEFAULT_CLASSES: list[type[urllib.request.BaseHandler]] = [
     HTTPHandler,
     urllib.request.HTTPDefaultErrorHandler,
     urllib.request.HTTPRedirectHandler,
-    urllib.request.FTPHandler,
+    FTPHandler,
     urllib.request.FileHandler,
     urllib.request.HTTPErrorProcessor,
     urllib.request.DataHandler,
@@ -77,6 +78,7 @@ _DEFAULT_CLASSES: list[type[urllib.request.BaseHandler]] = [
 _STANDS_IN_FOR: dict[type[Any], type[Any]] = {
     HTTPHandler: urllib.request.HTTPHandler,
     HTTPSHandler: urllib.request.HTTPSHandler,
+    FTPHandler: urllib.request.FTPHandler,
 }
 
 

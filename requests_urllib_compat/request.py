@@ -17,7 +17,6 @@ from urllib.request import (
     BaseHandler,
     DataHandler,
     FileHandler,
-    FTPHandler,
     HTTPBasicAuthHandler,
     HTTPCookieProcessor,
     HTTPDefaultErrorHandler,
@@ -46,7 +45,7 @@ from .error import ContentTooShortError, HTTPError, URLError
 from .opener import OpenerDirector, build_opener, install_opener, urlopen
 from .response import addclosehook, addinfourl
 from .retrieve import urlcleanup, urlretrieve
-from .schemes import CacheFTPHandler
+from .schemes import CacheFTPHandler, FTPHandler
 from .transport import AbstractHTTPHandler, HTTPHandler, HTTPSHandler
 
 __all__ = [

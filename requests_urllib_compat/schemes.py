@@ -14,7 +14,9 @@ and :func:`refuse_local_redirects` makes the Session refuse any redirect into th
 from __future__ import annotations
 
 import contextvars
+import threading
 import urllib.request
+import weakref
 from collections.abc import Iterator, Mapping
 from typing import Any, Callable
 from urllib.error import URLError
@@ -33,6 +35,7 @@ __all__ = [
     "CacheFTPHandler",
     "DataAdapter",
     "FTPAdapter",
+    "FTPHandler",
     "FileAdapter",
     "SchemeAdapter",
     "mount_data",
@@ -83,6 +86,8 @@ class SchemeAdapter(BaseAdapter):
     def send(self, request: requests.PreparedRequest, stream: bool = False,
              timeout: Any = None, verify: Any = True, cert: Any = None,
              proxies: Mapping[str, str] | None = None) -> requests.Response:
+        """Open ``request.url`` with the handler; ``verify``, ``cert`` and ``proxies`` do not
+        apply (an ``ftp`` proxy: see :class:`FTPAdapter`)."""
         url = str(request.url)
         if _following_redirect.get():
             raise InvalidSchema(f"refusing to follow a redirect to {url!r}: a redirect may "
@@ -147,6 +152,7 @@ class FTPAdapter(SchemeAdapter):
     def send(self, request: requests.PreparedRequest, stream: bool = False,
              timeout: Any = None, verify: Any = True, cert: Any = None,
              proxies: Mapping[str, str] | None = None) -> requests.Response:
+        """Open ``request.url`` with the handler, or through the ``ftp`` proxy as HTTP."""
         if proxies and select_proxy(str(request.url), dict(proxies)) and \
                 not _following_redirect.get():
             return shared_adapter(None).send(request, stream=stream, timeout=timeout,
@@ -154,14 +160,50 @@ class FTPAdapter(SchemeAdapter):
         return super().send(request, stream, timeout, verify, cert, proxies)
 
 
+_connecting = threading.local()  # the ftpwrapper FTPHandler.ftp_open is using, per thread
+
+
+class FTPHandler(urllib.request.FTPHandler):
+    """urllib's ``FTPHandler`` that closes the connection of a request that failed.
+
+    The stdlib's leaves it open (to the garbage collector) when, for example, the file is
+    missing; the error raised is the same.
+    """
+
+    def connect_ftp(self, user: str, passwd: str, host: str, port: int, dirs: str,
+                    timeout: float) -> urllib.request.ftpwrapper:
+        wrapper = super().connect_ftp(user, passwd, host, port, dirs, timeout)
+        _connecting.wrapper = wrapper
+        return wrapper
+
+    def ftp_open(self, req: urllib.request.Request) -> addinfourl:
+        _connecting.wrapper = None
+        try:
+            response: addinfourl = super().ftp_open(req)
+            return response
+        except URLError:
+            wrapper = _connecting.wrapper
+            if wrapper is not None:
+                wrapper.close()
+            raise
+        finally:
+            _connecting.wrapper = None
+
+
 class CacheFTPHandler(urllib.request.CacheFTPHandler):
     """urllib's ``CacheFTPHandler`` that releases what it caches.
 
-    The stdlib's forgets (without closing) the connection it evicts when ``max_conns`` is
-    reached, and keeps its connections open when the opener is closed; both are closed here.
+    The stdlib's drops (without closing) the connection it evicts when ``max_conns`` is
+    reached, and leaves its cached connections to the garbage collector: here an evicted
+    connection is closed, ``close()`` closes them all, and so does the handler's collection
+    (``OpenerDirector.close()`` does not close handlers, in urllib as here).
     """
 
     cache: dict[Any, Any]
+
+    def __init__(self) -> None:
+        super().__init__()
+        weakref.finalize(self, _close_all, self.cache)
 
     def check_cache(self) -> None:
         before = dict(self.cache)
@@ -172,6 +214,12 @@ class CacheFTPHandler(urllib.request.CacheFTPHandler):
 
     def close(self) -> None:
         self.clear_cache()
+
+
+def _close_all(cache: dict[Any, Any]) -> None:
+    for wrapper in cache.values():
+        wrapper.close()
+    cache.clear()
 
 
 # -- the Session side: FEATURES entries (see session.py) ---------------------------------------
