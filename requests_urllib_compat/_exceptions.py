@@ -87,9 +87,9 @@ def _ssl_failure(exc: BaseException) -> BaseException:
 def _proxy_failure(exc: BaseException) -> BaseException:
     """The proxy refused the tunnel: urllib raises ``URLError(OSError("Tunnel connection
     failed: ..."))``."""
-    for e in _chain(exc):
-        if isinstance(e, OSError) and "Tunnel connection failed" in str(e):
-            return URLError(OSError(str(e)))
+    tunnel = _first(exc, OSError)  # the engine's exceptions are OSErrors too: skip them
+    if tunnel is not None and "Tunnel connection failed" in str(tunnel):
+        return URLError(OSError(str(tunnel)))
     for e in _chain(exc):
         if isinstance(e, u3.ProxyError) and e.args:
             message = str(e.args[0])

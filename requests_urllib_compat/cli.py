@@ -28,6 +28,24 @@ def _demo(args: argparse.Namespace) -> int:
     return run_demo(compare=args.compare)
 
 
+def _check(args: argparse.Namespace) -> int:
+    from .scan import check
+
+    return check(args.paths, output_format=args.format, strict=args.strict)
+
+
+def _migrate(args: argparse.Namespace) -> int:
+    try:
+        from .codemod import migrate
+    except ImportError as exc:
+        if exc.name != "libcst":
+            raise
+        raise CommandError("this command needs libcst: "
+                           "pip install 'requests-urllib-compat[cli]'") from None
+
+    return migrate(args.paths, write=args.write)
+
+
 def build_parser(prog: str | None = None) -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog=prog or _prog(),
@@ -50,6 +68,28 @@ def build_parser(prog: str | None = None) -> argparse.ArgumentParser:
     p.add_argument("--compare", action="store_true",
                    help="run the script on the stdlib's urllib.request first, to compare")
     p.set_defaults(handler=_demo)
+
+    p = commands.add_parser(
+        "check", help="report the urllib.request/urllib2/six.moves uses in Python files")
+    p.add_argument("paths", nargs="+", metavar="PATH", help="files or directories (recursive)")
+    p.add_argument("--format", choices=("text", "json"), default="text",
+                   help="report format (default: text)")
+    p.add_argument("--strict", action="store_true",
+                   help="exit 1 if any use is not supported by this package")
+    p.set_defaults(handler=_check)
+
+    p = commands.add_parser(
+        "migrate", help="rewrite urllib.request/urllib.error imports to this package (libcst)")
+    p.add_argument("paths", nargs="+", metavar="PATH", help="files or directories (recursive)")
+    p.add_argument("--write", action="store_true",
+                   help="rewrite the files in place (default: print a unified diff)")
+    p.set_defaults(handler=_migrate)
+
+    # `run` takes the program's own options verbatim: main() hands its arguments to runner.main
+    # before argparse sees them; this entry is for --help.
+    p = commands.add_parser(
+        "run", help="run a script (or -m MODULE) with urllib.request swapped for this package")
+    p.add_argument("program", nargs=argparse.REMAINDER, metavar="SCRIPT [ARGS...] | -m MODULE")
 
     return parser
 
@@ -76,9 +116,13 @@ def _with_default_command(argv: list[str], parser: argparse.ArgumentParser) -> l
 def main(argv: Sequence[str] | None = None) -> int:
     parser = build_parser()
     args_list = list(sys.argv[1:] if argv is None else argv)
+    if args_list[:1] == ["run"]:
+        from .runner import main as run
+
+        return run(args_list[1:])
     args = parser.parse_args(_with_default_command(args_list, parser))
     try:
-        status: int = args.handler(args)
+        status = int(args.handler(args))
     except CommandError as exc:
         print(f"{parser.prog} {args.command}: error: {exc}", file=sys.stderr)
         return 2

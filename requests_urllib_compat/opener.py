@@ -18,10 +18,13 @@ from typing import Any, Union
 
 import requests
 
+from . import _stdlib
 from ._opener_setup import environment_proxies, register_handler
+from .proxies import ProxyHandler
+from .redirect import HTTPRedirectHandler
 from .schemes import FTPHandler
-from .session import build_session
-from .transport import HTTPHandler, HTTPSHandler
+from .session import build_session, handler_context, set_headers
+from .transport import AbstractHTTPHandler, HTTPHandler, HTTPSHandler, send, shared_adapter
 
 __all__ = ["OpenerDirector", "build_opener", "install_opener", "urlopen"]
 
@@ -34,17 +37,27 @@ class OpenerDirector(urllib.request.OpenerDirector):
     def __init__(self) -> None:
         super().__init__()
         self._session: requests.Session | None = None
+        self._session_headers: list[tuple[str, str]] = []
         self._session_lock = threading.Lock()
 
     @property
     def session(self) -> requests.Session:
-        """A :class:`requests.Session` configured as this opener (built on first use)."""
+        """A :class:`requests.Session` configured as this opener (see :mod:`.session`).
+
+        Built on first use and rebuilt after :meth:`add_handler`; ``addheaders`` (replaced or
+        changed in place) is copied into ``session.headers`` whenever it changed.
+        """
         with self._session_lock:
             if self._session is None:
                 self._session = build_session(self.handlers, self.addheaders)
+                self._session_headers = list(self.addheaders)
+            elif list(self.addheaders) != self._session_headers:
+                set_headers(self._session, self.addheaders)
+                self._session_headers = list(self.addheaders)
             return self._session
 
     def add_handler(self, handler: urllib.request.BaseHandler) -> None:
+        _adopt_transport(handler)
         register_handler(self, handler)  # the stdlib's add_handler, parse cached per class
         with self._session_lock:
             self._session = None  # rebuilt from the new handler list on next use
@@ -59,14 +72,43 @@ class OpenerDirector(urllib.request.OpenerDirector):
                 self._session = None
 
 
+def _adopt_transport(handler: urllib.request.BaseHandler) -> None:
+    """A stdlib ``HTTPHandler``/``HTTPSHandler`` (or a subclass) that inherits urllib's own
+    transport sends through ours, with its debuglevel and SSLContext: legacy modules import
+    handlers from ``urllib.request``.  A subclass overriding ``do_open`` or ``http(s)_open``
+    keeps its own transport."""
+    if isinstance(handler, AbstractHTTPHandler):
+        return
+    cls: Any = type(handler)
+    stdlib_do_open = getattr(cls, "do_open", None) is _stdlib.AbstractHTTPHandler.do_open
+    if (isinstance(handler, _stdlib.HTTPSHandler) and stdlib_do_open
+            and cls.https_open is _stdlib.HTTPSHandler.https_open):
+        https: urllib.request.HTTPSHandler = handler
+
+        def https_do_open(http_class: Any, req: urllib.request.Request, **kwargs: Any) -> Any:
+            level = int(getattr(https, "_debuglevel", 0) or 0)
+            return send(shared_adapter(handler_context(https), level), req)
+
+        handler.do_open = https_do_open  # type: ignore[method-assign]
+    elif (isinstance(handler, _stdlib.HTTPHandler) and stdlib_do_open
+            and cls.http_open is _stdlib.HTTPHandler.http_open):
+        plain: urllib.request.HTTPHandler = handler
+
+        def http_do_open(http_class: Any, req: urllib.request.Request, **kwargs: Any) -> Any:
+            level = int(getattr(plain, "_debuglevel", 0) or 0)
+            return send(shared_adapter(None, level), req)
+
+        handler.do_open = http_do_open  # type: ignore[method-assign]
+
+
 _Handler = Union[urllib.request.BaseHandler, type[urllib.request.BaseHandler]]
 
 _DEFAULT_CLASSES: list[type[urllib.request.BaseHandler]] = [
-    urllib.request.ProxyHandler,
+    ProxyHandler,
     urllib.request.UnknownHandler,
     HTTPHandler,
     urllib.request.HTTPDefaultErrorHandler,
-    urllib.request.HTTPRedirectHandler,
+    HTTPRedirectHandler,
     FTPHandler,
     urllib.request.FileHandler,
     urllib.request.HTTPErrorProcessor,
@@ -74,31 +116,18 @@ _DEFAULT_CLASSES: list[type[urllib.request.BaseHandler]] = [
     HTTPSHandler,
 ]
 
-# Our transport handlers stand in for these stdlib classes.
+# Our handlers stand in for these stdlib classes.
 _STANDS_IN_FOR: dict[type[Any], type[Any]] = {
     HTTPHandler: urllib.request.HTTPHandler,
     HTTPSHandler: urllib.request.HTTPSHandler,
+    ProxyHandler: urllib.request.ProxyHandler,
+    HTTPRedirectHandler: urllib.request.HTTPRedirectHandler,
     FTPHandler: urllib.request.FTPHandler,
 }
 
 
-def _as_compat_transport(handler: _Handler) -> _Handler:
-    """The stdlib's own ``HTTPHandler``/``HTTPSHandler`` (not a subclass) become ours, with the
-    same debuglevel and context: legacy modules import handlers from ``urllib.request``."""
-    if handler is urllib.request.HTTPHandler:
-        return HTTPHandler
-    if handler is urllib.request.HTTPSHandler:
-        return HTTPSHandler
-    stdlib: Any = handler
-    if type(handler) is urllib.request.HTTPHandler:
-        return HTTPHandler(stdlib._debuglevel)
-    if type(handler) is urllib.request.HTTPSHandler:
-        return HTTPSHandler(stdlib._debuglevel, stdlib._context)
-    return handler
-
-
 def _default_handler(klass: type[urllib.request.BaseHandler]) -> urllib.request.BaseHandler:
-    if issubclass(klass, urllib.request.ProxyHandler):
+    if issubclass(klass, _stdlib.ProxyHandler):
         # What ProxyHandler() reads from the environment, without decoding it on every call.
         return klass(environment_proxies())
     return klass()
@@ -111,7 +140,7 @@ def build_opener(*handlers: _Handler) -> OpenerDirector:
     it, is given; classes are instantiated.
     """
     opener = OpenerDirector()
-    given = [_as_compat_transport(h) for h in handlers]
+    given = list(handlers)
     skip = set()
     for klass in _DEFAULT_CLASSES:
         base = _STANDS_IN_FOR.get(klass, klass)

@@ -25,10 +25,8 @@ from urllib.request import (
     HTTPPasswordMgr,
     HTTPPasswordMgrWithDefaultRealm,
     HTTPPasswordMgrWithPriorAuth,
-    HTTPRedirectHandler,
     ProxyBasicAuthHandler,
     ProxyDigestAuthHandler,
-    ProxyHandler,
     Request,
     UnknownHandler,
     ftpwrapper,
@@ -43,6 +41,8 @@ from urllib.request import (
 
 from .error import ContentTooShortError, HTTPError, URLError
 from .opener import OpenerDirector, build_opener, install_opener, urlopen
+from .proxies import ProxyHandler
+from .redirect import HTTPRedirectHandler
 from .response import addclosehook, addinfourl
 from .retrieve import urlcleanup, urlretrieve
 from .schemes import CacheFTPHandler, FTPHandler

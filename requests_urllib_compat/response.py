@@ -1,8 +1,11 @@
 """Mirror of :mod:`urllib.response`, plus the response object for http(s) URLs.
 
-``urlopen`` on an http(s) URL returns :class:`HTTPResponse`: the interface of the
-:class:`http.client.HTTPResponse` urllib returns (it is a subclass, so ``isinstance`` checks in
-legacy code hold), reading the body as the server sent it, from a pooled connection.
+``urlopen`` on an http(s) URL returns :class:`HTTPResponse`: a subclass of the
+:class:`http.client.HTTPResponse` urllib returns, whose body is read by http.client itself.
+urllib3 parses every response with an ``http.client.HTTPResponse`` of its own and reads the body
+through it; we read through that same object, so ``read``/``read1``/``readinto``/``readline``/
+``peek``, chunked decoding, ``length``, truncation (``IncompleteRead``) and timeouts are exactly
+urllib's, and the connection goes back to urllib3's pool once the body is read.
 """
 
 from __future__ import annotations
@@ -14,8 +17,6 @@ from collections.abc import Iterable
 from typing import TYPE_CHECKING, Any
 from urllib.response import addbase, addclosehook, addinfo, addinfourl
 
-import urllib3.exceptions as u3
-
 from ._exceptions import translated
 
 if TYPE_CHECKING:
@@ -23,175 +24,186 @@ if TYPE_CHECKING:
 
 __all__ = ["HTTPResponse", "addbase", "addclosehook", "addinfo", "addinfourl"]
 
-_CHUNK = 64 * 1024
-
-
-class _Body(io.RawIOBase):
-    """The undecoded body of a urllib3 response as a raw stream, with http.client's rules for a
-    body cut short: ``read(n)`` sees end of file, ``read()`` raises ``IncompleteRead``."""
-
-    def __init__(self, raw: Any) -> None:
-        self._raw = raw
-        self.truncated: int | None = None  # bytes still expected when the body was cut short
-
-    def readable(self) -> bool:
-        return True
-
-    def readinto(self, buffer: Any) -> int:
-        if self.truncated is not None:
-            return 0
-        view = memoryview(buffer).cast("B")
-        with translated("read"):
-            try:
-                data = self._raw.read(len(view), decode_content=False)
-            except u3.ProtocolError as exc:
-                cut = next((a for a in exc.args if isinstance(a, u3.IncompleteRead)), None)
-                if cut is None:
-                    raise
-                self.truncated = int(cut.expected)
-                return 0
-        if not data:
-            return 0
-        n = len(data)
-        view[:n] = data
-        return n
-
-    def fileno(self) -> int:
-        return int(self._raw.fileno())
-
 
 class HTTPResponse(http.client.HTTPResponse):
     """What ``urlopen`` returns for http(s): urllib's response over a ``requests.Response``.
 
-    A subclass of :class:`http.client.HTTPResponse`, so legacy ``isinstance`` checks hold and
-    ``info``, ``geturl``, ``getcode``, ``getheader(s)``, ``isclosed``, ``fileno`` and iteration
-    are http.client's own.  ``requests_response`` is the underlying :class:`requests.Response`
-    for code migrating to requests; read the body through one of the two, not both.
+    A subclass of :class:`http.client.HTTPResponse`, so legacy ``isinstance`` checks hold;
+    reading goes to the http.client response urllib3 parsed (for a response that did not come
+    from a socket, e.g. from ``responses``, to one replaying the engine's stream).
+    ``requests_response`` is the underlying :class:`requests.Response` for code migrating to
+    requests; read the body through one of the two, not both.
     """
 
-    fp: io.BufferedReader | None  # type: ignore[assignment]
-
     def __init__(self, requests_response: requests.Response, url: str) -> None:
-        # http.client.HTTPResponse.__init__ wants a socket: everything it sets up is set here.
+        # http.client.HTTPResponse.__init__ wants a socket: the parsing was done by urllib3.
         io.BufferedIOBase.__init__(self)
         raw = requests_response.raw
         self.requests_response = requests_response
         self.url = url
         self.status = self.code = int(requests_response.status_code)
         self.reason = str(requests_response.reason or "")
-        self.headers = _http_message(raw)
         self.msg = self.reason  # type: ignore[assignment]  # urllib's do_open does the same
-        self.version = int(getattr(raw, "version", 11) or 11)
         self.debuglevel = 0
-        self.chunked = self.headers.get("Transfer-Encoding", "").lower() == "chunked"
-        length = self.headers.get("Content-Length", "")
-        self.length = int(length) if length.isdigit() and not self.chunked else None
-        self.will_close = False
-        self._method = requests_response.request.method if requests_response.request else None
-        self._body = _Body(raw)
-        self.fp = io.BufferedReader(self._body, _CHUNK)
-        if (self._method == "HEAD" or self.status in (204, 304)
-                or 100 <= self.status < 200):
-            self.length = 0  # as http.client's begin(): no body follows
-        if self._method == "HEAD":
-            self._close_conn()
+        method = requests_response.request.method if requests_response.request else None
+        self._method = method
+        response = getattr(raw, "_fp", None)
+        if isinstance(response, http.client.HTTPResponse):
+            self._response = response
+            self.headers = response.msg
+        else:  # not from a socket (a mock): replay the engine's stream through http.client
+            self.headers = _http_message(raw)
+            self._response = _replayed(raw, self.status, self.headers, method)
+        self.version = self._response.version
+        self._released = False
+        if self._response.isclosed():
+            self._release()
 
     def __repr__(self) -> str:
         return f"<HTTPResponse [{self.status} {self.reason}] {self.url!r}>"
 
-    def _close_conn(self) -> None:
-        """End of body, as in http.client: the connection goes back to the pool."""
-        if self.fp is not None:
-            self.fp = None
-            self.requests_response.close()
+    # -- http.client's state, read from the response that holds it ---------------------------
+    @property
+    def fp(self) -> Any:
+        return self._response.fp
 
-    def _consumed(self, n: int, wanted: int) -> None:
-        """http.client's bookkeeping after a bounded read: ``length`` counts down, and the
-        connection is released at end of body (``isclosed()`` then is True)."""
-        if not n and wanted:
-            self._close_conn()
-        elif self.length is not None:
-            self.length -= n
-            if not self.length:
-                self._close_conn()
+    @fp.setter
+    def fp(self, value: Any) -> None:
+        """``fp = None`` detaches this view unread: the stream stays the requests.Response's."""
+        if value is not None:
+            raise AttributeError("fp can only be detached (set to None)")
+        self._released = True
+        self._response = _detached()
+
+    @property
+    def length(self) -> int | None:  # type: ignore[override]
+        return self._response.length
+
+    @property
+    def chunked(self) -> bool:  # type: ignore[override]
+        return bool(self._response.chunked)
+
+    @property
+    def will_close(self) -> bool:  # type: ignore[override]
+        return bool(self._response.will_close)
+
+    def isclosed(self) -> bool:
+        return self._response.isclosed()
+
+    def fileno(self) -> int:
+        return self._response.fileno()
+
+    # -- the connection -----------------------------------------------------------------------
+    def _release(self) -> None:
+        """End of body: the connection goes back to the pool."""
+        if not self._released:
+            self._released = True
+            self.requests_response.raw.release_conn()
+
+    def _close_conn(self) -> None:
+        self._response._close_conn()  # type: ignore[attr-defined]
+        self._release()
 
     def close(self) -> None:
-        if self.fp is not None:
-            if self.length == 0:  # body read to its end: the connection can be reused
+        response = self._response
+        if not response.isclosed():
+            if response.length == 0:  # nothing left to read: the connection can be reused
                 self._close_conn()
-            else:  # closed before the end of the body: drop the connection
+            else:  # closed before the end of the body: the connection cannot be reused
+                self._released = True
                 self.requests_response.raw.close()
+                response.close()
         super().close()
 
+    # -- reading: http.client's own code -------------------------------------------------------
+    def _after(self, result: Any) -> Any:
+        if self._response.fp is None:
+            self._release()
+        return result
+
     def read(self, amt: int | None = None) -> bytes:
-        fp = self.fp
-        if fp is None:
-            return b""
-        if amt is not None and (amt >= 0 or not self.chunked):
-            if self.length is not None and amt > self.length:
-                amt = self.length  # clip the read to the end of the body, as http.client
-            data = fp.read(amt)
-            self._consumed(len(data), amt)
-            return data
-        chunks: list[bytes] = []
+        response = self._response
+        if amt is not None and amt < 0 and (response.chunked or response.length is not None):
+            # http.client reads to EOF, which urllib's ``Connection: close`` puts at the end of
+            # the body; on a kept-alive connection the end of the body is what it means.
+            amt = response.length if response.length is not None else None
         try:
-            while chunk := fp.read(_CHUNK):
-                chunks.append(chunk)
-        except http.client.IncompleteRead as exc:  # a chunked body cut short, as http.client
-            self._close_conn()
-            raise http.client.IncompleteRead(b"".join(chunks) + exc.partial, exc.expected) from exc
-        data = b"".join(chunks)
-        self._close_conn()
-        if self._body.truncated is not None:
-            raise http.client.IncompleteRead(data, self._body.truncated or None)
-        if self.length is not None:
-            self.length = 0
-        return data
+            data: bytes = response.read(amt)
+        except BaseException:
+            self._after(None)
+            raise
+        return self._after(data)  # type: ignore[no-any-return]
 
     def read1(self, n: int = -1) -> bytes:
-        if self.fp is None:
-            return b""
-        if self.length is not None and (n < 0 or n > self.length):
-            n = self.length
-        data = self.fp.read1(n if n >= 0 else _CHUNK)
-        if not data and n:
-            self._close_conn()
-        elif self.length is not None:
-            self.length -= len(data)  # http.client does not close here: close() releases
-        return data
+        return self._after(self._response.read1(n))  # type: ignore[no-any-return]
 
     def readinto(self, b: Any) -> int:
-        if self.fp is None:
-            return 0
-        view = memoryview(b).cast("B")
-        if self.length is not None and len(view) > self.length:
-            view = view[:self.length]
-        n = self.fp.readinto(view)
-        self._consumed(n, len(view))
-        return n
+        return self._after(self._response.readinto(b))  # type: ignore[no-any-return]
 
     def peek(self, n: int = -1) -> bytes:
-        if self.fp is None:
+        if self._response.length == 0:  # at the end of the body: EOF, not the next response
             return b""
-        return self.fp.peek(n if n > 0 else 1)
+        return self._after(self._response.peek(n))  # type: ignore[no-any-return]
 
     def readline(self, limit: int | None = -1) -> bytes:
-        if self.fp is None:
-            return b""
-        limit = -1 if limit is None else limit
-        if self.length is not None and (limit < 0 or limit > self.length):
-            limit = self.length
-        line = self.fp.readline(limit)
-        if not line and limit:
-            self._close_conn()
-        elif self.length is not None:
-            self.length -= len(line)
-        return line
+        return self._after(self._response.readline(-1 if limit is None else limit))  # type: ignore[no-any-return]
+
+
+class _EngineStream(io.RawIOBase):
+    """A status line and headers, then the undecoded body of a urllib3 response."""
+
+    def __init__(self, head: bytes, raw: Any) -> None:
+        self._head = head
+        self._raw = raw
+        raw.enforce_content_length = False  # a short body ends: http.client judges it
+
+    def readable(self) -> bool:
+        return True
+
+    def readinto(self, buffer: Any) -> int:
+        view = memoryview(buffer).cast("B")
+        if self._head:
+            n = min(len(view), len(self._head))
+            view[:n], self._head = self._head[:n], self._head[n:]
+            return n
+        with translated("read"):
+            data = self._raw.read(len(view), decode_content=False)
+        view[:len(data)] = data
+        return len(data)
+
+
+class _ReplaySocket:
+    def __init__(self, stream: io.BufferedReader) -> None:
+        self._stream = stream
+
+    def makefile(self, mode: str) -> io.BufferedReader:
+        return self._stream
+
+
+def _replayed(raw: Any, status: int, headers: http.client.HTTPMessage,
+              method: str | None) -> http.client.HTTPResponse:
+    """An http.client response over the engine's stream: the body's framing is the length
+    the headers give (else up to the end of the stream), as http.client would read it."""
+    framing = [(k, v) for k, v in headers.items() if k.lower() == "content-length"]
+    head = f"HTTP/1.1 {status} X\r\n".encode() + b"".join(
+        f"{k}: {v}\r\n".encode("latin-1") for k, v in framing) + b"\r\n"
+    stream = io.BufferedReader(_EngineStream(head, raw))
+    response = http.client.HTTPResponse(_ReplaySocket(stream), method=method)  # type: ignore[arg-type]
+    response.begin()
+    response.msg = headers
+    return response
+
+
+def _detached() -> http.client.HTTPResponse:
+    """A closed http.client response: what a detached view reads from (EOF)."""
+    response = http.client.HTTPResponse(_ReplaySocket(io.BufferedReader(io.BytesIO())))  # type: ignore[arg-type]
+    response.length = None
+    response._close_conn()  # type: ignore[attr-defined]
+    return response
 
 
 def _http_message(raw: Any) -> http.client.HTTPMessage:
-    """The headers as urllib exposes them: the ``HTTPMessage`` http.client parsed when there is
-    one (so duplicates, order and case are the server's), else one built from urllib3's."""
+    """The headers of a response that did not come from http.client, as urllib exposes them."""
     original = getattr(getattr(raw, "_original_response", None), "msg", None)
     if isinstance(original, http.client.HTTPMessage):
         return original

@@ -2,67 +2,256 @@
 
 Calls through an opener run urllib's handler chain and send each hop through the transport
 adapter directly; the Session built here is for new code (``opener.session.get(url)``) and
-carries the same configuration, so a script can move to requests one call at a time.
+carries the same configuration, so a script can move to requests one call at a time:
+
+- ``addheaders`` -> ``session.headers`` (plus ``Accept-Encoding: identity``, as urllib sends);
+- ``HTTPHandler``/``HTTPSHandler`` -> the shared transport adapters mounted for ``http://`` and
+  ``https://`` (the handler's SSLContext and debuglevel; the stdlib default context otherwise);
+- ``HTTPCookieProcessor`` -> ``session.cookies`` *is* its jar, and the jar's policy decides what
+  is sent as well as what is stored; no cookie processor -> a jar that keeps nothing;
+- ``HTTPRedirectHandler`` -> ``session.max_redirects = handler.max_redirections``;
+- user handlers' ``http_response``/``https_response`` -> ``session.hooks["response"]``
+  (see :class:`ResponseProcessorHook`).
 
 Each entry of :data:`FEATURES` maps a handler type onto the Session; handlers of other types
-contribute nothing.
+contribute nothing.  Other helpers' handlers (auth, proxies, other schemes) add entries here.
 """
 
 from __future__ import annotations
 
 import urllib.request
 from collections.abc import Callable, Iterable
-from http.cookiejar import CookieJar, DefaultCookiePolicy
+from http.cookiejar import Cookie, CookieJar, DefaultCookiePolicy
 from typing import Any
+from urllib.parse import urlsplit
 
 import requests
+from requests.structures import CaseInsensitiveDict
 
+from . import _stdlib
+from .response import HTTPResponse
 from .schemes import mount_data, mount_file, mount_ftp
-from .transport import HTTPHandler, HTTPSHandler, shared_adapter
+from .transport import HTTPSHandler, default_https_context, shared_adapter
 
-__all__ = ["FEATURES", "build_session"]
+__all__ = ["FEATURES", "OpenerSession", "ResponseProcessorHook", "build_session",
+           "handler_context"]
 
 
-class _NoCookiesPolicy(DefaultCookiePolicy):
-    """An opener without ``HTTPCookieProcessor`` neither stores nor sends cookies."""
+class _StoreNothingPolicy(DefaultCookiePolicy):
+    """Nothing a server sets is accepted (the jar of an opener without a cookie processor)."""
 
-    def set_ok(self, cookie: Any, request: Any) -> bool:
+    def set_ok(self, cookie: Cookie, request: Any) -> bool:
         return False
 
-    def return_ok(self, cookie: Any, request: Any) -> bool:
-        return False
+
+class NoCookieJar(CookieJar):
+    """The jar of an opener without ``HTTPCookieProcessor``: as urllib, cookies a server sets
+    are never stored nor sent back.  Cookies given explicitly for one call
+    (``session.get(url, cookies=...)``) are still sent, like an explicit ``Cookie`` header."""
+
+    def __init__(self) -> None:
+        super().__init__(_StoreNothingPolicy())
+
+    def set_cookie(self, cookie: Cookie) -> None:
+        """Keeps nothing."""
+
+
+class OpenerSession(requests.Session):
+    """A :class:`requests.Session` whose cookie jar's *policy* also decides what is sent.
+
+    requests copies the session's cookies into a fresh ``RequestsCookieJar`` (with a default
+    policy) before computing the ``Cookie`` header; urllib's ``HTTPCookieProcessor`` asks the
+    caller's jar, so a ``DefaultCookiePolicy(blocked_domains=...)`` or a custom policy is obeyed
+    when sending.  Here the copy takes the session jar's policy, for the first request and for
+    redirect hops (requests reuses the copy), so both paths agree.
+    """
+
+    def prepare_request(self, request: requests.Request) -> requests.PreparedRequest:
+        prepared = super().prepare_request(request)
+        policy: Any = getattr(self.cookies, "_policy", None)
+        merged: Any = getattr(prepared, "_cookies", None)
+        if not isinstance(merged, CookieJar) or getattr(merged, "_policy", None) is policy:
+            return prepared
+        merged.set_policy(policy)
+        explicit: CaseInsensitiveDict[Any] = CaseInsensitiveDict(self.headers)
+        explicit.update(request.headers or {})
+        if explicit.get("Cookie") is None:  # the Cookie header came from the jar: redo it
+            prepared.headers.pop("Cookie", None)
+            prepared.prepare_cookies(merged)
+        return prepared
+
+
+def handler_context(handler: urllib.request.HTTPSHandler) -> Any:
+    """The SSLContext an HTTPS handler (ours or the stdlib's) connects with."""
+    if isinstance(handler, HTTPSHandler):
+        return handler.context()
+    context = getattr(handler, "_context", None)
+    check_hostname = getattr(handler, "_check_hostname", None)
+    if context is not None:
+        if check_hostname is not None:
+            context.check_hostname = check_hostname  # what http.client does with it
+        return context
+    if check_hostname is False:
+        return HTTPSHandler(check_hostname=False).context()
+    return default_https_context()
 
 
 def _transport(session: requests.Session, handler: Any) -> None:
-    if isinstance(handler, HTTPSHandler):
-        session.mount("https://", shared_adapter(handler.context(), handler._debuglevel))
+    debuglevel = int(getattr(handler, "_debuglevel", 0) or 0)
+    if isinstance(handler, _stdlib.HTTPSHandler):  # the stdlib's class, also under the swap
+        session.mount("https://", shared_adapter(handler_context(handler), debuglevel))
     else:
-        session.mount("http://", shared_adapter(None, handler._debuglevel))
+        session.mount("http://", shared_adapter(None, debuglevel))
+
+
+def _cookies(session: requests.Session, handler: Any) -> None:
+    session.cookies = handler.cookiejar
+
+
+def _redirects(session: requests.Session, handler: Any) -> None:
+    session.max_redirects = int(handler.max_redirections)
+
+
+# Response processors of these classes are already Session features (cookies are extracted by
+# the Session; requests never raises for a status), so they are not hooks.
+_BUILTIN_MODULES = ("urllib.request", "requests_urllib_compat")
+
+
+def _user_method(handler: Any, name: str) -> Any:
+    """``handler.<name>`` when defined by a user class, not by urllib's or our handlers."""
+    for klass in type(handler).__mro__:
+        if name in vars(klass):
+            module = klass.__module__ or ""
+            if module.startswith(_BUILTIN_MODULES):
+                return None
+            return getattr(handler, name)
+    return None
+
+
+class _ProcessedBody:
+    """``Response.raw`` after a response processor replaced or read the urllib response.
+
+    The body is what the processor's result reads (as urllib's caller would get it, so no
+    further content decoding); ``_original_response`` stays the wire response so requests
+    still extracts cookies, and closing releases the pooled connection.
+    """
+
+    def __init__(self, result: Any, original: Any) -> None:
+        self._result = result
+        self._original = original
+        self._original_response = getattr(original, "_original_response", None)
+
+    def read(self, amt: int | None = None, **kwargs: Any) -> bytes:
+        data = self._result.read() if amt is None or amt < 0 else self._result.read(amt)
+        return bytes(data)
+
+    def close(self) -> None:
+        self._result.close()
+
+    def release_conn(self) -> None:
+        release = getattr(self._original, "release_conn", None)
+        if release is not None:
+            release()
+
+
+def _urllib_request(prepared: requests.PreparedRequest) -> urllib.request.Request:
+    """The ``urllib.request.Request`` a processor would have seen for this request."""
+    return urllib.request.Request(str(prepared.url), data=prepared.body,  # type: ignore[arg-type]
+                                  headers=dict(prepared.headers), method=prepared.method)
+
+
+class ResponseProcessorHook:
+    """A user handler's ``http_response``/``https_response`` as a requests response hook.
+
+    For each response (each redirect hop included, as urllib runs processors per hop) the hook
+    calls ``handler.<scheme>_response(request, response)`` with a ``urllib.request.Request``
+    rebuilt from the ``PreparedRequest`` (URL, method, headers, body) and this package's
+    :class:`~requests_urllib_compat.response.HTTPResponse` view of the ``requests.Response``
+    (status, reason, headers, undecoded body stream).  Then:
+
+    - the processor returned that view without reading it: the ``requests.Response`` is
+      unchanged (requests decodes the body as usual);
+    - it read from the view, or returned another object (a wrapper, an ``addinfourl`` over a
+      rewritten body): ``status_code``, ``reason`` and ``headers`` come from the returned
+      object and the body is whatever it reads, as a urllib caller would see it;
+    - it raised: the exception propagates out of the Session call.
+    """
+
+    def __init__(self, handler: urllib.request.BaseHandler) -> None:
+        self.handler = handler
+
+    def __repr__(self) -> str:
+        return f"<ResponseProcessorHook for {self.handler!r}>"
+
+    def __call__(self, response: requests.Response, *args: Any,
+                 **kwargs: Any) -> requests.Response | None:
+        scheme = urlsplit(str(response.url)).scheme
+        process = _user_method(self.handler, f"{scheme}_response")
+        if process is None:
+            return None
+        raw: Any = response.raw
+        # After another processor, this one gets what that one returned, as in urllib.
+        previous = raw._result if isinstance(raw, _ProcessedBody) else None
+        original = raw._original if isinstance(raw, _ProcessedBody) else raw
+        view = previous if previous is not None else HTTPResponse(response, str(response.url))
+        result = process(_urllib_request(response.request), view)
+        if previous is not None and result is previous:
+            return None
+        if result is view and not original.tell():
+            view.fp = None  # detach unread: the requests.Response keeps its own stream
+            return None
+        response.raw = _ProcessedBody(result, original)
+        status = getattr(result, "status", None) or getattr(result, "code", None)
+        response.status_code = int(status or response.status_code)
+        response.reason = getattr(result, "reason", response.reason)
+        headers = getattr(result, "headers", None)
+        if headers is not None:
+            response.headers = CaseInsensitiveDict(list(headers.items()))
+        return response
+
+
+def _response_hooks(session: requests.Session, handler: Any) -> None:
+    if _user_method(handler, "http_response") or _user_method(handler, "https_response"):
+        session.hooks["response"].append(ResponseProcessorHook(handler))
 
 
 Feature = Callable[[requests.Session, Any], None]
 
-#: (handler type, how it configures the Session), applied in the opener's handler order.
+#: (handler type, how it configures the Session), applied in the opener's handler order
+#: (``handler_order``, then order of addition), so hooks run in urllib's processor order.
 FEATURES: list[tuple[type[Any], Feature]] = [
-    (HTTPHandler, _transport),
-    (HTTPSHandler, _transport),
+    (urllib.request.HTTPHandler, _transport),
+    (urllib.request.HTTPSHandler, _transport),
+    (urllib.request.HTTPCookieProcessor, _cookies),
+    (urllib.request.HTTPRedirectHandler, _redirects),
+    # authproxy: ProxyHandler -> session.proxies, auth handlers -> session.auth
     (urllib.request.FileHandler, mount_file),
     (urllib.request.DataHandler, mount_data),
     (urllib.request.FTPHandler, mount_ftp),  # CacheFTPHandler too
+    (urllib.request.BaseHandler, _response_hooks),
 ]
 
 
 def build_session(handlers: Iterable[urllib.request.BaseHandler],
-                  addheaders: Iterable[tuple[str, str]]) -> requests.Session:
+                  addheaders: Iterable[tuple[str, str]]) -> OpenerSession:
     """A Session configured as an opener with these handlers and ``addheaders``."""
-    session = requests.Session()
+    session = OpenerSession()
     session.trust_env = False  # no .netrc, no REQUESTS_CA_BUNDLE, no environment proxies
-    session.headers.clear()
-    session.headers.update({k.capitalize(): v for k, v in addheaders})
-    session.headers["Accept-Encoding"] = "identity"
-    session.cookies = CookieJar(_NoCookiesPolicy())  # type: ignore[assignment]
-    for handler in handlers:
+    set_headers(session, addheaders)
+    session.cookies = NoCookieJar()  # type: ignore[assignment]
+    # Never requests' default adapters (certifi): the stdlib's trust, as urllib.
+    session.mount("http://", shared_adapter(None))
+    session.mount("https://", shared_adapter(default_https_context()))
+    session.max_redirects = _stdlib.HTTPRedirectHandler.max_redirections
+    for handler in sorted(handlers):
         for kind, configure in FEATURES:
             if isinstance(handler, kind):
                 configure(session, handler)
     return session
+
+
+def set_headers(session: requests.Session, addheaders: Iterable[tuple[str, str]]) -> None:
+    """``session.headers`` as urllib sends them: ``addheaders`` and no requests defaults."""
+    session.headers.clear()
+    session.headers.update({k.capitalize(): v for k, v in addheaders})
+    session.headers.setdefault("Accept-Encoding", "identity")

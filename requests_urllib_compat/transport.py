@@ -9,7 +9,6 @@ settings, so legacy code calling ``build_opener()`` per request still reuses con
 
 from __future__ import annotations
 
-import base64
 import http.client
 import os
 import socket
@@ -19,12 +18,13 @@ import urllib.request
 from collections import OrderedDict
 from contextvars import ContextVar
 from typing import Any, cast
-from urllib.parse import quote
 
 import requests
 from requests.adapters import HTTPAdapter
 from requests.structures import CaseInsensitiveDict
+from requests.utils import select_proxy
 from urllib3.connectionpool import HTTPConnectionPool, HTTPSConnectionPool
+from urllib3.poolmanager import proxy_from_url
 from urllib3.util import SKIP_HEADER
 from urllib3.util.retry import Retry
 
@@ -116,6 +116,31 @@ class CompatAdapter(HTTPAdapter):
         manager = super().proxy_manager_for(proxy, **self._tls_kwargs(), **proxy_kwargs)
         _use_compat_connections(manager, self.debuglevel)
         return manager
+
+    def get_connection_with_tls_context(
+        self, request: requests.PreparedRequest, verify: Any, proxies: Any = None,
+        cert: Any = None
+    ) -> HTTPConnectionPool:
+        """As requests', except that a tunnel's own headers (urllib's ``Proxy-Authorization``
+        for the CONNECT) select a proxy manager made for them: tunnels opened with different
+        credentials never share a pooled connection, and no credential goes into a proxy URL."""
+        tunnel_headers: dict[str, str] | None = getattr(request, "urllib_tunnel_headers", None)
+        proxy = select_proxy(str(request.url), proxies)
+        if not tunnel_headers or not proxy:
+            return cast(HTTPConnectionPool, super().get_connection_with_tls_context(
+                request, verify, proxies, cert))
+        host_params, pool_kwargs = self.build_connection_pool_key_attributes(request, verify, cert)
+        key = (proxy, tuple(sorted(tunnel_headers.items())))
+        managers: dict[Any, Any] = self.proxy_manager
+        manager = managers.get(key)
+        if manager is None:
+            sizes: Any = self  # requests' pool settings (untyped attributes)
+            manager = managers[key] = proxy_from_url(
+                proxy, proxy_headers=dict(tunnel_headers), num_pools=sizes._pool_connections,
+                maxsize=sizes._pool_maxsize, block=sizes._pool_block, **self._tls_kwargs())
+            _use_compat_connections(manager, self.debuglevel)
+        return cast(HTTPConnectionPool,
+                    manager.connection_from_host(**host_params, pool_kwargs=pool_kwargs))
 
     def build_connection_pool_key_attributes(  # type: ignore[override]
         self, request: requests.PreparedRequest, verify: Any, cert: Any = None
@@ -357,13 +382,19 @@ def send(adapter: CompatAdapter, req: urllib.request.Request) -> HTTPResponse:
     f"{method} {selector} HTTP/1.1".encode("ascii")
 
     proxies: dict[str, str] = {}
+    tunnel_headers: dict[str, str] = {}
     tunnel_host: str | None = req._tunnel_host  # type: ignore[attr-defined]
-    if tunnel_host:  # https through a proxy: CONNECT to req.host, TLS with the origin
+    socks: str | None = getattr(req, "socks_proxy", None)
+    if socks:  # beyond urllib: the connection goes through a SOCKS proxy, the request is direct
+        url = f"{req.type}://{host}{selector}"
+        proxies[req.type] = socks
+    elif tunnel_host:  # https through a proxy: CONNECT to req.host, TLS with the origin
         url = f"https://{tunnel_host}{selector}"
         proxies["https"] = f"http://{host}"
+        # As http.client's do_open: Proxy-Authorization goes with the CONNECT, not to the origin.
         auth = headers.pop("Proxy-Authorization", None)
         if auth is not None:
-            proxies["https"] = _proxy_with_header(host, auth)
+            tunnel_headers["Proxy-Authorization"] = auth
     elif req.has_proxy():  # plain http through a proxy: the selector is the absolute URL
         url = selector
         proxies[url.split(":", 1)[0].lower()] = f"{req.type}://{host}"
@@ -377,19 +408,8 @@ def send(adapter: CompatAdapter, req: urllib.request.Request) -> HTTPResponse:
     prepared.body = req.data  # type: ignore[assignment]
     prepared.hooks = {"response": []}
     prepared.urllib_selector = selector  # type: ignore[attr-defined]
+    prepared.urllib_tunnel_headers = tunnel_headers  # type: ignore[attr-defined]
     with translated("send"):
         response = adapter.send(prepared, stream=True, timeout=_timeout(req.timeout),
                                 proxies=proxies)
     return HTTPResponse(response, req.get_full_url())
-
-
-def _proxy_with_header(host: str, authorization: str) -> str:
-    """A proxy URL that makes requests send ``authorization`` with the CONNECT request."""
-    scheme, _, token = authorization.partition(" ")
-    if scheme.lower() == "basic":
-        try:
-            user, _, password = base64.b64decode(token).decode("latin-1").partition(":")
-        except ValueError:
-            return f"http://{host}"
-        return f"http://{quote(user, safe='')}:{quote(password, safe='')}@{host}"
-    return f"http://{host}"

@@ -1,0 +1,248 @@
+"""The ``check`` command: the scanner, the catalog, the report and its exit codes."""
+
+from __future__ import annotations
+
+import io
+import json
+import os
+import re
+import textwrap
+from pathlib import Path
+
+import pytest
+
+from requests_urllib_compat import catalog
+from requests_urllib_compat._cli_common import Progress
+from requests_urllib_compat.scan import scan_source
+
+from .cli_helpers import ROOT, assert_clean_error, run_cli
+
+LEGACY = textwrap.dedent('''\
+    import urllib.request
+    import urllib.parse
+    import urllib.error as uerr
+    from urllib.request import urlopen, Request as R, build_opener
+    from urllib import request
+    from six.moves.urllib.request import urlretrieve
+    from six.moves import urllib as sixurllib
+    import urllib2
+
+
+    class MyRedirect(urllib.request.HTTPRedirectHandler):
+        def redirect_request(self, req, fp, code, msg, headers, newurl):
+            return None
+
+        def helper(self):
+            pass
+
+
+    class Deeper(MyRedirect):
+        def http_open(self, req):
+            return self.do_open(None, req)
+
+
+    class PutRequest(urllib2.Request):
+        def get_method(self):
+            return "PUT"
+
+
+    def fetch(url):
+        quoted = urllib.parse.quote(url)
+        try:
+            with urllib.request.urlopen(R(quoted), timeout=3) as r:
+                return r.read()
+        except uerr.HTTPError as e:
+            return e.code
+        urllib.request.install_opener(build_opener(MyRedirect))
+        request.urlopen(url)
+        sixurllib.request.urlopen(url)
+        urllib2.urlopen(url)
+''')
+
+
+def uses(source: str) -> list[tuple[int, str, str, str]]:
+    return [(u.line, u.kind, u.name, u.entry.status) for u in scan_source(source)]
+
+
+def test_every_form_of_import_and_use_is_found() -> None:
+    found = uses(LEGACY)
+    assert found == [
+        (1, "import", "urllib.request", "supported"),
+        (3, "import", "urllib.error", "supported"),
+        (4, "import", "urllib.request.urlopen", "difference"),
+        (4, "import", "urllib.request.Request", "supported"),
+        (4, "import", "urllib.request.build_opener", "difference"),
+        (5, "import", "urllib.request", "supported"),
+        (6, "import", "six.moves.urllib.request.urlretrieve", "difference"),
+        (7, "import", "six.moves.urllib", "difference"),
+        (8, "import", "urllib2", "unsupported"),
+        (11, "subclass", "MyRedirect(urllib.request.HTTPRedirectHandler)", "difference"),
+        (12, "hook", "MyRedirect.redirect_request", "supported"),
+        (20, "hook", "Deeper.http_open", "difference"),  # a subclass of a subclass
+        (24, "subclass", "PutRequest(urllib2.Request)", "unsupported"),
+        (25, "hook", "PutRequest.get_method", "supported"),
+        (32, "call", "urllib.request.urlopen", "difference"),
+        (32, "call", "urllib.request.Request", "supported"),
+        (34, "reference", "urllib.error.HTTPError", "supported"),
+        (36, "call", "urllib.request.install_opener", "difference"),
+        (36, "call", "urllib.request.build_opener", "difference"),
+        (37, "call", "urllib.request.urlopen", "difference"),
+        (38, "call", "six.moves.urllib.request.urlopen", "difference"),
+        (39, "call", "urllib2.urlopen", "unsupported"),
+    ]
+
+
+def test_unrelated_code_is_not_reported() -> None:
+    assert uses("import urllib.parse\nurllib.parse.quote('x')\nfrom urllib.parse import urljoin\n"
+                "def urlopen(x): pass\nurlopen(1)\nimport requests\nrequests.get('u')\n") == []
+
+
+def test_python2_urllib_functions_are_flagged() -> None:
+    assert uses("import urllib\nurllib.urlopen('http://x')\n") == [
+        (2, "call", "urllib.urlopen", "unsupported")]
+
+
+def test_star_import_and_do_open_override() -> None:
+    found = scan_source("from urllib.request import *\n"
+                        "class H(HTTPHandler):\n    pass\n"
+                        "class T(__import__('urllib.request').request.HTTPHandler):\n"
+                        "    def do_open(self, c, r): pass\n")
+    assert [(u.kind, u.name) for u in found] == [("import", "urllib.request.*")]
+    (do_open,) = [u for u in scan_source(
+        "import urllib.request as u\nclass T(u.HTTPHandler):\n    def do_open(self, c, r): ...\n")
+        if u.kind == "hook"]
+    assert do_open.entry.status == "difference"
+    assert do_open.entry.section == catalog.BELOW
+
+
+def test_catalog_sections_exist_in_the_differences_page() -> None:
+    page = (ROOT / catalog.DIFFERENCES_PAGE).read_text()
+    headings = set(re.findall(r"^## (.+)$", page, re.M))
+    entries = [*catalog.NAMES.values(), *(e for _, e in catalog.HOOKS), *catalog.MODULES.values()]
+    sections = {e.section for e in entries if e.section}
+    assert sections and sections <= headings
+    assert catalog.Entry("difference", "", "Code that reaches below the handler chain").reference \
+        == "docs/differences.md#code-that-reaches-below-the-handler-chain"
+
+
+def test_catalog_covers_the_whole_stdlib_api() -> None:
+    import urllib.request
+
+    for name in urllib.request.__all__:
+        assert catalog.lookup_name("urllib.request", name).status in ("supported", "difference")
+    assert catalog.lookup_name("urllib.request", "socket").status == "unsupported"
+    assert catalog.lookup_name("urllib.request", "nonexistent").status == "unsupported"
+
+
+def write_tree(root: Path) -> None:
+    (root / "pkg" / "sub").mkdir(parents=True)
+    (root / "pkg" / "legacy.py").write_text(LEGACY)
+    (root / "pkg" / "sub" / "clean.py").write_text("import os\n")
+    (root / "pkg" / "sub" / "notes.txt").write_text("import urllib2\n")  # not a .py file
+    (root / "pkg" / ".venv").mkdir()
+    (root / "pkg" / ".venv" / "ignored.py").write_text("import urllib2\n")
+
+
+def test_text_report_and_summary(tmp_path: Path) -> None:
+    write_tree(tmp_path)
+    result = run_cli("check", "pkg", cwd=tmp_path)
+    assert result.returncode == 0, result.stderr
+    assert result.stderr == ""  # not a terminal: no progress
+    lines = result.stdout.splitlines()
+    assert lines[0].startswith(f"{Path('pkg/legacy.py')}:1:1: import urllib.request: supported")
+    assert any("call urllib.request.urlopen: supported with a documented difference - sent "
+               "through requests over pooled keep-alive connections (see docs/differences.md"
+               "#connections-are-kept-alive-and-pooled)" in line for line in lines)
+    assert lines[-2:] == ["2 files scanned, 1 using urllib.request.",
+                          "22 uses: 8 supported, 11 supported with a documented difference, "
+                          "3 not supported."]
+
+
+def test_json_report(tmp_path: Path) -> None:
+    write_tree(tmp_path)
+    result = run_cli("check", "--format", "json", str(tmp_path / "pkg"))
+    assert result.returncode == 0
+    report = json.loads(result.stdout)
+    assert report["files_scanned"] == 2
+    assert report["files_with_uses"] == 1
+    assert report["summary"] == {"supported": 8, "difference": 11, "unsupported": 3}
+    assert report["errors"] == []
+    first = report["uses"][0]
+    assert first == {"path": str(tmp_path / "pkg" / "legacy.py"), "line": 1, "column": 1,
+                     "kind": "import", "name": "urllib.request", "status": "supported",
+                     "note": catalog.MODULES["urllib.request"].note, "reference": None}
+
+
+def test_strict_fails_on_unsupported_uses(tmp_path: Path) -> None:
+    (tmp_path / "old.py").write_text("import urllib2\n")
+    (tmp_path / "new.py").write_text("from urllib.request import urlopen\n")
+    assert run_cli("check", "old.py", cwd=tmp_path).returncode == 0
+    assert run_cli("check", "--strict", "old.py", cwd=tmp_path).returncode == 1
+    assert run_cli("check", "--strict", "new.py", cwd=tmp_path).returncode == 0
+
+
+def test_syntax_error_is_reported_and_the_scan_goes_on(tmp_path: Path) -> None:
+    (tmp_path / "a_broken.py").write_text("def f(:\n    pass\n")
+    (tmp_path / "b_fine.py").write_text("import urllib.request\n")
+    (tmp_path / "c_nul.py").write_bytes(b"x = 1\0\n")
+    result = run_cli("check", str(tmp_path))
+    assert result.returncode == 1
+    assert "Traceback" not in result.stderr
+    errors = result.stderr.splitlines()
+    assert len(errors) == 2
+    assert errors[0].startswith(f"{tmp_path / 'a_broken.py'}: cannot parse: ")
+    assert errors[0].endswith("(line 1)")
+    assert errors[1].startswith(f"{tmp_path / 'c_nul.py'}: cannot parse: ")
+    assert "b_fine.py:1:1: import urllib.request: supported" in result.stdout
+    assert "3 files scanned, 1 using urllib.request, 2 could not be parsed or read." \
+        in result.stdout
+
+
+def test_missing_path_is_one_line(tmp_path: Path) -> None:
+    assert_clean_error(run_cli("check", str(tmp_path / "nope")), "nope", "no such file")
+    assert run_cli("check", str(tmp_path / "nope")).returncode == 2
+
+
+@pytest.mark.skipif(os.geteuid() == 0, reason="root reads everything")
+def test_unreadable_paths(tmp_path: Path) -> None:
+    secret = tmp_path / "secret.py"
+    secret.write_text("import urllib.request\n")
+    secret.chmod(0)
+    assert_clean_error(run_cli("check", str(secret)), "secret.py", "permission denied")
+    locked = tmp_path / "locked"
+    locked.mkdir()
+    locked.chmod(0)
+    try:
+        assert_clean_error(run_cli("check", str(locked)), "locked", "permission denied")
+    finally:
+        locked.chmod(0o755)
+
+
+def test_unreadable_file_inside_a_tree_is_reported(tmp_path: Path) -> None:
+    (tmp_path / "ok.py").write_text("import urllib.request\n")
+    (tmp_path / "dangling.py").symlink_to(tmp_path / "gone.py")
+    result = run_cli("check", str(tmp_path))
+    assert result.returncode == 1
+    assert result.stderr.strip() == f"{tmp_path / 'dangling.py'}: cannot read: " \
+                                    "No such file or directory"
+
+
+class _Terminal(io.StringIO):
+    def isatty(self) -> bool:
+        return True
+
+
+def test_progress_only_on_a_terminal() -> None:
+    terminal, pipe = _Terminal(), io.StringIO()
+    for stream in (terminal, pipe):
+        progress = Progress(40, "check: scanned", stream=stream)
+        for done in range(1, 41):
+            progress.update(done)
+        progress.close()
+    assert "\rcheck: scanned 1/40 files (2%)" in terminal.getvalue()
+    assert "\rcheck: scanned 40/40 files (100%)" in terminal.getvalue()
+    assert terminal.getvalue().endswith("\r\x1b[K")
+    assert pipe.getvalue() == ""
+    small = _Terminal()
+    Progress(3, "x", stream=small).update(1)  # a few files: not worth a counter
+    assert small.getvalue() == ""

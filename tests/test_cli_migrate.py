@@ -1,0 +1,177 @@
+"""The ``migrate`` codemod: rewrites, formatting kept, idempotence, diff/--write, refusals."""
+
+from __future__ import annotations
+
+import importlib.util
+import os
+import textwrap
+from pathlib import Path
+
+import pytest
+
+from requests_urllib_compat.codemod import rewrite_source
+
+from .cli_helpers import ROOT, assert_clean_error, run_cli
+from .servers import RecordingServer, Reply
+
+
+def rewrite(source: str) -> str:
+    return rewrite_source(textwrap.dedent(source)).code
+
+
+@pytest.mark.parametrize(("before", "after"), [
+    ("from urllib.request import urlopen, Request as R  # names\n",
+     "from requests_urllib_compat.request import urlopen, Request as R  # names\n"),
+    ("from urllib.error import (\n    HTTPError,  # the 4xx\n    URLError,\n)\n",
+     "from requests_urllib_compat.error import (\n    HTTPError,  # the 4xx\n    URLError,\n)\n"),
+    ("from urllib.request import *\n", "from requests_urllib_compat.request import *\n"),
+    ("import urllib.request as ur\nur.urlopen(u)\n",
+     "import requests_urllib_compat.request as ur\nur.urlopen(u)\n"),
+    ("from urllib import request as req, error\n",
+     "from requests_urllib_compat import request as req, error\n"),
+    ("from urllib import parse, request\n",
+     "from requests_urllib_compat import request\nfrom urllib import parse\n"),
+    ("import urllib.request\nurllib.request.urlopen(urllib.request.Request(u))\n",
+     "import requests_urllib_compat.request\n"
+     "requests_urllib_compat.request.urlopen(requests_urllib_compat.request.Request(u))\n"),
+    # `import urllib.request` made urllib.parse reachable: keep it reachable
+    ("import urllib.request  # fetch\nurllib.request.urlopen(urllib.parse.quote(u))\n",
+     "import requests_urllib_compat.request  # fetch\nimport urllib.parse\n"
+     "requests_urllib_compat.request.urlopen(urllib.parse.quote(u))\n"),
+    # ... unless something else imports it already
+    ("import urllib.parse\nimport urllib.error\nurllib.parse.quote(urllib.error.URLError)\n",
+     "import urllib.parse\nimport requests_urllib_compat.error\n"
+     "urllib.parse.quote(requests_urllib_compat.error.URLError)\n"),
+    ("import os, urllib.request; x = 1\n", "import os, requests_urllib_compat.request; x = 1\n"),
+])
+def test_rewrites(before: str, after: str) -> None:
+    assert rewrite(before) == after
+    assert rewrite(after) == after  # idempotent
+
+
+@pytest.mark.parametrize("source", [
+    "import urllib.parse\nfrom urllib.parse import urljoin\nurllib.parse.quote('x')\n",
+    "from urllib import parse\n",
+    "import urllib\n",
+    "from . import request\nfrom .urllib import request as r\n",
+    "# import urllib.request\ns = 'urllib.request.urlopen'\n",
+    "import requests\nrequests.get('http://x')\n",
+])
+def test_unrelated_code_is_left_alone(source: str) -> None:
+    assert rewrite(source) == source
+
+
+LEGACY = '''\
+"""A legacy fetcher."""
+import sys
+import urllib.request  # the transport
+from urllib.error import HTTPError
+
+
+def fetch(url):
+    query = urllib.parse.urlencode({"q": "a b"})
+    try:
+        with urllib.request.urlopen(url + "?" + query, timeout=10) as response:
+            return response.status, response.read()
+    except HTTPError as exc:
+        return exc.code, exc.read()
+
+
+if __name__ == "__main__":
+    print(fetch(sys.argv[1]))
+'''
+
+
+def load(path: Path) -> object:
+    spec = importlib.util.spec_from_file_location(f"migrated_{path.stem}", path)
+    assert spec and spec.loader
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
+def test_diff_then_write_then_nothing_left(tmp_path: Path, server: RecordingServer) -> None:
+    source = tmp_path / "fetcher.py"
+    source.write_text(LEGACY)
+    (tmp_path / "clean.py").write_text("import urllib.parse\n")
+
+    result = run_cli("migrate", ".", cwd=tmp_path)
+    assert result.returncode == 0, result.stderr
+    assert source.read_text() == LEGACY  # a diff only
+    lines = result.stdout.splitlines()
+    assert lines[:3] == ["--- a/fetcher.py", "+++ b/fetcher.py", "@@ -1,13 +1,14 @@"]
+    assert [line for line in lines[3:] if line[:1] in "+-"] == [
+        "-import urllib.request  # the transport",
+        "-from urllib.error import HTTPError",
+        "+import requests_urllib_compat.request  # the transport",
+        "+import urllib.parse",
+        "+from requests_urllib_compat.error import HTTPError",
+        '-        with urllib.request.urlopen(url + "?" + query, timeout=10) as response:',
+        '+        with requests_urllib_compat.request.urlopen(url + "?" + query, timeout=10) as '
+        "response:",
+    ]
+    assert " def fetch(url):" in lines  # context lines
+    assert result.stderr == \
+        "migrate: 1 of 2 files would be rewritten (run with --write to apply).\n"
+
+    result = run_cli("migrate", "--write", ".", cwd=tmp_path)
+    assert result.returncode == 0
+    assert result.stdout == ""
+    assert result.stderr == "migrate: 1 of 2 files rewritten.\n"
+    assert "import requests_urllib_compat.request  # the transport\n" in source.read_text()
+
+    again = run_cli("migrate", ".", cwd=tmp_path)
+    assert (again.returncode, again.stdout) == (0, "")
+    assert again.stderr == "migrate: 0 of 2 files would be rewritten.\n"
+
+    # the migrated code still works, now on requests
+    server.route("/missing", Reply(404, [], b"gone"))
+    fetch = load(source).fetch  # type: ignore[attr-defined]
+    assert fetch(server.url("/hello")) == (200, b"hello /hello?q=a+b")
+    assert fetch(server.url("/missing")) == (404, b"gone")
+    assert server.received[0].header("Connection") is None  # keep-alive: it went through us
+
+
+def test_refuses_a_file_that_does_not_parse(tmp_path: Path) -> None:
+    broken = tmp_path / "broken.py"
+    broken.write_text("import urllib.request\ndef f(:\n")
+    good = tmp_path / "good.py"
+    good.write_text("from urllib.request import urlopen\n")
+    result = run_cli("migrate", "--write", str(tmp_path))
+    assert result.returncode == 1
+    assert "Traceback" not in result.stderr
+    first, summary = result.stderr.splitlines()
+    assert first.startswith(f"{broken}: cannot parse (line 2")
+    assert first.endswith("not rewritten")
+    assert summary == "migrate: 1 of 2 files rewritten."
+    assert broken.read_text() == "import urllib.request\ndef f(:\n"
+    assert good.read_text() == "from requests_urllib_compat.request import urlopen\n"
+
+
+def test_missing_path(tmp_path: Path) -> None:
+    result = run_cli("migrate", str(tmp_path / "nowhere.py"))
+    assert_clean_error(result, "migrate: error:", "nowhere.py: no such file or directory")
+    assert result.returncode == 2
+
+
+def test_keeps_encoding_and_line_endings(tmp_path: Path) -> None:
+    path = tmp_path / "latin.py"
+    original = "# -*- coding: latin-1 -*-\r\nimport urllib.request as u\r\nname = 'café'\r\n"
+    path.write_bytes(original.encode("latin-1"))
+    assert run_cli("migrate", "--write", str(path)).returncode == 0
+    assert path.read_bytes() == original.replace(
+        "urllib.request", "requests_urllib_compat.request").encode("latin-1")
+
+
+def test_without_libcst_the_command_says_how_to_install_it(tmp_path: Path) -> None:
+    import subprocess
+    import sys
+
+    (tmp_path / "x.py").write_text("import urllib.request\n")
+    code = ("import sys; sys.modules['libcst'] = None\n"
+            "from requests_urllib_compat.cli import main\n"
+            "sys.exit(main(['migrate', 'x.py']))")
+    result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
+                            cwd=tmp_path, timeout=60, check=False,
+                            env={**os.environ, "PYTHONPATH": str(ROOT)})
+    assert_clean_error(result, "needs libcst", "pip install 'requests-urllib-compat[cli]'")
