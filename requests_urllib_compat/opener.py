@@ -23,6 +23,7 @@ from ._opener_setup import environment_proxies, register_handler
 from .auth import answer_challenge
 from .proxies import ProxyHandler
 from .redirect import HTTPRedirectHandler
+from .schemes import FTPHandler
 from .session import build_session, handler_context, set_headers
 from .transport import AbstractHTTPHandler, HTTPHandler, HTTPSHandler, send, shared_adapter
 
@@ -114,7 +115,7 @@ _DEFAULT_CLASSES: list[type[urllib.request.BaseHandler]] = [
     HTTPHandler,
     urllib.request.HTTPDefaultErrorHandler,
     HTTPRedirectHandler,
-    urllib.request.FTPHandler,
+    FTPHandler,
     urllib.request.FileHandler,
     urllib.request.HTTPErrorProcessor,
     urllib.request.DataHandler,
@@ -127,6 +128,7 @@ _STANDS_IN_FOR: dict[type[Any], type[Any]] = {
     HTTPSHandler: urllib.request.HTTPSHandler,
     ProxyHandler: urllib.request.ProxyHandler,
     HTTPRedirectHandler: urllib.request.HTTPRedirectHandler,
+    FTPHandler: urllib.request.FTPHandler,
 }
 
 
