@@ -104,9 +104,7 @@ def handler_context(handler: urllib.request.HTTPSHandler) -> Any:
         if check_hostname is not None:
             context.check_hostname = check_hostname  # what http.client does with it
         return context
-    if check_hostname is False:
-        return HTTPSHandler(check_hostname=False).context()
-    return default_https_context()
+    return default_https_context(check_hostname)
 
 
 def _transport(session: requests.Session, handler: Any) -> None:
