@@ -8,9 +8,11 @@ over pooled keep-alive connections and requests' TLS and proxy stack.
 from __future__ import annotations
 
 from . import error, request, response
+from .bridge import requests_response
 from .error import ContentTooShortError, HTTPError, URLError
 from .request import *  # noqa: F403
 from .request import __all__ as _request_all
+from .swap import install, is_installed, patch_module, patched, uninstall
 
 __version__ = "0.1.0"
 
@@ -20,6 +22,12 @@ __all__ = [
     "HTTPError",
     "URLError",
     "error",
+    "install",
+    "is_installed",
+    "patch_module",
+    "patched",
+    "requests_response",
+    "uninstall",
     "request",
     "response",
 ]

@@ -21,6 +21,8 @@ import os
 import urllib.request
 from typing import Any
 
+from . import _stdlib
+
 __all__ = ["environment_proxies", "register_handler"]
 
 # (name, table, protocol, kind): table is the OpenerDirector attribute the handler goes into.
@@ -110,7 +112,7 @@ def register_handler(director: Any, handler: Any) -> None:
         raise TypeError(f"expected BaseHandler instance, got {type(handler)!r}")
     entries = _entries(handler)
     if entries is None:
-        urllib.request.OpenerDirector.add_handler(director, handler)
+        _stdlib.OpenerDirector.add_handler(director, handler)
         return
     for _meth, table, protocol, kind in entries:
         if table == "handle_error":

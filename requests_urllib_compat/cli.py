@@ -85,6 +85,12 @@ def build_parser(prog: str | None = None) -> argparse.ArgumentParser:
                    help="rewrite the files in place (default: print a unified diff)")
     p.set_defaults(handler=_migrate)
 
+    # `run` takes the program's own options verbatim: main() hands its arguments to runner.main
+    # before argparse sees them; this entry is for --help.
+    p = commands.add_parser(
+        "run", help="run a script (or -m MODULE) with urllib.request swapped for this package")
+    p.add_argument("program", nargs=argparse.REMAINDER, metavar="SCRIPT [ARGS...] | -m MODULE")
+
     return parser
 
 
@@ -110,6 +116,10 @@ def _with_default_command(argv: list[str], parser: argparse.ArgumentParser) -> l
 def main(argv: Sequence[str] | None = None) -> int:
     parser = build_parser()
     args_list = list(sys.argv[1:] if argv is None else argv)
+    if args_list[:1] == ["run"]:
+        from .runner import main as run
+
+        return run(args_list[1:])
     args = parser.parse_args(_with_default_command(args_list, parser))
     try:
         status = int(args.handler(args))

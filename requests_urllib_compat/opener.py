@@ -18,6 +18,7 @@ from typing import Any, Union
 
 import requests
 
+from . import _stdlib
 from ._opener_setup import environment_proxies, register_handler
 from .proxies import ProxyHandler
 from .redirect import HTTPRedirectHandler
@@ -78,9 +79,9 @@ def _adopt_transport(handler: urllib.request.BaseHandler) -> None:
     if isinstance(handler, AbstractHTTPHandler):
         return
     cls: Any = type(handler)
-    stdlib_do_open = getattr(cls, "do_open", None) is urllib.request.AbstractHTTPHandler.do_open
-    if (isinstance(handler, urllib.request.HTTPSHandler) and stdlib_do_open
-            and cls.https_open is urllib.request.HTTPSHandler.https_open):
+    stdlib_do_open = getattr(cls, "do_open", None) is _stdlib.AbstractHTTPHandler.do_open
+    if (isinstance(handler, _stdlib.HTTPSHandler) and stdlib_do_open
+            and cls.https_open is _stdlib.HTTPSHandler.https_open):
         https: urllib.request.HTTPSHandler = handler
 
         def https_do_open(http_class: Any, req: urllib.request.Request, **kwargs: Any) -> Any:
@@ -88,8 +89,8 @@ def _adopt_transport(handler: urllib.request.BaseHandler) -> None:
             return send(shared_adapter(handler_context(https), level), req)
 
         handler.do_open = https_do_open  # type: ignore[method-assign]
-    elif (isinstance(handler, urllib.request.HTTPHandler) and stdlib_do_open
-            and cls.http_open is urllib.request.HTTPHandler.http_open):
+    elif (isinstance(handler, _stdlib.HTTPHandler) and stdlib_do_open
+            and cls.http_open is _stdlib.HTTPHandler.http_open):
         plain: urllib.request.HTTPHandler = handler
 
         def http_do_open(http_class: Any, req: urllib.request.Request, **kwargs: Any) -> Any:
@@ -124,7 +125,7 @@ _STANDS_IN_FOR: dict[type[Any], type[Any]] = {
 
 
 def _default_handler(klass: type[urllib.request.BaseHandler]) -> urllib.request.BaseHandler:
-    if issubclass(klass, urllib.request.ProxyHandler):
+    if issubclass(klass, _stdlib.ProxyHandler):
         # What ProxyHandler() reads from the environment, without decoding it on every call.
         return klass(environment_proxies())
     return klass()

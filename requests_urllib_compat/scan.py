@@ -264,7 +264,7 @@ def format_text(report: Report) -> str:
     if lines:
         lines.append("")
     summary = f"{report.files} file{'s' if report.files != 1 else ''} scanned, " \
-              f"{with_uses} using urllib.request"
+              f"{with_uses} of them use urllib"
     if report.errors:
         summary += f", {len(report.errors)} could not be parsed or read"
     lines.append(summary + ".")

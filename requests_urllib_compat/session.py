@@ -28,6 +28,7 @@ from urllib.parse import urlsplit
 import requests
 from requests.structures import CaseInsensitiveDict
 
+from . import _stdlib
 from .response import HTTPResponse
 from .transport import HTTPSHandler, default_https_context, shared_adapter
 
@@ -96,7 +97,7 @@ def handler_context(handler: urllib.request.HTTPSHandler) -> Any:
 
 def _transport(session: requests.Session, handler: Any) -> None:
     debuglevel = int(getattr(handler, "_debuglevel", 0) or 0)
-    if isinstance(handler, urllib.request.HTTPSHandler):
+    if isinstance(handler, _stdlib.HTTPSHandler):  # the stdlib's class, also under the swap
         session.mount("https://", shared_adapter(handler_context(handler), debuglevel))
     else:
         session.mount("http://", shared_adapter(None, debuglevel))
@@ -238,7 +239,7 @@ def build_session(handlers: Iterable[urllib.request.BaseHandler],
     # Never requests' default adapters (certifi): the stdlib's trust, as urllib.
     session.mount("http://", shared_adapter(None))
     session.mount("https://", shared_adapter(default_https_context()))
-    session.max_redirects = urllib.request.HTTPRedirectHandler.max_redirections
+    session.max_redirects = _stdlib.HTTPRedirectHandler.max_redirections
     for handler in sorted(handlers):
         for kind, configure in FEATURES:
             if isinstance(handler, kind):

@@ -153,7 +153,7 @@ def test_text_report_and_summary(tmp_path: Path) -> None:
     assert any("call urllib.request.urlopen: supported with a documented difference - sent "
                "through requests over pooled keep-alive connections (see docs/differences.md"
                "#connections-are-kept-alive-and-pooled)" in line for line in lines)
-    assert lines[-2:] == ["2 files scanned, 1 using urllib.request.",
+    assert lines[-2:] == ["2 files scanned, 1 of them use urllib.",
                           "22 uses: 8 supported, 11 supported with a documented difference, "
                           "3 not supported."]
 
@@ -194,7 +194,7 @@ def test_syntax_error_is_reported_and_the_scan_goes_on(tmp_path: Path) -> None:
     assert errors[0].endswith("(line 1)")
     assert errors[1].startswith(f"{tmp_path / 'c_nul.py'}: cannot parse: ")
     assert "b_fine.py:1:1: import urllib.request: supported" in result.stdout
-    assert "3 files scanned, 1 using urllib.request, 2 could not be parsed or read." \
+    assert "3 files scanned, 1 of them use urllib, 2 could not be parsed or read." \
         in result.stdout
 
 

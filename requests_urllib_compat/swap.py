@@ -1,0 +1,216 @@
+"""Swap ``urllib.request`` for this package in code you cannot edit.
+
+:func:`install` rebinds, on the real :mod:`urllib.request` module, the names this package
+implements itself (``urlopen``, ``build_opener``, ``install_opener``, ``OpenerDirector`` and the
+http(s) handlers); every other name (``Request``, the other handlers, password managers) already
+*is* the stdlib's object in this package, so it is left alone.  Code that looks the names up
+after the swap (``urllib.request.urlopen(...)``, or ``from urllib.request import urlopen`` run
+later) gets ours.  :func:`uninstall` puts the exact original objects back.
+
+Why patching attributes is safe for the stdlib's own users: the stdlib's functions look names
+up in ``urllib.request``'s globals, so while the swap is on, a stdlib ``urlopen`` or
+``build_opener`` bound earlier builds *our* opener too; this package's own code never looks
+those names up through ``urllib.request`` (it captured the stdlib classes at import), so the
+two never call each other in a loop.  ``http.cookiejar`` (``request_host``) and
+``urllib.robotparser`` (``urllib.request.urlopen``) keep working, the latter through us.
+
+The limit: a module that ran ``from urllib.request import urlopen`` *before* the swap holds the
+stdlib function; :func:`patch_module` (or ``install(modules=[...])``) rebinds such names in
+that module, and the rebinding is undone with the swap.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import importlib
+import threading
+import types
+import urllib.request
+from collections.abc import Iterable, Iterator
+from typing import Any, Union
+
+from . import opener as _compat_opener
+from . import request as _compat
+
+__all__ = ["Swap", "install", "is_installed", "patch_module", "patched", "uninstall"]
+
+ModuleLike = Union[types.ModuleType, str]
+
+
+def _replacements() -> dict[str, Any]:
+    """``urllib.request`` name -> this package's object, for the names we implement ourselves.
+
+    Computed once, when this module is imported (before any swap), so the stdlib objects seen
+    here are the originals.
+    """
+    stdlib = vars(urllib.request)
+    ours = vars(_compat)
+    table = {}
+    for name, original in stdlib.items():
+        if name.startswith("_") or name not in ours or ours[name] is original:
+            continue
+        replacement = ours[name]
+        if str(getattr(replacement, "__module__", "")).startswith(__package__ or "\0"):
+            table[name] = replacement
+    return table
+
+
+#: The names the swap rebinds, with this package's object for each.
+REPLACEMENTS: dict[str, Any] = _replacements()
+#: The stdlib's object for each of those names (what :func:`patch_module` looks for).
+ORIGINALS: dict[str, Any] = {name: vars(urllib.request)[name] for name in REPLACEMENTS}
+
+
+class _Patch:
+    """One rebinding of ``namespace[name]``, undone only if nobody rebound the name since."""
+
+    def __init__(self, module: types.ModuleType, name: str, replacement: Any,
+                 owner: object) -> None:
+        self.module = module
+        self.name = name
+        self.original = vars(module)[name]
+        self.replacement = replacement
+        self.owner = owner
+        setattr(module, name, replacement)
+
+    def undo(self) -> None:
+        if vars(self.module).get(self.name) is self.replacement:
+            setattr(self.module, self.name, self.original)
+
+
+class _State:
+    """Who wants the swap on: :func:`install` (``explicit``) and the open :func:`patched`
+    blocks (``contexts``).  The swap is applied while either does."""
+
+    def __init__(self) -> None:
+        self.lock = threading.RLock()
+        self.explicit = False
+        self.contexts = 0
+        self.applied: list[_Patch] = []  # the patches of urllib.request itself
+        self.modules: list[_Patch] = []  # patch_module's patches
+        self.saved_openers: tuple[Any, Any] = (None, None)
+
+
+_state = _State()
+_INSTALL = "install"  # owner of the module patches made by install()/patch_module()
+
+
+def _apply() -> None:
+    if _state.applied:
+        return
+    stdlib: Any = urllib.request
+    _state.saved_openers = (stdlib._opener, _compat_opener._opener)
+    _state.applied = [_Patch(urllib.request, name, replacement, _INSTALL)
+                      for name, replacement in REPLACEMENTS.items()]
+
+
+def _unapply() -> None:
+    """Restore ``urllib.request``'s names, and the openers that code installed (or that the
+    stdlib's ``urlopen`` cached) while the swap was on."""
+    for patch in reversed(_state.applied):
+        patch.undo()
+    _state.applied.clear()
+    stdlib: Any = urllib.request
+    saved_stdlib, saved_ours = _state.saved_openers
+    if isinstance(stdlib._opener, _compat_opener.OpenerDirector):
+        stdlib._opener = saved_stdlib  # cached by a stdlib urlopen that built ours
+    _compat_opener._opener = saved_ours
+    _state.saved_openers = (None, None)
+
+
+def _release(owner: object) -> None:
+    for patch in [p for p in _state.modules if p.owner is owner][::-1]:
+        patch.undo()
+    _state.modules = [p for p in _state.modules if p.owner is not owner]
+    if not _state.explicit and not _state.contexts:
+        _unapply()
+
+
+def _patch_module(module: ModuleLike, owner: object) -> list[str]:
+    mod = importlib.import_module(module) if isinstance(module, str) else module
+    if mod is urllib.request:
+        raise ValueError("urllib.request itself is swapped by install(), not patch_module()")
+    names = []
+    for name, value in list(vars(mod).items()):
+        for stdlib_name, original in ORIGINALS.items():
+            if value is original:
+                _state.modules.append(_Patch(mod, name, REPLACEMENTS[stdlib_name], owner))
+                names.append(name)
+                break
+    return names
+
+
+def install(modules: Iterable[ModuleLike] = ()) -> None:
+    """Make ``urllib.request`` this package until :func:`uninstall`; idempotent.
+
+    ``modules`` (module objects or names) are also passed to :func:`patch_module`.
+    """
+    with _state.lock:
+        _state.explicit = True
+        _apply()
+        for module in modules:
+            _patch_module(module, _INSTALL)
+
+
+def uninstall() -> None:
+    """Undo :func:`install` (and :func:`patch_module`); a no-op when not installed.
+
+    Every original object is put back, unless a :func:`patched` block is still open: then the
+    swap stays on until the last block exits.
+    """
+    with _state.lock:
+        _state.explicit = False
+        _release(_INSTALL)
+
+
+def is_installed() -> bool:
+    """Whether ``urllib.request`` currently has this package's names."""
+    with _state.lock:
+        return bool(_state.applied)
+
+
+def patch_module(module: ModuleLike) -> list[str]:
+    """Rebind, in ``module``, names bound to the stdlib objects the swap replaces.
+
+    For modules that ran ``from urllib.request import urlopen`` (and the like) before
+    :func:`install`.  Only the module's globals are changed (a default argument or a closure
+    holding the stdlib object is out of reach); :func:`uninstall` restores them.  Returns the
+    names rebound.  It does not turn the swap on by itself.
+    """
+    with _state.lock:
+        return _patch_module(module, _INSTALL)
+
+
+class Swap:
+    """The handle a :func:`patched` block gets: module patches made through it end with it."""
+
+    def patch_module(self, module: ModuleLike) -> list[str]:
+        """:func:`patch_module`, undone when this block exits."""
+        with _state.lock:
+            return _patch_module(module, self)
+
+
+@contextlib.contextmanager
+def patched(modules: Iterable[ModuleLike] = ()) -> Iterator[Swap]:
+    """The swap for the duration of a ``with`` block (or of a function, as a decorator).
+
+    Blocks nest and may run in several threads: the swap stays on while any block (or an
+    :func:`install`) wants it.
+    """
+    swap = Swap()
+    with _state.lock:
+        _state.contexts += 1
+        try:
+            _apply()
+            for module in modules:
+                _patch_module(module, swap)
+        except BaseException:
+            _state.contexts -= 1
+            _release(swap)
+            raise
+    try:
+        yield swap
+    finally:
+        with _state.lock:
+            _state.contexts -= 1
+            _release(swap)

@@ -1,0 +1,135 @@
+"""``run SCRIPT`` / ``run -m MODULE``: unmodified programs, in a subprocess, on requests."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+import textwrap
+from pathlib import Path
+
+import pytest
+
+from .servers import RecordingServer
+
+CLI = [sys.executable, "-m", "requests_urllib_compat", "run"]
+
+LEGACY_SCRIPT = """\
+import sys
+import urllib.request
+from urllib.request import urlopen
+
+import helper  # a module next to the script: sys.path[0] is the script's directory
+
+print(__name__, sys.argv[1:], helper.NAME)
+url = sys.argv[1]
+for path in ("/one", "/two"):
+    with urlopen(url + path) as response:
+        print(response.status, response.read().decode())
+with urllib.request.build_opener().open(url + "/three") as response:
+    print(response.status, response.read().decode())
+sys.exit(int(sys.argv[2]))
+"""
+
+
+def _env() -> dict[str, str]:
+    env = {k: v for k, v in os.environ.items() if not k.lower().endswith("_proxy")}
+    env["PYTHONPATH"] = os.pathsep.join(p for p in sys.path if p)  # this checkout's package
+    return env
+
+
+def _run(args: list[str], cwd: Path) -> subprocess.CompletedProcess[str]:
+    return subprocess.run(args, cwd=cwd, env=_env(), capture_output=True, text=True,
+                          timeout=60, check=False)
+
+
+@pytest.fixture
+def program(tmp_path: Path) -> Path:
+    (tmp_path / "helper.py").write_text("NAME = 'helper'\n")
+    script = tmp_path / "legacy.py"
+    script.write_text(LEGACY_SCRIPT)
+    return script
+
+
+def test_script_runs_through_the_package(program: Path, server: RecordingServer) -> None:
+    result = _run([*CLI, str(program), server.origin, "3"], cwd=program.parent.parent)
+    assert result.stderr == ""
+    assert result.returncode == 3
+    assert result.stdout.splitlines() == [
+        f"__main__ ['{server.origin}', '3'] helper",
+        "200 hello /one", "200 hello /two", "200 hello /three",
+    ]
+    assert [rec.target for rec in server.received] == ["/one", "/two", "/three"]
+    # Through our pooled transport: urllib would send Connection: close and open 3 connections.
+    assert all(rec.header("Connection") is None for rec in server.received)
+    assert server.connections == 1
+
+
+def test_same_program_on_the_stdlib_for_comparison(program: Path,
+                                                   server: RecordingServer) -> None:
+    result = _run([sys.executable, str(program), server.origin, "3"], cwd=program.parent.parent)
+    assert result.returncode == 3
+    assert all(rec.header("Connection") == "close" for rec in server.received)
+    assert server.connections == 3
+
+
+def test_module_runs_as_main(tmp_path: Path, server: RecordingServer) -> None:
+    package = tmp_path / "legacypkg"
+    package.mkdir()
+    (package / "__init__.py").write_text("")
+    (package / "fetch.py").write_text(textwrap.dedent("""\
+        import sys
+        import urllib.request
+        print(__name__, sys.argv)
+        with urllib.request.urlopen(sys.argv[1]) as response:
+            print(response.read().decode())
+        """))
+    (package / "__main__.py").write_text("import sys\nprint('package main', sys.argv[1:])\n")
+    result = _run([*CLI, "-m", "legacypkg.fetch", server.url("/m"), "--flag"], cwd=tmp_path)
+    assert result.returncode == 0, result.stderr
+    module_file = str(package / "fetch.py")
+    assert result.stdout.splitlines() == [
+        f"__main__ [{module_file!r}, {server.url('/m')!r}, '--flag']", "hello /m"]
+    assert server.received[0].header("Connection") is None
+
+    result = _run([*CLI, "-m", "legacypkg", "-x"], cwd=tmp_path)
+    assert (result.returncode, result.stdout) == (0, "package main ['-x']\n")
+
+
+@pytest.mark.parametrize("body", [
+    "raise SystemExit('fatal: no config')",
+    "import sys\nsys.exit(None)",
+    "def inner():\n    raise ValueError('bad value')\n\ninner()",
+    "x = (",
+], ids=["exit-message", "exit-none", "traceback", "syntax-error"])
+def test_exit_status_and_stderr_as_python_shows_them(tmp_path: Path, body: str) -> None:
+    script = tmp_path / "prog.py"
+    script.write_text(body + "\n")
+    ours = _run([*CLI, str(script)], cwd=tmp_path)
+    python = _run([sys.executable, str(script)], cwd=tmp_path)
+    assert (ours.returncode, ours.stdout, ours.stderr) == \
+        (python.returncode, python.stdout, python.stderr)
+
+
+def test_missing_script_is_one_line(tmp_path: Path) -> None:
+    result = _run([*CLI, "nowhere.py"], cwd=tmp_path)
+    assert result.returncode == 2
+    assert result.stderr.count("\n") == 1
+    assert "can't open file" in result.stderr and "nowhere.py" in result.stderr
+    assert "Traceback" not in result.stderr
+
+
+@pytest.mark.parametrize("args", [["-m", "no_such_module_here"], ["-m", "json"]])
+def test_unrunnable_module_is_one_line(tmp_path: Path, args: list[str]) -> None:
+    result = _run([*CLI, *args], cwd=tmp_path)
+    assert result.returncode == 1
+    assert result.stderr.count("\n") == 1, result.stderr
+    assert result.stderr.startswith("run: No module named")
+
+
+def test_usage_errors(tmp_path: Path) -> None:
+    for args in ([], ["-m"]):
+        result = _run([*CLI, *args], cwd=tmp_path)
+        assert result.returncode == 2
+        assert "usage: run SCRIPT" in result.stderr
+        assert "Traceback" not in result.stderr
