@@ -7,10 +7,14 @@ with the swap (:func:`requests_urllib_compat.install`) on for the rest of the pr
 
 from __future__ import annotations
 
+import builtins
+import importlib.machinery
 import importlib.util
 import os
 import runpy
 import sys
+import types
+import zipfile
 from collections.abc import Callable, Sequence
 from types import TracebackType
 
@@ -32,11 +36,28 @@ def run_path(argv: Sequence[str]) -> int:
         print(f"run: can't open file {os.path.abspath(path)!r}: {error}", file=sys.stderr)
         return 2
     sys.argv[:] = list(argv)
+    if os.path.isdir(path) or zipfile.is_zipfile(path):
+        del sys.path[0]  # runpy puts the directory or zip file itself first
+        install()
+        return _guarded(lambda: runpy.run_path(path, run_name="__main__"))
     sys.path[0] = os.path.dirname(os.path.abspath(path))
-    if os.path.isdir(path) or not path.endswith(".py"):
-        sys.path[0] = os.path.abspath(path)  # a directory or a zip file is itself on the path
     install()
-    return _guarded(lambda: runpy.run_path(path, run_name="__main__"))
+    return _guarded(lambda: _exec_script(os.path.abspath(path)))
+
+
+def _exec_script(filename: str) -> None:
+    """``python SCRIPT``: a fresh ``__main__`` module whose ``__file__`` is the absolute path,
+    while ``sys.argv[0]`` stays as given (``runpy.run_path`` would change it)."""
+    with open(filename, "rb") as file:
+        source = file.read()
+    code = compile(source, filename, "exec", dont_inherit=True)
+    main = types.ModuleType("__main__")
+    main.__file__ = filename
+    main.__loader__ = importlib.machinery.SourceFileLoader("__main__", filename)
+    main.__cached__ = None  # type: ignore[attr-defined]
+    main.__builtins__ = builtins  # type: ignore[attr-defined]
+    sys.modules["__main__"] = main
+    exec(code, vars(main))
 
 
 def run_module(argv: Sequence[str]) -> int:

@@ -133,3 +133,52 @@ def test_usage_errors(tmp_path: Path) -> None:
         assert result.returncode == 2
         assert "usage: run SCRIPT" in result.stderr
         assert "Traceback" not in result.stderr
+
+
+MAIN_PROBE = """\
+import builtins
+import pickle
+import sys
+
+
+class Point:
+    pass
+
+
+print(__name__, __file__, sys.argv, sys.path[0], __spec__, __package__)
+print(type(__loader__).__name__, __builtins__ is builtins, sys.modules["__main__"].Point is Point)
+print(type(pickle.loads(pickle.dumps(Point()))).__qualname__)
+"""
+
+
+def test_script_sees_what_python_shows_it(tmp_path: Path) -> None:
+    (tmp_path / "probe.py").write_text(MAIN_PROBE)
+    ours = _run([*CLI, "probe.py", "a", "--b"], cwd=tmp_path)
+    python = _run([sys.executable, "probe.py", "a", "--b"], cwd=tmp_path)
+    assert ours.stderr == ""
+    assert (ours.returncode, ours.stdout) == (python.returncode, python.stdout)
+
+
+def test_directory_with_main(tmp_path: Path) -> None:
+    app = tmp_path / "app"
+    app.mkdir()
+    (app / "__main__.py").write_text(
+        "import sys, urllib.request\n"
+        "print(__name__, __file__, sys.argv, urllib.request.urlopen.__module__)\n")
+    result = _run([*CLI, "app", "x"], cwd=tmp_path)
+    assert result.returncode == 0, result.stderr
+    assert result.stdout == \
+        f"__main__ {app / '__main__.py'} ['app', 'x'] requests_urllib_compat.opener\n"
+
+
+def test_module_traceback_and_exit_as_python_m(tmp_path: Path) -> None:
+    (tmp_path / "failing.py").write_text("import sys\nprint(sys.argv[1:])\n"
+                                         "def go():\n    raise LookupError('missing')\n\ngo()\n")
+    ours = _run([*CLI, "-m", "failing", "arg"], cwd=tmp_path)
+    python = _run([sys.executable, "-m", "failing", "arg"], cwd=tmp_path)
+    assert ours.returncode == python.returncode == 1
+    assert ours.stdout == python.stdout == "['arg']\n"
+    # python -m shows runpy's two frames first; ours leaves runpy and the runner out.
+    assert ours.stderr.splitlines()[0] == "Traceback (most recent call last):"
+    assert ours.stderr.splitlines()[1:] == [
+        line for line in python.stderr.splitlines()[1:] if "<frozen runpy>" not in line]
