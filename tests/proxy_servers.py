@@ -42,6 +42,7 @@ class ProxyProcess:
     def __init__(self, argv: list[str], log: Path, port: int) -> None:
         self.log = log
         self.port = port
+        self.auth_port = 0
         self._out = open(log, "ab")  # noqa: SIM115 - closed in stop()
         env = {**os.environ, "PYTHONUNBUFFERED": "1"}
         for name in list(env):  # the proxies themselves connect directly
@@ -115,11 +116,20 @@ def auth_proxy(tmp_path_factory: pytest.TempPathFactory) -> Iterator[ProxyProces
 
 @pytest.fixture(scope="session")
 def socks_proxy(tmp_path_factory: pytest.TempPathFactory) -> Iterator[ProxyProcess]:
-    """pproxy serving SOCKS4 and SOCKS5 (verbose: one line per relayed connection)."""
-    port = _free_port()
+    """pproxy serving SOCKS4 and SOCKS5 (verbose: one line per relayed connection), and on
+    ``auth_port`` SOCKS5 requiring ``user:pass`` (``--auth 0``: pproxy would otherwise let an
+    address that authenticated once in without credentials for 30 days)."""
+    port, auth_port = _free_port(), _free_port()
     log = tmp_path_factory.mktemp("socks") / "pproxy.log"
     log.touch()
-    argv = [sys.executable, "-m", "pproxy", "-l", f"socks4+socks5://127.0.0.1:{port}", "-v"]
+    argv = [sys.executable, "-m", "pproxy", "-l", f"socks4+socks5://127.0.0.1:{port}",
+            "-l", f"socks5://127.0.0.1:{auth_port}#user:pass", "--auth", "0", "-v"]
     proxy = ProxyProcess(argv, log, port)
+    proxy.auth_port = auth_port
+    try:
+        _wait_listening(auth_port, proxy.process, time.monotonic() + 30)
+    except Exception:
+        proxy.stop()
+        raise
     yield proxy
     proxy.stop()
