@@ -25,7 +25,7 @@ from .redirect import HTTPRedirectHandler
 from .session import build_session, handler_context, set_headers
 from .transport import AbstractHTTPHandler, HTTPHandler, HTTPSHandler, send, shared_adapter
 
-__all__ = ["OpenerDirector", "build_opener", "install_opener", "urlopen"]
+__all__ = ["OpenerDirector", "build_opener", "install_opener", "urlcleanup", "urlopen"]
 
 
 class OpenerDirector(urllib.request.OpenerDirector):
@@ -164,6 +164,13 @@ def install_opener(opener: urllib.request.OpenerDirector | None) -> None:
     """Make ``opener`` the one module-level :func:`urlopen` uses (``None``: the default)."""
     global _opener
     _opener = opener
+
+
+def urlcleanup() -> None:
+    """``urllib.request.urlcleanup``: delete ``urlretrieve``'s temporary files and uninstall the
+    installed opener, the stdlib's and this package's."""
+    _stdlib.urlcleanup()
+    install_opener(None)
 
 
 def _default_opener() -> urllib.request.OpenerDirector:

@@ -40,12 +40,11 @@ from urllib.request import (
     pathname2url,
     proxy_bypass,
     url2pathname,
-    urlcleanup,
     urlretrieve,
 )
 
 from .error import ContentTooShortError, HTTPError, URLError
-from .opener import OpenerDirector, build_opener, install_opener, urlopen
+from .opener import OpenerDirector, build_opener, install_opener, urlcleanup, urlopen
 from .proxies import ProxyHandler
 from .redirect import HTTPRedirectHandler
 from .response import addclosehook, addinfourl
