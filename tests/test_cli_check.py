@@ -246,3 +246,40 @@ def test_progress_only_on_a_terminal() -> None:
     small = _Terminal()
     Progress(3, "x", stream=small).update(1)  # a few files: not worth a counter
     assert small.getvalue() == ""
+
+
+def test_progress_on_a_real_terminal(tmp_path: Path) -> None:
+    """End to end: stderr on a pseudo-terminal gets the counter, stdout stays clean."""
+    import pty
+    import subprocess
+    import sys
+
+    for number in range(30):
+        (tmp_path / f"m{number:02}.py").write_text("from urllib.request import urlopen\n")
+    controller, terminal = pty.openpty()
+    try:
+        result = subprocess.run(
+            [sys.executable, "-m", "requests_urllib_compat", "check", str(tmp_path)],
+            stdout=subprocess.PIPE, stderr=terminal, text=True, timeout=60, check=False,
+            env={**os.environ, "PYTHONPATH": str(ROOT)},
+        )
+        os.close(terminal)
+        terminal = -1
+        seen = b""
+        while True:
+            try:
+                chunk = os.read(controller, 65536)
+            except OSError:  # EIO: the terminal side is closed and drained
+                break
+            if not chunk:
+                break
+            seen += chunk
+    finally:
+        if terminal != -1:
+            os.close(terminal)
+        os.close(controller)
+    assert result.returncode == 0
+    assert "check: scanned 30/30 files (100%)" in seen.decode()
+    assert "\r" not in result.stdout  # the counter never reaches stdout
+    assert result.stdout.endswith("30 uses: 0 supported, 30 supported with a documented "
+                                  "difference, 0 not supported.\n")

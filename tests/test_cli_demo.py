@@ -21,6 +21,8 @@ def test_demo_walks_the_howto_and_reuses_connections() -> None:
         # once on the stdlib, once on our package
         assert out.count(f"  ok   {number:2}. {title}: ") == 2, title
     assert "FAIL" not in out
+    assert "requests_urllib_compat: urllib.request swapped with requests_urllib_compat.patched()" \
+        in out
     assert out.count("10 of 10 steps behaved as the urllib HOWTO says.") == 2
     assert "HTTPError 404 'Not Found', e.read() -> 'no such page: /no-such-page'" in out
     assert "e.reason = ConnectionRefusedError(" in out
@@ -62,3 +64,19 @@ def test_unknown_command_is_a_usage_error() -> None:
     assert result.returncode == 2
     assert "Traceback" not in result.stderr
     assert "invalid choice: 'frobnicate'" in result.stderr
+
+
+def test_the_legacy_script_knows_only_urllib() -> None:
+    import ast
+
+    from requests_urllib_compat.demo import SCRIPT
+
+    tree = ast.parse(SCRIPT.read_text())
+    imported = set()
+    for node in ast.walk(tree):
+        if isinstance(node, ast.Import):
+            imported.update(alias.name for alias in node.names)
+        elif isinstance(node, ast.ImportFrom):
+            imported.add(node.module or "")
+    assert imported == {"collections.abc", "http.cookiejar", "socket", "sys", "time",
+                        "urllib.error", "urllib.parse", "urllib.request"}

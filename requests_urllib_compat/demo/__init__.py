@@ -1,7 +1,7 @@
 """``demo``: a legacy ``urllib.request`` script, unmodified, running on requests.
 
 A local site and a forward proxy start on loopback (no internet needed), then
-:mod:`.legacy_script` runs with ``urllib.request`` swapped for this package.  At the end the
+:mod:`.legacy_script` runs under :func:`requests_urllib_compat.patched` (the swap).  At the end the
 site's counters show what the swap buys: many requests over few TCP connections.
 """
 
@@ -11,12 +11,10 @@ import contextlib
 import os
 import runpy
 import sys
-import urllib
-import urllib.request
 from collections.abc import Iterator
 from pathlib import Path
-from types import ModuleType
 
+from ..swap import patched
 from .server import DemoProxy, DemoSite, closed_port_url
 
 __all__ = ["SCRIPT", "run_demo"]
@@ -35,25 +33,6 @@ def _no_proxy_environment() -> Iterator[None]:
         yield
     finally:
         os.environ.update(saved)
-
-
-@contextlib.contextmanager
-def _swapped() -> Iterator[str]:
-    """``urllib.request`` resolves to this package while the script runs.
-
-    Only ``import urllib.request`` / ``from urllib.request import ...`` executed inside the
-    block are redirected: the script is executed fresh, so all of its imports are.
-    """
-    from .. import request as compat_request
-
-    saved: ModuleType = sys.modules["urllib.request"]
-    sys.modules["urllib.request"] = compat_request
-    urllib.request = compat_request  # `import urllib.request` binds it
-    try:
-        yield "the imports of urllib.request pointed at requests_urllib_compat.request"
-    finally:
-        sys.modules["urllib.request"] = saved
-        urllib.request = saved
 
 
 def _run_script(argv: list[str]) -> int:
@@ -75,8 +54,8 @@ def _run_once(label: str, swap: bool) -> tuple[int, int, int]:
     try:
         with _no_proxy_environment():
             if swap:
-                with _swapped() as how:
-                    print(f"{label}: {how}")
+                with patched():
+                    print(f"{label}: urllib.request swapped with requests_urllib_compat.patched()")
                     status = _run_script([site.url, proxy.url, closed_port_url()])
                 from ..transport import close_shared_pools
 
