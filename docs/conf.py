@@ -51,5 +51,7 @@ html_title = f"requests-urllib-compat {release}"
 html_theme_options = {
     "description": "The urllib.request API on top of requests",
     "fixed_sidebar": True,
+    "page_width": "1280px",  # room for the migration guide's side-by-side code
+    "sidebar_width": "240px",
 }
 html_static_path: list[str] = []

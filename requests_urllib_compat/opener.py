@@ -20,6 +20,7 @@ import requests
 
 from . import _stdlib
 from ._opener_setup import environment_proxies, register_handler
+from .auth import answer_challenge
 from .proxies import ProxyHandler
 from .redirect import HTTPRedirectHandler
 from .session import build_session, handler_context, set_headers
@@ -60,6 +61,11 @@ class OpenerDirector(urllib.request.OpenerDirector):
         register_handler(self, handler)  # the stdlib's add_handler, parse cached per class
         with self._session_lock:
             self._session = None  # rebuilt from the new handler list on next use
+
+    def error(self, proto: str, *args: Any) -> Any:
+        if proto in ("http", "https") and len(args) > 2 and args[2] in (401, 407):
+            return answer_challenge(super().error, proto, *args)
+        return super().error(proto, *args)
 
     def close(self) -> None:
         super().close()

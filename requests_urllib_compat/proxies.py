@@ -16,8 +16,11 @@ from __future__ import annotations
 
 import urllib.request
 from typing import Any
+from urllib.parse import urlsplit
 
-__all__ = ["SOCKS_SCHEMES", "ProxyHandler"]
+import requests
+
+__all__ = ["SOCKS_SCHEMES", "ProxyHandler", "configure_session", "urllib_proxies"]
 
 #: Proxy URL schemes that requests (through urllib3 and PySocks) connects through.
 SOCKS_SCHEMES = frozenset({"socks4", "socks4a", "socks5", "socks5h"})
@@ -34,3 +37,24 @@ class ProxyHandler(urllib.request.ProxyHandler):
             return None
         req.socks_proxy = proxy  # type: ignore[attr-defined]
         return None  # the http(s) handler sends it, through the SOCKS proxy
+
+
+def configure_session(session: requests.Session, handler: urllib.request.ProxyHandler) -> None:
+    """FEATURES entry: the handler's proxies (as urllib read them) become ``session.proxies``.
+
+    urllib's ``'no'`` entry (``no_proxy`` from the environment) is not a proxy; ``no_proxy`` is
+    applied per request by :func:`urllib_proxies`, with urllib's ``proxy_bypass``.
+    """
+    proxies: dict[str, str] = getattr(handler, "proxies", {})
+    session.proxies.update({k: v for k, v in proxies.items() if k != "no"})
+
+
+def urllib_proxies(url: str, proxies: Any) -> dict[str, Any]:
+    """``proxies`` for a request to ``url``, or none when urllib's ``proxy_bypass`` (the
+    environment's ``no_proxy`` at request time; no CIDR, as urllib) says to go direct."""
+    if not proxies:
+        return {}
+    host = urlsplit(url).netloc.rpartition("@")[2]
+    if host and urllib.request.proxy_bypass(host):
+        return {}
+    return dict(proxies)

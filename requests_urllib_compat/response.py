@@ -104,6 +104,28 @@ class HTTPResponse(http.client.HTTPResponse):
         self._response._close_conn()  # type: ignore[attr-defined]
         self._release()
 
+    def buffer_body(self, limit: int) -> bool:
+        """Read a body of known length up to ``limit`` bytes into memory and give the
+        connection back to the pool now; reads go on from memory.  For responses the handler
+        chain answers with a new request (auth challenges), so the retry can reuse the
+        connection.  False (nothing done) when the length is unknown or too large, or when the
+        body is already being read."""
+        response = self._response
+        if (response.isclosed() or response.chunked or response.length is None
+                or response.length > limit):
+            return False
+        try:
+            data = response.read()
+        finally:
+            self._after(None)
+        head = f"HTTP/1.1 {self.status} X\r\nContent-Length: {len(data)}\r\n\r\n".encode()
+        stream = io.BufferedReader(io.BytesIO(head + data))
+        replay = http.client.HTTPResponse(_ReplaySocket(stream), method=self._method)  # type: ignore[arg-type]
+        replay.begin()
+        replay.msg = self.headers
+        self._response = replay
+        return True
+
     def close(self) -> None:
         response = self._response
         if not response.isclosed():

@@ -28,7 +28,8 @@ from urllib.parse import urlsplit
 import requests
 from requests.structures import CaseInsensitiveDict
 
-from . import _stdlib
+from . import _stdlib, auth
+from . import proxies as proxies_module
 from .response import HTTPResponse
 from .transport import HTTPSHandler, default_https_context, shared_adapter
 
@@ -78,6 +79,18 @@ class OpenerSession(requests.Session):
             prepared.headers.pop("Cookie", None)
             prepared.prepare_cookies(merged)
         return prepared
+
+    def merge_environment_settings(self, url: Any, proxies: Any, stream: Any, verify: Any,
+                                   cert: Any) -> Any:
+        """No environment (``trust_env`` is off); ``no_proxy`` applied as urllib does."""
+        settings: Any = super().merge_environment_settings(url, proxies, stream, verify, cert)
+        settings["proxies"] = proxies_module.urllib_proxies(str(url), settings.get("proxies"))
+        return settings
+
+    def rebuild_proxies(self, prepared_request: requests.PreparedRequest,
+                        proxies: Any) -> dict[str, str]:
+        """A redirect hop's proxies: the session's, unless urllib would bypass them."""
+        return proxies_module.urllib_proxies(str(prepared_request.url), dict(self.proxies))
 
 
 def handler_context(handler: urllib.request.HTTPSHandler) -> Any:
@@ -223,7 +236,9 @@ FEATURES: list[tuple[type[Any], Feature]] = [
     (urllib.request.HTTPSHandler, _transport),
     (urllib.request.HTTPCookieProcessor, _cookies),
     (urllib.request.HTTPRedirectHandler, _redirects),
-    # authproxy: ProxyHandler -> session.proxies, auth handlers -> session.auth
+    (urllib.request.ProxyHandler, proxies_module.configure_session),
+    (urllib.request.AbstractBasicAuthHandler, auth.configure_session),
+    (urllib.request.AbstractDigestAuthHandler, auth.configure_session),
     # schemes: FileHandler / DataHandler / FTPHandler -> mounted adapters
     (urllib.request.BaseHandler, _response_hooks),
 ]

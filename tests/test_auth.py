@@ -365,3 +365,22 @@ def test_redirect_handler_subclass_keeps_stdlib_semantics(server, other_server):
         compat.build_opener(NoFollow).open(server.url("/go"))
     info.value.close()
     assert info.value.code == 302 and other_server.received == []
+
+
+def test_connection_reused_under_auth(server):
+    """The answered 401 is read and released: the retry goes on the same connection (urllib
+    opens one per request)."""
+    server.route("/b", basic("R", "joe", "pw"))
+    server.route("/d", digest("D", "joe", "pw"))
+    mgr = compat.HTTPPasswordMgrWithDefaultRealm()
+    mgr.add_password(None, server.url("/"), "joe", "pw")
+    opener = compat.build_opener(compat.HTTPBasicAuthHandler(mgr),
+                                 compat.HTTPDigestAuthHandler(mgr))
+    for path in ("/b", "/d"):
+        with opener.open(server.url(path)) as r:
+            assert r.read() == b"welcome"
+    assert len(server.received) == 4
+    assert {r.connection for r in server.received} == {1}
+    session = opener.session
+    assert session.get(server.url("/d")).status_code == 200
+    assert {r.connection for r in server.received} == {1}

@@ -27,7 +27,7 @@ def test_docs_build_without_warnings(tmp_path: Path) -> None:
     assert result.returncode == 0, result.stderr
     index = (out / "index.html").read_text(encoding="utf-8")
     assert "requests-urllib-compat" in index
-    for page in ("quickstart", "api", "differences"):
+    for page in ("quickstart", "howto", "migration", "api", "differences"):
         assert f'href="{page}.html"' in index, page
     api = (out / "api.html").read_text(encoding="utf-8")
     assert "requests_urllib_compat.opener.build_opener" in api  # autodoc ran
