@@ -68,9 +68,9 @@ NAMES: dict[str, Entry] = {
                                  "redirect", AUTH_PROXIES),
     "ProxyHandler": Entry("difference", "requests' proxy support: HTTPS through CONNECT, and "
                           "SOCKS proxies too", AUTH_PROXIES),
-    "urlretrieve": Entry("difference", "the stdlib's own function: it fetches with "
-                         "urllib.request's opener, not through requests, unless the swap is "
-                         "installed", BELOW),
+    "urlretrieve": Entry("difference", "the stdlib's own code over this package's urlopen "
+                         "(the installed opener, through requests): urlopen's differences "
+                         "apply", BELOW),
     "urlcleanup": Entry("supported", _SAME),
     "URLopener": Entry("difference", "the stdlib's deprecated class, unchanged: it does not use "
                        "requests", BELOW),

@@ -23,10 +23,18 @@ from ._opener_setup import environment_proxies, register_handler
 from .auth import answer_challenge
 from .proxies import ProxyHandler
 from .redirect import HTTPRedirectHandler
+from .schemes import FTPHandler
 from .session import build_session, handler_context, set_headers
-from .transport import AbstractHTTPHandler, HTTPHandler, HTTPSHandler, send, shared_adapter
+from .transport import (
+    AbstractHTTPHandler,
+    HTTPHandler,
+    HTTPSHandler,
+    send,
+    shared_adapter,
+    warn_check_hostname,
+)
 
-__all__ = ["OpenerDirector", "build_opener", "install_opener", "urlcleanup", "urlopen"]
+__all__ = ["OpenerDirector", "build_opener", "install_opener", "urlopen"]
 
 
 class OpenerDirector(urllib.request.OpenerDirector):
@@ -92,6 +100,7 @@ def _adopt_transport(handler: urllib.request.BaseHandler) -> None:
 
         def https_do_open(http_class: Any, req: urllib.request.Request, **kwargs: Any) -> Any:
             level = int(getattr(https, "_debuglevel", 0) or 0)
+            warn_check_hostname(getattr(https, "_check_hostname", None))
             return send(shared_adapter(handler_context(https), level), req)
 
         handler.do_open = https_do_open  # type: ignore[method-assign]
@@ -114,7 +123,7 @@ _DEFAULT_CLASSES: list[type[urllib.request.BaseHandler]] = [
     HTTPHandler,
     urllib.request.HTTPDefaultErrorHandler,
     HTTPRedirectHandler,
-    urllib.request.FTPHandler,
+    FTPHandler,
     urllib.request.FileHandler,
     urllib.request.HTTPErrorProcessor,
     urllib.request.DataHandler,
@@ -127,6 +136,7 @@ _STANDS_IN_FOR: dict[type[Any], type[Any]] = {
     HTTPSHandler: urllib.request.HTTPSHandler,
     ProxyHandler: urllib.request.ProxyHandler,
     HTTPRedirectHandler: urllib.request.HTTPRedirectHandler,
+    FTPHandler: urllib.request.FTPHandler,
 }
 
 
@@ -170,13 +180,6 @@ def install_opener(opener: urllib.request.OpenerDirector | None) -> None:
     """Make ``opener`` the one module-level :func:`urlopen` uses (``None``: the default)."""
     global _opener
     _opener = opener
-
-
-def urlcleanup() -> None:
-    """``urllib.request.urlcleanup``: delete ``urlretrieve``'s temporary files and uninstall the
-    installed opener, the stdlib's and this package's."""
-    _stdlib.urlcleanup()
-    install_opener(None)
 
 
 def _default_opener() -> urllib.request.OpenerDirector:

@@ -8,17 +8,15 @@ are this package's.
 
 from __future__ import annotations
 
+import sys
 import urllib.request
 from typing import Any
 from urllib.request import (
     AbstractBasicAuthHandler,
     AbstractDigestAuthHandler,
     BaseHandler,
-    CacheFTPHandler,
     DataHandler,
-    FancyURLopener,
     FileHandler,
-    FTPHandler,
     HTTPBasicAuthHandler,
     HTTPCookieProcessor,
     HTTPDefaultErrorHandler,
@@ -31,7 +29,6 @@ from urllib.request import (
     ProxyDigestAuthHandler,
     Request,
     UnknownHandler,
-    URLopener,
     ftpwrapper,
     getproxies,
     getproxies_environment,
@@ -40,14 +37,15 @@ from urllib.request import (
     pathname2url,
     proxy_bypass,
     url2pathname,
-    urlretrieve,
 )
 
 from .error import ContentTooShortError, HTTPError, URLError
-from .opener import OpenerDirector, build_opener, install_opener, urlcleanup, urlopen
+from .opener import OpenerDirector, build_opener, install_opener, urlopen
 from .proxies import ProxyHandler
 from .redirect import HTTPRedirectHandler
 from .response import addclosehook, addinfourl
+from .retrieve import urlcleanup, urlretrieve
+from .schemes import CacheFTPHandler, FTPHandler
 from .transport import AbstractHTTPHandler, HTTPHandler, HTTPSHandler
 
 __all__ = [
@@ -57,7 +55,6 @@ __all__ = [
     "CacheFTPHandler",
     "DataHandler",
     "FTPHandler",
-    "FancyURLopener",
     "FileHandler",
     "HTTPBasicAuthHandler",
     "HTTPCookieProcessor",
@@ -75,7 +72,6 @@ __all__ = [
     "ProxyDigestAuthHandler",
     "ProxyHandler",
     "Request",
-    "URLopener",
     "UnknownHandler",
     "build_opener",
     "getproxies",
@@ -86,6 +82,15 @@ __all__ = [
     "urlopen",
     "urlretrieve",
 ]
+
+if sys.version_info < (3, 14):
+    # Deprecated, removed from the stdlib in 3.14: the stdlib's own classes (with its
+    # DeprecationWarning), which open URLs themselves, not through requests.
+    from urllib.request import FancyURLopener, URLopener
+
+    __all__ += ["FancyURLopener", "URLopener"]
+if hasattr(urllib.request, "ftpcache"):  # URLopener's cache of FTP connections
+    ftpcache: dict[Any, Any] = urllib.request.ftpcache
 
 # Importable from urllib.request without being in its __all__ (nor in typeshed); legacy code
 # imports them.

@@ -31,6 +31,7 @@ from requests.structures import CaseInsensitiveDict
 from . import _stdlib, auth
 from . import proxies as proxies_module
 from .response import HTTPResponse
+from .schemes import mount_data, mount_file, mount_ftp
 from .transport import HTTPSHandler, default_https_context, shared_adapter
 
 __all__ = ["FEATURES", "OpenerSession", "ResponseProcessorHook", "build_session",
@@ -103,9 +104,7 @@ def handler_context(handler: urllib.request.HTTPSHandler) -> Any:
         if check_hostname is not None:
             context.check_hostname = check_hostname  # what http.client does with it
         return context
-    if check_hostname is False:
-        return HTTPSHandler(check_hostname=False).context()
-    return default_https_context()
+    return default_https_context(check_hostname)
 
 
 def _transport(session: requests.Session, handler: Any) -> None:
@@ -239,7 +238,9 @@ FEATURES: list[tuple[type[Any], Feature]] = [
     (urllib.request.ProxyHandler, proxies_module.configure_session),
     (urllib.request.AbstractBasicAuthHandler, auth.configure_session),
     (urllib.request.AbstractDigestAuthHandler, auth.configure_session),
-    # schemes: FileHandler / DataHandler / FTPHandler -> mounted adapters
+    (urllib.request.FileHandler, mount_file),
+    (urllib.request.DataHandler, mount_data),
+    (urllib.request.FTPHandler, mount_ftp),  # CacheFTPHandler too
     (urllib.request.BaseHandler, _response_hooks),
 ]
 

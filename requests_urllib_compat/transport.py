@@ -13,8 +13,10 @@ import http.client
 import os
 import socket
 import ssl
+import sys
 import threading
 import urllib.request
+import warnings
 from collections import OrderedDict
 from contextvars import ContextVar
 from typing import Any, cast
@@ -274,15 +276,17 @@ def close_shared_pools() -> None:
 _default_contexts: dict[tuple[Any, ...], ssl.SSLContext] = {}
 
 
-def default_https_context() -> ssl.SSLContext:
+def default_https_context(check_hostname: bool | None = None) -> ssl.SSLContext:
     """The context http.client would build for a connection made now.
 
     Like http.client it honours ``ssl._create_default_https_context`` (legacy code replaces it
-    to switch verification off) and ``SSL_CERT_FILE``/``SSL_CERT_DIR``; unlike http.client it is
-    built once per such setting, so connections can be pooled.
+    to switch verification off), ``SSL_CERT_FILE``/``SSL_CERT_DIR`` and ``check_hostname``
+    (``HTTPSHandler(check_hostname=False)`` still verifies the certificate chain); unlike
+    http.client it is built once per such setting, so connections can be pooled.
     """
     factory = ssl._create_default_https_context
-    key = (factory, os.environ.get("SSL_CERT_FILE"), os.environ.get("SSL_CERT_DIR"))
+    key = (factory, os.environ.get("SSL_CERT_FILE"), os.environ.get("SSL_CERT_DIR"),
+           check_hostname)
     context = _default_contexts.get(key)
     if context is None:
         create = getattr(http.client, "_create_https_context", None)
@@ -293,6 +297,8 @@ def default_https_context() -> ssl.SSLContext:
             context.set_alpn_protocols(["http/1.1"])
             if context.post_handshake_auth is not None:
                 context.post_handshake_auth = True
+        if check_hostname is not None:
+            context.check_hostname = check_hostname
         _default_contexts[key] = context
     return context
 
@@ -336,18 +342,23 @@ class HTTPSHandler(AbstractHTTPHandler, urllib.request.HTTPSHandler):
         """The SSLContext connections are made with: the caller's, else the stdlib default."""
         if self._context is not None:
             return self._context
-        if self._check_hostname is None or self._check_hostname:
-            return default_https_context()
-        context = ssl._create_unverified_context()
-        return context
+        return default_https_context(self._check_hostname)
 
     def adapter(self, req: urllib.request.Request) -> CompatAdapter:
         return shared_adapter(self.context(), self._debuglevel)
 
     def https_open(self, req: urllib.request.Request) -> HTTPResponse:
+        warn_check_hostname(self._check_hostname)
         return send(self.adapter(req), req)
 
     https_request = AbstractHTTPHandler.do_request_
+
+
+def warn_check_hostname(check_hostname: bool | None) -> None:
+    """The warning http.client (3.11) gives per connection of ``HTTPSHandler(check_hostname=)``."""
+    if check_hostname is not None and sys.version_info < (3, 12):
+        warnings.warn("key_file, cert_file and check_hostname are deprecated, use a custom "
+                      "context instead.", DeprecationWarning, 3)
 
 
 _HTTP_CONNECTION: Any = http.client.HTTPConnection

@@ -65,6 +65,7 @@ def client_context(ca_file: str) -> ssl.SSLContext:
     return ssl.create_default_context(cafile=ca_file)
 
 
+from .ftpserver import ftp_server, silent_server  # noqa: E402  (fixtures for ftp: tests)
 from .proxy_servers import auth_proxy, forward_proxy, socks_proxy  # noqa: E402
 
-__all__ = ["auth_proxy", "forward_proxy", "socks_proxy"]
+__all__ = ["auth_proxy", "forward_proxy", "ftp_server", "silent_server", "socks_proxy"]

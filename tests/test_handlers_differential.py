@@ -498,3 +498,60 @@ def test_subclass_with_own_transport_keeps_it(server):
     compat.build_opener(OwnTransport).open(server.url("/own")).close()
     assert server.received[-1].header("Connection") == "close"
     assert len(opened) == 3
+
+
+# -- HTTPSHandler(check_hostname=...) ----------------------------------------------------------
+
+
+@pytest.fixture
+def misnamed_tls_server(ca):
+    """A TLS server whose (trusted) certificate names another host."""
+    import ssl
+
+    from .servers import RecordingServer
+
+    context = ssl.create_default_context(ssl.Purpose.CLIENT_AUTH)
+    ca.issue_cert("other.example").configure_cert(context)
+    s = RecordingServer(tls=context).start()
+    yield s
+    s.stop()
+
+
+@pytest.mark.filterwarnings("ignore:key_file, cert_file and check_hostname:DeprecationWarning")
+@pytest.mark.parametrize("check_hostname", [None, True, False])
+def test_check_hostname_without_context(tls_server, misnamed_tls_server, ca_file, monkeypatch,
+                                        check_hostname):
+    """check_hostname=False turns off the host name check only: the chain is still verified."""
+    def scenario(server):
+        return lambda u: u.build_opener(u.HTTPSHandler(check_hostname=check_hostname)).open(
+            server.url("/"))
+    assert_same(scenario(tls_server), tls_server)  # untrusted CA: refused in every case
+    monkeypatch.setenv("SSL_CERT_FILE", ca_file)
+    run = assert_same(scenario(misnamed_tls_server), misnamed_tls_server)
+    assert (run.outcome.kind == "response") == (check_hostname is False)
+    for _ in range(3):
+        _read(compat.build_opener(compat.HTTPSHandler(check_hostname=check_hostname)).open(
+            tls_server.url("/")))
+    assert tls_server.connections == 1  # one shared pool per setting
+
+
+@pytest.mark.parametrize("module", [urllib.request, compat], ids=["stdlib", "compat"])
+def test_check_hostname_is_deprecated_as_in_http_client(misnamed_tls_server, ca_file, module):
+    import ssl
+
+    context = ssl.create_default_context(cafile=ca_file)
+    for handler in (module.HTTPSHandler(context=context, check_hostname=False),
+                    urllib.request.HTTPSHandler(context=context, check_hostname=False)):
+        with pytest.warns(DeprecationWarning, match="check_hostname are deprecated"):
+            _read(module.build_opener(handler).open(misnamed_tls_server.url("/")))
+
+
+@pytest.mark.filterwarnings("ignore:key_file, cert_file and check_hostname:DeprecationWarning")
+def test_check_hostname_with_context(misnamed_tls_server, ca_file):
+    import ssl
+
+    def scenario(u):
+        context = ssl.create_default_context(cafile=ca_file)
+        opener = u.build_opener(u.HTTPSHandler(context=context, check_hostname=False))
+        return _read(opener.open(misnamed_tls_server.url("/"))), context.check_hostname
+    assert_same(scenario, misnamed_tls_server)

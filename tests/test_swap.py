@@ -359,6 +359,3 @@ def test_urlcleanup_uninstalls_the_installed_opener(server: RecordingServer) -> 
     compat.install_opener(compat.build_opener(Marker()))
     compat.urlcleanup()
     assert compat_opener._opener is None
-    STDLIB["install_opener"](STDLIB["build_opener"]())
-    compat.urlcleanup()
-    assert vars(urllib.request)["_opener"] is None
