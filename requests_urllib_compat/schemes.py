@@ -25,7 +25,7 @@ from urllib.response import addinfourl
 import requests
 import urllib3
 from requests.adapters import BaseAdapter
-from requests.exceptions import ConnectionError, InvalidSchema, InvalidURL
+from requests.exceptions import ConnectionError, ConnectTimeout, InvalidSchema, InvalidURL
 from requests.structures import CaseInsensitiveDict
 from requests.utils import get_encoding_from_headers, select_proxy
 
@@ -67,8 +67,9 @@ class SchemeAdapter(BaseAdapter):
     ``opener.session.get(url)`` gets a :class:`requests.Response` with status :data:`STATUS`,
     the handler's headers and its file object as ``raw``.  urllib's errors are raised as
     requests' (the urllib exception kept as the argument and ``__cause__``):
-    ``URLError`` -> :class:`requests.ConnectionError`, ``ValueError`` (a malformed data: URL)
-    -> :class:`requests.exceptions.InvalidURL`.
+    ``URLError`` -> :class:`requests.ConnectionError` (:class:`requests.ConnectTimeout`, also a
+    :class:`requests.Timeout`, when its reason is a timeout), ``ValueError`` (a malformed data:
+    URL) -> :class:`requests.exceptions.InvalidURL`.
     """
 
     scheme: str = ""
@@ -99,6 +100,8 @@ class SchemeAdapter(BaseAdapter):
             req.timeout = _single_timeout(timeout)
             result = self.open(req)
         except URLError as exc:
+            if isinstance(exc.reason, TimeoutError):  # before any byte of the body
+                raise ConnectTimeout(exc, request=request) from exc
             raise ConnectionError(exc, request=request) from exc
         except ValueError as exc:
             raise InvalidURL(str(exc), request=request) from exc

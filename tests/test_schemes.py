@@ -364,6 +364,24 @@ def test_session_ftp_proxy(server: RecordingServer) -> None:
     opener.close()
 
 
+def test_session_ftp_proxy_from_proxy_handler(server: RecordingServer) -> None:
+    server.route("*", Reply(200, [("Content-Type", "text/plain")], b"via proxy"))
+    opener = compat.build_opener(compat.ProxyHandler({"ftp": server.origin}))
+    r = opener.session.get("ftp://ftp.example.invalid/pub/f.txt")
+    assert r.content == b"via proxy"
+    assert server.received[0].target == "ftp://ftp.example.invalid/pub/f.txt"
+    opener.close()
+
+
+def test_session_ftp_timeout(silent_server: int) -> None:
+    opener = compat.build_opener()
+    with pytest.raises(requests.Timeout) as caught:
+        opener.session.get(f"ftp://127.0.0.1:{silent_server}/x", timeout=0.5)
+    assert isinstance(caught.value, requests.ConnectionError)
+    assert isinstance(caught.value.__cause__.reason, TimeoutError)
+    opener.close()
+
+
 # -- redirects never reach file: (or data:, or ftp: on the Session) -----------------------------
 
 
