@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import sys
 from pathlib import Path
+from typing import Any
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))  # autodoc imports the package from the checkout
@@ -32,7 +33,28 @@ exclude_patterns = ["_build", "examples", "Thumbs.db", ".DS_Store"]
 
 # MyST: GitHub-style anchors so "[text](page.md#a-heading)" links resolve.
 myst_heading_anchors = 3
-myst_enable_extensions = ["colon_fence", "deflist"]
+myst_enable_extensions = ["colon_fence", "deflist", "substitution"]
+
+
+def _is_ours(obj: object) -> bool:
+    return str(getattr(obj, "__module__", "")).startswith("requests_urllib_compat")
+
+
+def _public_names() -> tuple[list[str], list[str]]:
+    """``requests_urllib_compat.request.__all__`` split into this package's own objects and the
+    stdlib's objects it re-exports (they change as parts move onto requests)."""
+    from requests_urllib_compat import request
+
+    ours = [n for n in request.__all__ if _is_ours(getattr(request, n))]
+    stdlib = [n for n in request.__all__ if n not in ours]
+    return ours, stdlib
+
+
+_OURS, _STDLIB = _public_names()
+myst_substitutions = {
+    "own_names": ", ".join(f"`{n}`" for n in _OURS),
+    "stdlib_names": ", ".join(f"`{n}`" for n in _STDLIB),
+}
 
 # autodoc: document what is defined in our modules, in source order, with type hints in the
 # description (not in the signature, where they make urllib's signatures unreadable).
@@ -45,6 +67,21 @@ napoleon_numpy_docstring = False
 # Names of the stdlib and of requests are not resolvable offline (no intersphinx): leave
 # cross-references to them as plain text instead of warning.
 nitpicky = False
+
+
+
+def _skip_reexported_stdlib(app: object, what: str, name: str, obj: object, skip: bool,
+                            options: object) -> bool | None:
+    """In a module's members, document this package's objects, not the stdlib's re-exports
+    (their reference is the Python documentation)."""
+    if what == "module" and not _is_ours(obj):
+        return True
+    return None
+
+
+def setup(app: Any) -> None:
+    app.connect("autodoc-skip-member", _skip_reexported_stdlib)
+
 
 html_theme = "alabaster"
 html_title = f"requests-urllib-compat {release}"

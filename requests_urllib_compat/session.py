@@ -171,6 +171,38 @@ def _urllib_request(prepared: requests.PreparedRequest) -> urllib.request.Reques
                                   headers=dict(prepared.headers), method=prepared.method)
 
 
+class _ProcessorView(HTTPResponse):
+    """The urllib response a processor gets: over a shadow of the ``requests.Response`` (so
+    closing it never reaches back into the hook's rewiring) and noting whether it was read."""
+
+    touched = False
+
+    def __init__(self, response: requests.Response) -> None:
+        shadow = requests.Response()
+        shadow.__dict__.update(response.__dict__)
+        super().__init__(shadow, str(response.url))
+
+    def read(self, amt: int | None = None) -> bytes:
+        self.touched = True
+        return super().read(amt)
+
+    def read1(self, n: int = -1) -> bytes:
+        self.touched = True
+        return super().read1(n)
+
+    def readinto(self, b: Any) -> int:
+        self.touched = True
+        return super().readinto(b)
+
+    def readline(self, limit: int | None = -1) -> bytes:
+        self.touched = True
+        return super().readline(limit)
+
+    def peek(self, n: int = -1) -> bytes:
+        self.touched = True
+        return super().peek(n)
+
+
 class ResponseProcessorHook:
     """A user handler's ``http_response``/``https_response`` as a requests response hook.
 
@@ -204,11 +236,11 @@ class ResponseProcessorHook:
         # After another processor, this one gets what that one returned, as in urllib.
         previous = raw._result if isinstance(raw, _ProcessedBody) else None
         original = raw._original if isinstance(raw, _ProcessedBody) else raw
-        view = previous if previous is not None else HTTPResponse(response, str(response.url))
+        view = previous if previous is not None else _ProcessorView(response)
         result = process(_urllib_request(response.request), view)
         if previous is not None and result is previous:
             return None
-        if result is view and not original.tell():
+        if result is view and not getattr(view, "touched", True):
             view.fp = None  # detach unread: the requests.Response keeps its own stream
             return None
         response.raw = _ProcessedBody(result, original)

@@ -263,9 +263,12 @@ def test_migration_no_proxy_ignores_the_environment(name: str, server: Recording
 def test_migration_bridge(server: RecordingServer) -> None:
     _migration_routes(server)
     out = run_example("migration_bridge.py", {"http://example.com": server.origin})
-    assert out == ("old 200 b'<p>page</p>'\nnew b'<p>page</p>'\njson compat\n"
+    assert out == ("old 200 ['sid']\nnew b'cookie: sid=42'\nnew b'secret'\njson compat\n"
                    "error 404 text/plain no such page\n")
-    # The session sends what the opener sends (urllib's headers), on the same pooled connection.
-    first, second = server.received[:2]
-    assert first.header("User-Agent") == second.header("User-Agent")
-    assert second.header("Accept-Encoding") == "identity"
+    # The session sends what the opener sends (urllib's headers) and answers the challenge
+    # as the opener does: first without credentials, then with them.
+    login, account, challenged, answered = server.received[:4]
+    assert account.header("User-Agent") == login.header("User-Agent")
+    assert account.header("Accept-Encoding") == "identity"
+    assert challenged.header("Authorization") is None
+    assert answered.header("Authorization") is not None

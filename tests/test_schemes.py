@@ -452,3 +452,19 @@ def test_file_path_helpers_are_stdlib(files: pathlib.Path) -> None:
     assert compat.pathname2url(path) == urllib.request.pathname2url(path)
     assert compat.url2pathname(compat.pathname2url(path)) == path
     assert os.path.exists(compat.url2pathname(compat.pathname2url(path)))
+
+
+def test_session_leaves_nothing_to_the_collector(ftp_server: FTPServer,
+                                                files: pathlib.Path) -> None:
+    def scenario(u: ModuleType) -> None:
+        opener = u.build_opener()
+        assert opener.session.get(ftp_server.url("/bin.dat")).content == BINARY
+        assert b"inner.txt" in opener.session.get(ftp_server.url("/sub/")).content
+        with opener.session.get(ftp_server.url("/bin.dat"), stream=True) as partly_read:
+            assert partly_read.raw.read(10) == BINARY[:10]
+        with opener.session.get((files / "page.html").as_uri(), stream=True):
+            pass  # closed unread
+        assert opener.session.get((files / "noext").as_uri()).content == b"plain"
+        opener.close()
+
+    assert ours_without_leaks(scenario).kind == "value"

@@ -221,3 +221,11 @@ def test_names_that_stay_the_stdlibs() -> None:
     with warnings.catch_warnings():
         warnings.simplefilter("error")
         compat.CacheFTPHandler().close()
+
+
+def test_urlretrieve_ftp(ftp_server: Any) -> None:
+    value = assert_same(lambda u: retrieved(u, ftp_server.url("/text.txt"))).outcome.value
+    assert value["calls"] == [(0, 8192, -1), (1, 8192, -1)]  # the server announces no size
+    assert value["body"] == b"line one\nline two\n"
+    compat.urlcleanup()
+    urllib.request.urlcleanup()

@@ -307,3 +307,27 @@ def test_processor_that_raises(server):
 
     with pytest.raises(compat.URLError):
         compat.build_opener(Refuse).session.get(server.url("/"))
+
+
+def test_processor_that_reads_part_of_the_body(server):
+    class Peek(compat.BaseHandler):
+        def http_response(self, request, response):
+            self.first = response.read(2)
+            return response
+
+    peek = Peek()
+    opener = compat.build_opener(peek)
+    r = opener.session.get(server.url("/abc"))
+    assert peek.first == b"he" and r.content == b"llo /abc"  # what a urllib caller gets
+    opener.session.get(server.url("/abc"), stream=True).close()  # closed unread: no loop
+    with opener.open(server.url("/abc")) as legacy:
+        assert legacy.read() == b"llo /abc"
+
+
+def test_inspecting_processor_keeps_connections_pooled(server):
+    opener = compat.build_opener(Inspector())
+    r = opener.session.head(server.url("/h"))
+    assert r.status_code == 200 and r.content == b""
+    for n in range(3):
+        assert opener.session.get(server.url(f"/{n}")).content == f"hello /{n}".encode()
+    assert server.connections == 1
