@@ -333,15 +333,22 @@ class HTTPSHandler(AbstractHTTPHandler, urllib.request.HTTPSHandler):
 
     def __init__(self, debuglevel: int = 0, context: ssl.SSLContext | None = None,
                  check_hostname: bool | None = None) -> None:
-        super().__init__(debuglevel, context, check_hostname)
+        stdlib_context = context
+        if context is None and sys.version_info >= (3, 12):
+            # 3.12+ builds a default context per handler: give it the shared one instead.
+            stdlib_context = default_https_context(check_hostname)
+        super().__init__(debuglevel, stdlib_context, check_hostname)
+        # Kept here because 3.12+ does not: pools are per caller context (or per default).
+        self._caller_context = context
+        self._check_hostname = check_hostname
         if context is not None and check_hostname is not None:
             # http.client applies check_hostname to the given context: so does this handler.
             context.check_hostname = check_hostname
 
     def context(self) -> ssl.SSLContext:
         """The SSLContext connections are made with: the caller's, else the stdlib default."""
-        if self._context is not None:
-            return self._context
+        if self._caller_context is not None:
+            return self._caller_context
         return default_https_context(self._check_hostname)
 
     def adapter(self, req: urllib.request.Request) -> CompatAdapter:

@@ -5,6 +5,7 @@ the same configuration (same jar, same policy, same TLS context, same headers) a
 ``opener.open(url)``, on a real server.
 """
 import io
+import sys
 import urllib.request
 from http.cookiejar import CookieJar, DefaultCookiePolicy, MozillaCookieJar
 
@@ -16,6 +17,8 @@ from requests_urllib_compat.session import NoCookieJar, OpenerSession, ResponseP
 from requests_urllib_compat.transport import CompatAdapter
 
 from .servers import Reply
+
+UA = "Python-urllib/{}.{}".format(*sys.version_info[:2])  # urllib's default User-agent
 
 
 def _cookie_routes(server):
@@ -144,7 +147,7 @@ def test_max_redirections_is_max_redirects(server):
 
 def test_session_headers_follow_addheaders(server):
     opener = compat.build_opener()
-    assert dict(opener.session.headers) == {"User-agent": "Python-urllib/3.11",
+    assert dict(opener.session.headers) == {"User-agent": UA,
                                             "Accept-Encoding": "identity"}
     opener.session.get(server.url("/a")).close()
     opener.addheaders = [("User-agent", "legacy/1.0"), ("x-trace", "t1")]
@@ -154,7 +157,7 @@ def test_session_headers_follow_addheaders(server):
     opener.session.get(server.url("/d")).close()
     seen = [(r.header("User-Agent"), r.header("X-Trace"), r.header("X-More"),
              r.header("Accept-Encoding")) for r in server.received]
-    assert seen == [("Python-urllib/3.11", None, None, "identity"),
+    assert seen == [(UA, None, None, "identity"),
                     ("legacy/1.0", "t1", None, "identity"),
                     ("legacy/1.0", "t1", None, "identity"),
                     ("legacy/1.0", "t1", "m", "identity")]
@@ -248,8 +251,8 @@ def test_inspecting_processor_is_a_hook(server):
     r = opener.session.get(server.url("/r"))
     assert r.text == "plain" and r.status_code == 200
     url = server.url("/")
-    assert inspector.seen == [("GET", url + "r", "Python-urllib/3.11", 302, None),
-                              ("GET", url + "gz", "Python-urllib/3.11", 200, "text/plain")]
+    assert inspector.seen == [("GET", url + "r", UA, 302, None),
+                              ("GET", url + "gz", UA, 200, "text/plain")]
     inspector.seen.clear()
     opener.open(server.url("/r")).close()  # urllib runs it on each hop too
     assert [s[3] for s in inspector.seen] == [302, 200]
@@ -259,7 +262,7 @@ def test_inspecting_processor_on_https(tls_server, client_context):
     inspector = Inspector()
     opener = compat.build_opener(inspector, compat.HTTPSHandler(context=client_context))
     assert opener.session.get(tls_server.url("/s")).text == "hello /s"
-    assert inspector.seen == [("GET", tls_server.url("/s"), "Python-urllib/3.11", 200,
+    assert inspector.seen == [("GET", tls_server.url("/s"), UA, 200,
                                "text/plain")]
 
 
