@@ -10,10 +10,11 @@ server, which is then the bottleneck: the output says so), and measures in one r
 * reading a 1 GiB body in 64 KiB chunks over plain HTTP: MB/s and peak RSS, each case in a fresh
   subprocess so that ``ru_maxrss`` belongs to that case alone.
 
-Ratios are the median, over rounds, of the ratio measured within one round: on a shared, noisy
-machine they are what to compare, not the absolute rates.
+Many short rounds are interleaved; a rate is a case's best round (load only slows a case
+down) and a ratio is best / best; the median of the per-round ratios is printed as a second
+opinion for the targets.  On a shared, noisy machine compare ratios, not absolute rates.
 
-    python bench/bench.py                 # full run (about a minute or two)
+    python bench/bench.py                 # full run (a few minutes)
     python bench/bench.py --quick         # a short run
     python bench/bench.py --requests 500 --rounds 5 --no-stream
 """
@@ -360,7 +361,13 @@ def run_requests(server: BenchServer, n: int, n_tls: int, rounds: int,
 
 
 def _ratio(rates: dict[str, list[float]], a: str, b: str) -> float:
-    """Median over rounds of rate(a)/rate(b) measured in the same round."""
+    """best rate(a) / best rate(b): on a loaded machine, load only ever slows a case down, so
+    each case's best round is the closest to its own cost (as ``timeit`` takes the minimum)."""
+    return max(rates[a]) / max(rates[b])
+
+
+def _round_ratio(rates: dict[str, list[float]], a: str, b: str) -> float:
+    """Median over rounds of rate(a)/rate(b) measured in the same round (a second opinion)."""
     return statistics.median(x / y for x, y in zip(rates[a], rates[b]))
 
 
@@ -456,11 +463,12 @@ def report(server: BenchServer, args: argparse.Namespace,
           f"{os.cpu_count()} CPUs, load average {os.getloadavg()[0]:.2f}")
     print(f"server: {server.kind}")
     ok = True
-    checks: list[tuple[str, float, float, bool]] = []  # (label, value, target, higher is better)
+    # (label, value, target, higher is better, second opinion)
+    checks: list[tuple[str, float, float, bool, float | None]] = []
     if rates is not None:
         print(f"\nsequential small GETs ({len(SMALL_BODY)}-byte body), {args.requests} requests "
               f"per case over HTTP, {args.tls_requests} over HTTPS, {args.rounds} rounds "
-              "interleaved; req/s = median over rounds; ratios = median of per-round ratios")
+              "interleaved; req/s = best round; ratios = best / best")
         head = (f"{'client':36} {'HTTP req/s':>10} {'/stdlib':>8} {'/requests':>9}"
                 f" {'HTTPS req/s':>11} {'/stdlib':>8} {'/requests':>9}")
         print(head)
@@ -469,48 +477,52 @@ def report(server: BenchServer, args: argparse.Namespace,
             row = f"{label:36}"
             for scheme in ("http", "https"):
                 r = rates[scheme]
-                row += (f" {statistics.median(r[label]):>{10 if scheme == 'http' else 11}.0f}"
+                row += (f" {max(r[label]):>{10 if scheme == 'http' else 11}.0f}"
                         f" {_ratio(r, label, 'stdlib urlopen'):>7.2f}x"
                         f" {_ratio(r, label, 'requests Session().get'):>8.2f}x")
             print(row)
         h, s = rates["http"], rates["https"]
-        checks += [
-            ("HTTPS: compat urlopen / stdlib urlopen",
-             _ratio(s, "compat urlopen", "stdlib urlopen"), 3.0, True),
-            ("HTTPS: compat build_opener().open / stdlib build_opener().open",
-             _ratio(s, "compat build_opener().open", "stdlib build_opener().open"), 3.0, True),
-            ("HTTP: compat opener / requests Session().get",
-             _ratio(h, "compat opener (reused)", "requests Session().get"), 1.2, True),
-            ("HTTP: compat urlopen / stdlib urlopen",
-             _ratio(h, "compat urlopen", "stdlib urlopen"), 0.65, True),
-            ("HTTP: compat build_opener().open / compat opener (reused)",
-             _ratio(h, "compat build_opener().open", "compat opener (reused)"), 0.9, True),
-        ]
+        for label, rates_, a, b, target in [
+            ("HTTPS: compat urlopen / stdlib urlopen", s, "compat urlopen", "stdlib urlopen",
+             3.0),
+            ("HTTPS: compat build_opener().open / stdlib build_opener().open", s,
+             "compat build_opener().open", "stdlib build_opener().open", 3.0),
+            ("HTTP: compat opener / requests Session().get", h, "compat opener (reused)",
+             "requests Session().get", 1.2),
+            ("HTTP: compat urlopen / stdlib urlopen", h, "compat urlopen", "stdlib urlopen",
+             0.65),
+            ("HTTP: compat build_opener().open / compat opener (reused)", h,
+             "compat build_opener().open", "compat opener (reused)", 0.9),
+        ]:
+            checks.append((label, _ratio(rates_, a, b), target, True,
+                           _round_ratio(rates_, a, b)))
     if stream is not None:
         print(f"\nreading a 1 GiB body in 64 KiB chunks over HTTP, each case in a fresh "
-              f"process, {args.stream_rounds} rounds interleaved (MB/s: median; RSS: max)")
+              f"process, {args.stream_rounds} rounds interleaved (MB/s: best; RSS: max)")
         head = f"{'client':36} {'MB/s':>8} {'/requests':>9} {'peak RSS MB':>12}"
         print(head)
         print("-" * len(head))
         ref = [x["mb_s"] for x in stream["requests iter_content(65536)"]]
         for case in STREAM_CASES:
             speeds = [x["mb_s"] for x in stream[case]]
-            ratio = statistics.median(a / b for a, b in zip(speeds, ref))
             rss = max(x["maxrss_mb"] for x in stream[case])
-            print(f"{case:36} {statistics.median(speeds):>8.0f} {ratio:>8.2f}x {rss:>12.1f}")
-        compat = stream["compat urlopen read(65536)"]
+            print(f"{case:36} {max(speeds):>8.0f} {max(speeds) / max(ref):>8.2f}x {rss:>12.1f}")
+        compat = [x["mb_s"] for x in stream["compat urlopen read(65536)"]]
         checks += [
-            ("stream: compat / requests iter_content(65536) MB/s",
-             statistics.median(a["mb_s"] / b for a, b in zip(compat, ref)), 0.9, True),
-            ("stream: compat peak RSS (MB)", max(x["maxrss_mb"] for x in compat), 100.0, False),
+            ("stream: compat / requests iter_content(65536) MB/s", max(compat) / max(ref), 0.9,
+             True, statistics.median(a / b for a, b in zip(compat, ref))),
+            ("stream: compat peak RSS (MB)",
+             max(x["maxrss_mb"] for x in stream["compat urlopen read(65536)"]), 100.0, False,
+             None),
         ]
     if checks:
         print("\ntargets")
-        for label, value, target, higher in checks:
+        for label, value, target, higher, second in checks:
             met = value >= target if higher else value < target
             ok = ok and met
             sign = ">=" if higher else "<"
-            print(f"  {'PASS' if met else 'FAIL'}  {label}: {value:.2f} (target {sign} {target})")
+            print(f"  {'PASS' if met else 'FAIL'}  {label}: {value:.2f} (target {sign} {target})"
+                  + (f"; median of per-round ratios {second:.2f}" if second is not None else ""))
     return ok
 
 
@@ -518,11 +530,13 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--quick", action="store_true", help="a short run (noisier)")
     parser.add_argument("--requests", type=int, default=None,
-                        help="requests per case and round over HTTP (default 2000, quick 300)")
+                        help="requests per case and round over HTTP (default 400, quick 200)")
     parser.add_argument("--tls-requests", type=int, default=None,
                         help="requests per case and round over HTTPS (default: half of "
                              "--requests; each stdlib request is a full TLS handshake)")
-    parser.add_argument("--rounds", type=int, default=None, help="rounds (default 5, quick 2)")
+    parser.add_argument("--rounds", type=int, default=None,
+                        help="rounds (default 12, quick 3): many short rounds, so that every "
+                             "case meets the quiet moments of a shared machine")
     parser.add_argument("--no-stream", action="store_true", help="skip the 1 GiB streaming case")
     parser.add_argument("--stream-rounds", type=int, default=None,
                         help="rounds of the streaming cases (default 3, quick 1)")
@@ -535,9 +549,9 @@ def main(argv: list[str] | None = None) -> int:
     if args.stream_child:
         _stream_child(*args.stream_child)
         return 0
-    args.requests = args.requests or (300 if args.quick else 2000)
+    args.requests = args.requests or (200 if args.quick else 400)
     args.tls_requests = args.tls_requests or max(1, args.requests // 2)
-    args.rounds = args.rounds or (2 if args.quick else 5)
+    args.rounds = args.rounds or (3 if args.quick else 12)
     args.stream_rounds = args.stream_rounds or (1 if args.quick else 3)
 
     server = BenchServer(force_python=args.python_server)

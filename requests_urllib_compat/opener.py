@@ -71,7 +71,9 @@ class OpenerDirector(urllib.request.OpenerDirector):
             self._session = None  # rebuilt from the new handler list on next use
 
     def error(self, proto: str, *args: Any) -> Any:
-        if proto in ("http", "https") and len(args) > 2 and args[2] in (401, 407):
+        tables: Any = getattr(self, "handle_error", {})  # (untyped in typeshed)
+        if (proto in ("http", "https") and len(args) > 2 and args[2] in (401, 407)
+                and tables.get("http", {}).get(args[2])):  # an auth handler is here
             return answer_challenge(super().error, proto, *args)
         return super().error(proto, *args)
 

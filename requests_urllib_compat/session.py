@@ -125,15 +125,15 @@ def _redirects(session: requests.Session, handler: Any) -> None:
 
 # Response processors of these classes are already Session features (cookies are extracted by
 # the Session; requests never raises for a status), so they are not hooks.
-_BUILTIN_MODULES = ("urllib.request", "requests_urllib_compat")
+def _builtin(module: str) -> bool:
+    return module == "urllib.request" or module.split(".", 1)[0] == "requests_urllib_compat"
 
 
 def _user_method(handler: Any, name: str) -> Any:
     """``handler.<name>`` when defined by a user class, not by urllib's or our handlers."""
     for klass in type(handler).__mro__:
         if name in vars(klass):
-            module = klass.__module__ or ""
-            if module.startswith(_BUILTIN_MODULES):
+            if _builtin(klass.__module__ or ""):
                 return None
             return getattr(handler, name)
     return None

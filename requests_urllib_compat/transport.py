@@ -24,7 +24,8 @@ from typing import Any, cast
 import requests
 from requests.adapters import HTTPAdapter
 from requests.structures import CaseInsensitiveDict
-from requests.utils import select_proxy
+from requests.utils import get_encoding_from_headers, select_proxy
+from urllib3._collections import HTTPHeaderDict
 from urllib3.connectionpool import HTTPConnectionPool, HTTPSConnectionPool
 from urllib3.poolmanager import proxy_from_url
 from urllib3.util import SKIP_HEADER
@@ -96,6 +97,8 @@ class CompatAdapter(HTTPAdapter):
     def __init__(self, context: ssl.SSLContext | None = None, debuglevel: int = 0) -> None:
         self.ssl_context = context
         self.debuglevel = debuglevel
+        # (scheme, host[, TLS settings]) -> (urllib3 pool key, pool), see _origin_pool
+        self._origin_pools: dict[tuple[Any, ...], tuple[Any, HTTPConnectionPool]] = {}
         super().__init__(max_retries=_RETRY)
 
     def __getstate__(self) -> dict[str, Any]:  # contexts cannot be pickled
@@ -126,6 +129,9 @@ class CompatAdapter(HTTPAdapter):
         """As requests', except that a tunnel's own headers (urllib's ``Proxy-Authorization``
         for the CONNECT) select a proxy manager made for them: tunnels opened with different
         credentials never share a pooled connection, and no credential goes into a proxy URL."""
+        origin: tuple[str, str] | None = getattr(request, "urllib_origin", None)
+        if origin is not None and not proxies:
+            return self._origin_pool(origin, request, verify, cert)
         tunnel_headers: dict[str, str] | None = getattr(request, "urllib_tunnel_headers", None)
         proxy = select_proxy(str(request.url), proxies)
         if not tunnel_headers or not proxy:
@@ -143,6 +149,54 @@ class CompatAdapter(HTTPAdapter):
             _use_compat_connections(manager, self.debuglevel)
         return cast(HTTPConnectionPool,
                     manager.connection_from_host(**host_params, pool_kwargs=pool_kwargs))
+
+    def _origin_pool(self, origin: tuple[str, str], request: requests.PreparedRequest,
+                     verify: Any, cert: Any) -> HTTPConnectionPool:
+        """The pool requests picks for a direct request to ``origin`` (urllib's scheme and
+        host), without recomputing its pool key each time (two URL parses and a key
+        normalisation per request).  That key depends on nothing else: the TLS settings are
+        this adapter's, read from its context, whose settings are part of ``origin``'s key
+        here.  The remembered pool is used only while the pool manager still holds it under
+        that key (the lookup also refreshes it as most recently used, as urllib3's does), so
+        a cleared or evicted pool is never used again."""
+        context = self.ssl_context
+        key = origin if context is None else (*origin, context.verify_mode,
+                                              context.check_hostname)
+        manager = self.poolmanager
+        known = self._origin_pools.get(key)
+        if known is not None:
+            pool_key, pool = known
+            if manager.pools.get(pool_key) is pool:
+                return cast(HTTPConnectionPool, pool)
+        pool = cast(HTTPConnectionPool, super().get_connection_with_tls_context(
+            request, verify, None, cert))
+        held = getattr(manager.pools, "_container", {})
+        pool_key = next((k for k, v in list(held.items()) if v is pool), None)
+        if pool_key is not None:
+            if len(self._origin_pools) >= 256:
+                self._origin_pools.clear()
+            self._origin_pools[key] = (pool_key, pool)
+        return pool
+
+    def build_response(self, req: requests.PreparedRequest, resp: Any) -> requests.Response:
+        """requests' ``build_response``, minus two costs that change nothing: the cookie
+        extraction when the response sets no cookie (it would find none), and the header copy
+        through urllib3's per-name joining (the merged items are the same names and values)."""
+        message = getattr(getattr(resp, "_original_response", None), "msg", None)
+        if (not isinstance(message, http.client.HTTPMessage) or "Set-Cookie" in message
+                or "Set-Cookie2" in message or not isinstance(resp.headers, HTTPHeaderDict)):
+            return super().build_response(req, resp)
+        response = requests.Response()
+        response.status_code = resp.status
+        response.headers = CaseInsensitiveDict(dict(resp.headers.itermerged()))
+        response.encoding = get_encoding_from_headers(response.headers)
+        response.raw = resp
+        response.reason = resp.reason
+        url: Any = req.url
+        response.url = url.decode("utf-8") if isinstance(url, bytes) else url
+        response.request = req
+        response.connection = self
+        return response
 
     def build_connection_pool_key_attributes(  # type: ignore[override]
         self, request: requests.PreparedRequest, verify: Any, cert: Any = None
@@ -400,6 +454,7 @@ def send(adapter: CompatAdapter, req: urllib.request.Request) -> HTTPResponse:
     f"{method} {selector} HTTP/1.1".encode("ascii")
 
     proxies: dict[str, str] = {}
+    origin: tuple[str, str] | None = None
     tunnel_headers: dict[str, str] = {}
     tunnel_host: str | None = req._tunnel_host  # type: ignore[attr-defined]
     socks: str | None = getattr(req, "socks_proxy", None)
@@ -418,6 +473,7 @@ def send(adapter: CompatAdapter, req: urllib.request.Request) -> HTTPResponse:
         proxies[url.split(":", 1)[0].lower()] = f"{req.type}://{host}"
     else:
         url = f"{req.type}://{host}{selector}"
+        origin = (req.type, host)
 
     prepared = requests.PreparedRequest()
     prepared.method = method
@@ -427,6 +483,7 @@ def send(adapter: CompatAdapter, req: urllib.request.Request) -> HTTPResponse:
     prepared.hooks = {"response": []}
     prepared.urllib_selector = selector  # type: ignore[attr-defined]
     prepared.urllib_tunnel_headers = tunnel_headers  # type: ignore[attr-defined]
+    prepared.urllib_origin = origin  # type: ignore[attr-defined]  # direct: pool remembered
     with translated("send"):
         response = adapter.send(prepared, stream=True, timeout=_timeout(req.timeout),
                                 proxies=proxies)

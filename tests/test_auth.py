@@ -384,3 +384,16 @@ def test_connection_reused_under_auth(server):
     session = opener.session
     assert session.get(server.url("/d")).status_code == 200
     assert {r.connection for r in server.received} == {1}
+
+
+def test_challenge_without_auth_handler_is_not_read_first(server):
+    """Without an auth handler the 401 goes to the caller unread, as urllib: its body can be
+    streamed (here it stalls after a first part) and the HTTPError comes at once."""
+    from .servers import stall
+    server.route("/slow", stall(3, b"HTTP/1.1 401 Unauthorized\r\nContent-Length: 100\r\n"
+                                   b"WWW-Authenticate: Basic realm=\"R\"\r\n\r\nfirst"))
+    with pytest.raises(compat.HTTPError) as info:
+        compat.build_opener().open(server.url("/slow"), timeout=2)
+    with info.value:
+        assert info.value.code == 401
+        assert info.value.read(5) == b"first"

@@ -111,6 +111,22 @@ def test_proxy_subclass_with_custom_proxy_open(server):
     assert server.received[0].target == "http://origin.invalid/c"
 
 
+def test_proxy_subclass_with_custom_scheme_open(server):
+    """A ``<scheme>_open`` defined by a subclass for a scheme it has no proxy for is a plain
+    handler method, called before the transport (as in urllib)."""
+    seen = []
+
+    def scenario(u):
+        class Tracing(u.ProxyHandler):
+            def http_open(self, req):
+                seen.append(req.full_url)
+                return None  # let the http handler send it
+
+        return u.build_opener(Tracing({"https": "http://127.0.0.1:9"})).open(server.url("/t"))
+    assert_same(scenario, server)
+    assert seen == [server.url("/t")] * 2
+
+
 # -- https through a proxy: CONNECT ------------------------------------------------------------
 
 def test_https_through_proxy_verifies_origin(tls_server, forward_proxy, client_context):
@@ -186,6 +202,35 @@ def test_https_through_socks(tls_server, socks_proxy, client_context):
     with opener.open(tls_server.url("/s")) as r:
         assert (r.status, r.read()) == (200, b"hello /s")
     assert socks_proxy.lines_since(mark, f"-> 127.0.0.1:{tls_server.port}")
+
+
+def test_socks_credentials(server, socks_proxy):
+    good = _opener(compat, {"http": f"socks5://user:pass@127.0.0.1:{socks_proxy.auth_port}"})
+    with good.open(server.url("/auth")) as r:
+        assert r.read() == b"hello /auth"
+    bad = _opener(compat, {"http": f"socks5://user:nope@127.0.0.1:{socks_proxy.auth_port}"})
+    with pytest.raises(compat.URLError):
+        bad.open(server.url("/denied"))
+    assert [r.target for r in server.received] == ["/auth"]
+
+
+def test_https_set_proxy_tunnels(tls_server, forward_proxy, client_context):
+    def scenario(u):
+        req = u.Request(tls_server.url("/sp"))
+        req.set_proxy(f"127.0.0.1:{forward_proxy.port}", "http")
+        return u.build_opener(u.ProxyHandler({}), _https(u, client_context)).open(req)
+    run = assert_same(scenario, tls_server)
+    assert run.outcome.status == 200 and tls_server.received[0].target == "/sp"
+
+
+def test_proxyhandler_none_reads_environment(server, monkeypatch):
+    for name in ("no_proxy", "NO_PROXY", "REQUEST_METHOD", "HTTP_PROXY"):
+        monkeypatch.delenv(name, raising=False)
+    monkeypatch.setenv("http_proxy", f"http://127.0.0.1:{server.port}")
+    assert compat.ProxyHandler(None).proxies == urllib.request.ProxyHandler(None).proxies
+    assert_same(lambda u: u.build_opener(u.ProxyHandler(None)).open("http://origin.invalid/n"),
+                server)
+    assert server.received[0].target == "http://origin.invalid/n"
 
 
 def test_socks_proxy_down_is_urlerror(server):
