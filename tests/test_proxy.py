@@ -111,6 +111,22 @@ def test_proxy_subclass_with_custom_proxy_open(server):
     assert server.received[0].target == "http://origin.invalid/c"
 
 
+def test_proxy_subclass_with_custom_scheme_open(server):
+    """A ``<scheme>_open`` defined by a subclass for a scheme it has no proxy for is a plain
+    handler method, called before the transport (as in urllib)."""
+    seen = []
+
+    def scenario(u):
+        class Tracing(u.ProxyHandler):
+            def http_open(self, req):
+                seen.append(req.full_url)
+                return None  # let the http handler send it
+
+        return u.build_opener(Tracing({"https": "http://127.0.0.1:9"})).open(server.url("/t"))
+    assert_same(scenario, server)
+    assert seen == [server.url("/t")] * 2
+
+
 # -- https through a proxy: CONNECT ------------------------------------------------------------
 
 def test_https_through_proxy_verifies_origin(tls_server, forward_proxy, client_context):
