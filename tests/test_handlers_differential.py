@@ -564,3 +564,50 @@ def test_check_hostname_with_context(misnamed_tls_server, ca_file):
         opener = u.build_opener(u.HTTPSHandler(context=context, check_hostname=False))
         return _read(opener.open(misnamed_tls_server.url("/"))), context.check_hostname
     assert_same(scenario, misnamed_tls_server)
+
+
+# -- the HOWTO's section 5, unchanged ---------------------------------------------------------
+
+
+def test_howto_opener_director_with_add_handler(server):
+    """"Instantiate an OpenerDirector, and then call .add_handler(...) repeatedly"."""
+    server.route("/missing", Reply(404, body=b"nope"))
+
+    def scenario(u, path):
+        opener = u.OpenerDirector()
+        for handler in (u.HTTPHandler(), u.HTTPDefaultErrorHandler(), u.HTTPErrorProcessor(),
+                        u.UnknownHandler()):
+            opener.add_handler(handler)
+        return opener.open(server.url(path))
+    assert_same(lambda u: scenario(u, "/here"), server)
+    assert_same(lambda u: scenario(u, "/missing"), server)
+    assert_same(lambda u: u.OpenerDirector().open(server.url("/")), server)  # no handler at all
+
+
+def test_howto_basic_auth_opener_installed(server):
+    _auth_route(server)
+
+    def scenario(u):
+        password_mgr = u.HTTPPasswordMgrWithDefaultRealm()
+        top_level_url = server.url("/")
+        password_mgr.add_password(None, top_level_url, "user", "pw")
+        handler = u.HTTPBasicAuthHandler(password_mgr)
+        opener = u.build_opener(handler)
+        _read(opener.open(server.url("/private")))
+        u.install_opener(opener)
+        return _read(u.urlopen(server.url("/private")))
+    run = assert_same(scenario, server)
+    assert run.outcome.value[2] == b"welcome"
+
+
+def test_howto_proxy_handler_without_proxies(server, monkeypatch):
+    monkeypatch.setenv("http_proxy", "http://127.0.0.1:9")  # would be refused if used
+    monkeypatch.delenv("no_proxy", raising=False)
+    monkeypatch.delenv("NO_PROXY", raising=False)
+
+    def scenario(u):
+        proxy_support = u.ProxyHandler({})
+        opener = u.build_opener(proxy_support)
+        u.install_opener(opener)
+        return u.urlopen(server.url("/direct"))
+    assert assert_same(scenario, server).outcome.status == 200
