@@ -19,4 +19,5 @@ OpenerDirector = urllib.request.OpenerDirector
 ProxyHandler = urllib.request.ProxyHandler
 build_opener = urllib.request.build_opener
 install_opener = urllib.request.install_opener
+urlcleanup = urllib.request.urlcleanup
 urlopen = urllib.request.urlopen

@@ -23,6 +23,10 @@ from .swap import install
 __all__ = ["main", "run_module", "run_path"]
 
 USAGE = "usage: run SCRIPT [ARGS...] | run -m MODULE [ARGS...]"
+HELP = """\
+Run a Python program with urllib.request swapped for requests_urllib_compat, as
+`python SCRIPT [ARGS...]` or `python -m MODULE [ARGS...]` would run it: same sys.argv,
+sys.path[0], __main__, exit status and traceback.  Its arguments are passed on untouched."""
 _OWN_FILES = {os.path.abspath(__file__), os.path.abspath(runpy.__file__),
               os.path.abspath(runpy.run_path.__code__.co_filename)}
 
@@ -113,7 +117,7 @@ def main(argv: Sequence[str]) -> int:
     """The ``run`` subcommand: ``argv`` is what follows ``run`` on the command line."""
     args = list(argv)
     if args[:1] in (["-h"], ["--help"]):
-        print(f"{USAGE}\n\n{__doc__}")
+        print(f"{USAGE}\n\n{HELP}")
         return 0
     if args[:1] == ["-m"]:
         if len(args) < 2:

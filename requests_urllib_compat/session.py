@@ -65,21 +65,58 @@ class OpenerSession(requests.Session):
     caller's jar, so a ``DefaultCookiePolicy(blocked_domains=...)`` or a custom policy is obeyed
     when sending.  Here the copy takes the session jar's policy, for the first request and for
     redirect hops (requests reuses the copy), so both paths agree.
+
+    It also runs the opener's user request processors (``http_request``/``https_request`` of
+    your handlers, in handler order) on each request and on each redirect hop, as urllib does.
     """
+
+    #: User handlers whose ``<scheme>_request`` runs on each request (set by build_session).
+    request_processors: list[urllib.request.BaseHandler]
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.request_processors = []
 
     def prepare_request(self, request: requests.Request) -> requests.PreparedRequest:
         prepared = super().prepare_request(request)
         policy: Any = getattr(self.cookies, "_policy", None)
         merged: Any = getattr(prepared, "_cookies", None)
-        if not isinstance(merged, CookieJar) or getattr(merged, "_policy", None) is policy:
-            return prepared
-        merged.set_policy(policy)
-        explicit: CaseInsensitiveDict[Any] = CaseInsensitiveDict(self.headers)
-        explicit.update(request.headers or {})
-        if explicit.get("Cookie") is None:  # the Cookie header came from the jar: redo it
-            prepared.headers.pop("Cookie", None)
-            prepared.prepare_cookies(merged)
+        if isinstance(merged, CookieJar) and getattr(merged, "_policy", None) is not policy:
+            merged.set_policy(policy)
+            explicit: CaseInsensitiveDict[Any] = CaseInsensitiveDict(self.headers)
+            explicit.update(request.headers or {})
+            if explicit.get("Cookie") is None:  # the Cookie header came from the jar: redo it
+                prepared.headers.pop("Cookie", None)
+                prepared.prepare_cookies(merged)
+        self.process_request(prepared)
         return prepared
+
+    def rebuild_auth(self, prepared_request: requests.PreparedRequest,
+                     response: requests.Response) -> None:
+        """Per redirect hop (requests' one hook there): credentials, then the processors."""
+        super().rebuild_auth(prepared_request, response)  # type: ignore[no-untyped-call]
+        self.process_request(prepared_request)
+
+    def process_request(self, prepared: requests.PreparedRequest) -> None:
+        """Run the request processors on ``prepared``: each gets a ``urllib.request.Request``
+        rebuilt from it; the headers it adds, changes or removes (and a changed URL) are
+        copied back."""
+        scheme = urlsplit(str(prepared.url)).scheme
+        for handler in self.request_processors:
+            process = _user_method(handler, f"{scheme}_request")
+            if process is None:
+                continue
+            request = _urllib_request(prepared)
+            before = dict(request.header_items())
+            request = process(request)
+            after = dict(request.header_items())
+            for name, value in after.items():
+                if before.get(name) != value:
+                    prepared.headers[name] = value
+            for name in before.keys() - after.keys():
+                prepared.headers.pop(name, None)
+            if request.full_url != prepared.url:
+                prepared.prepare_url(request.full_url, None)
 
     def merge_environment_settings(self, url: Any, proxies: Any, stream: Any, verify: Any,
                                    cert: Any) -> Any:
@@ -258,6 +295,13 @@ def _response_hooks(session: requests.Session, handler: Any) -> None:
         session.hooks["response"].append(ResponseProcessorHook(handler))
 
 
+def _request_processors(session: requests.Session, handler: Any) -> None:
+    processors = getattr(session, "request_processors", None)
+    if processors is not None and (_user_method(handler, "http_request")
+                                   or _user_method(handler, "https_request")):
+        processors.append(handler)
+
+
 Feature = Callable[[requests.Session, Any], None]
 
 #: (handler type, how it configures the Session), applied in the opener's handler order
@@ -273,6 +317,7 @@ FEATURES: list[tuple[type[Any], Feature]] = [
     (urllib.request.FileHandler, mount_file),
     (urllib.request.DataHandler, mount_data),
     (urllib.request.FTPHandler, mount_ftp),  # CacheFTPHandler too
+    (urllib.request.BaseHandler, _request_processors),
     (urllib.request.BaseHandler, _response_hooks),
 ]
 

@@ -38,10 +38,22 @@ def _wait_listening(port: int, process: subprocess.Popen[bytes], deadline: float
     raise RuntimeError(f"proxy did not listen on {port}")
 
 
+def _read_port(path: Path, process: subprocess.Popen[bytes], deadline: float) -> int:
+    while time.monotonic() < deadline:
+        if process.poll() is not None:
+            raise RuntimeError(f"proxy exited with {process.returncode}")
+        text = path.read_text().strip() if path.exists() else ""
+        if text.isdigit() and int(text):
+            return int(text)
+        time.sleep(0.05)
+    raise RuntimeError("proxy did not report its port")
+
+
 class ProxyProcess:
-    def __init__(self, argv: list[str], log: Path, port: int) -> None:
+    def __init__(self, argv: list[str], log: Path, port: int | Path) -> None:
+        """``port``: the port, or a file the process writes it to once it listens."""
         self.log = log
-        self.port = port
+        self.port = port if isinstance(port, int) else 0
         self.auth_port = 0
         self._out = open(log, "ab")  # noqa: SIM115 - closed in stop()
         env = {**os.environ, "PYTHONUNBUFFERED": "1"}
@@ -51,7 +63,10 @@ class ProxyProcess:
         self.process = subprocess.Popen(argv, stdout=self._out, stderr=subprocess.STDOUT,
                                         stdin=subprocess.DEVNULL, env=env)
         try:
-            _wait_listening(port, self.process, time.monotonic() + 30)
+            deadline = time.monotonic() + 30
+            if isinstance(port, Path):
+                self.port = _read_port(port, self.process, deadline)
+            _wait_listening(self.port, self.process, deadline)
         except Exception:
             self.stop()
             raise
@@ -89,13 +104,14 @@ class ProxyProcess:
 
 
 def _proxy_py(tmp: Path, name: str, *extra: str) -> ProxyProcess:
-    port = _free_port()
+    """proxy.py on a port it picks itself (``--port 0``), read back from ``--port-file``."""
     log = tmp / f"{name}.log"
-    argv = [sys.executable, "-m", "proxy", "--hostname", "127.0.0.1", "--port", str(port),
-            "--num-workers", "1", "--num-acceptors", "1", "--threaded",
-            "--log-level", "INFO", "--log-file", str(log), *extra]
+    port_file = tmp / f"{name}.port"
+    argv = [sys.executable, "-m", "proxy", "--hostname", "127.0.0.1", "--port", "0",
+            "--port-file", str(port_file), "--num-workers", "1", "--num-acceptors", "1",
+            "--threaded", "--log-level", "INFO", "--log-file", str(log), *extra]
     log.touch()
-    return ProxyProcess(argv, log, port)
+    return ProxyProcess(argv, log, port_file)
 
 
 @pytest.fixture(scope="session")

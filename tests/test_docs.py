@@ -8,11 +8,37 @@ from __future__ import annotations
 
 import subprocess
 import sys
+from html.parser import HTMLParser
 from pathlib import Path
 
 import pytest
 
 DOCS = Path(__file__).resolve().parent.parent / "docs"
+
+
+class _Text(HTMLParser):
+    """The text of an HTML page, as a reader sees it (code blocks included, markup dropped)."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.parts: list[str] = []
+        self._skipping = 0
+
+    def handle_starttag(self, tag: str, attrs: object) -> None:
+        self._skipping += tag in ("script", "style")
+
+    def handle_endtag(self, tag: str) -> None:
+        self._skipping -= tag in ("script", "style")
+
+    def handle_data(self, data: str) -> None:
+        if not self._skipping:
+            self.parts.append(data)
+
+
+def page_text(path: Path) -> str:
+    parser = _Text()
+    parser.feed(path.read_text(encoding="utf-8"))
+    return "".join(parser.parts)
 
 
 def test_docs_build_without_warnings(tmp_path: Path) -> None:
@@ -33,3 +59,9 @@ def test_docs_build_without_warnings(tmp_path: Path) -> None:
     api = (out / "api.html").read_text(encoding="utf-8")
     assert "requests_urllib_compat.request.build_opener" in api  # autodoc ran
     assert "requests_urllib_compat.request.Request" not in api  # the stdlib's: not repeated
+    # The example files are included into the pages, as code.
+    howto = page_text(out / "howto.html")
+    assert "password_mgr.add_password(None, top_level_url, username, password)" in howto
+    migration = page_text(out / "migration.html")
+    assert 'urllib_request.build_opener(NoRedirect).open("http://example.com/old")' in migration
+    assert 'requests.get("http://example.com/old", allow_redirects=False, timeout=10)' in migration

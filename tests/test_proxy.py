@@ -111,6 +111,22 @@ def test_proxy_subclass_with_custom_proxy_open(server):
     assert server.received[0].target == "http://origin.invalid/c"
 
 
+def test_proxy_subclass_with_custom_scheme_open(server):
+    """A ``<scheme>_open`` defined by a subclass for a scheme it has no proxy for is a plain
+    handler method, called before the transport (as in urllib)."""
+    seen = []
+
+    def scenario(u):
+        class Tracing(u.ProxyHandler):
+            def http_open(self, req):
+                seen.append(req.full_url)
+                return None  # let the http handler send it
+
+        return u.build_opener(Tracing({"https": "http://127.0.0.1:9"})).open(server.url("/t"))
+    assert_same(scenario, server)
+    assert seen == [server.url("/t")] * 2
+
+
 # -- https through a proxy: CONNECT ------------------------------------------------------------
 
 def test_https_through_proxy_verifies_origin(tls_server, forward_proxy, client_context):
@@ -297,3 +313,17 @@ def test_default_handlers_are_ours(monkeypatch):
     assert given in opener.handlers
     assert compat.ProxyHandler not in {type(h) for h in opener.handlers}
     assert issubclass(compat.ProxyHandler, urllib.request.ProxyHandler)
+
+
+def test_legacy_code_under_the_swap_gets_socks_and_redirect_safety(server, socks_proxy):
+    """Code that cannot be edited and says ``urllib.request.ProxyHandler``: under ``install()``
+    that name is ours, so a SOCKS proxy URL works there too."""
+    from requests_urllib_compat.swap import patched
+    with patched():
+        assert urllib.request.ProxyHandler is compat.ProxyHandler
+        assert urllib.request.HTTPRedirectHandler is compat.HTTPRedirectHandler
+        opener = urllib.request.build_opener(urllib.request.ProxyHandler(
+            {"http": f"socks5://127.0.0.1:{socks_proxy.port}"}))
+        with opener.open(server.url("/legacy")) as r:
+            assert r.read() == b"hello /legacy"
+    assert urllib.request.ProxyHandler is not compat.ProxyHandler

@@ -334,3 +334,36 @@ def test_inspecting_processor_keeps_connections_pooled(server):
     for n in range(3):
         assert opener.session.get(server.url(f"/{n}")).content == f"hello /{n}".encode()
     assert server.connections == 1
+
+
+# -- request processors -------------------------------------------------------------------
+
+
+class Sign(compat.BaseHandler):
+    def http_request(self, request):
+        request.add_header("X-signature", f"sig:{request.get_method()}:{request.selector}")
+        request.add_header("X-agent", f"signed/{request.get_header('User-agent')}")
+        return request
+
+    https_request = http_request
+
+
+def test_request_processors_run_on_each_request_and_hop(server):
+    server.route("/r", Reply(302, [("Location", "/final")]))
+    opener = compat.build_opener(Sign, compat.HTTPCookieProcessor(CookieJar()))
+    assert [type(h) for h in opener.session.request_processors] == [Sign]  # not the builtins
+    assert opener.session.get(server.url("/r")).text == "hello /final"
+    assert opener.session.post(server.url("/p"), data=b"x").ok
+    with opener.open(server.url("/r")) as r:  # urllib signs the same way
+        r.read()
+    seen = [(r.target, r.header("X-Signature")) for r in server.received]
+    assert seen == [("/r", "sig:GET:/r"), ("/final", "sig:GET:/final"), ("/p", "sig:POST:/p"),
+                    ("/r", "sig:GET:/r"), ("/final", "sig:GET:/final")]
+    # The processor sees the Session's headers, as urllib's sees the opener's addheaders.
+    assert {r.header("X-Agent") for r in server.received} == {f"signed/{UA}"}
+
+
+def test_request_processors_on_https(tls_server, client_context):
+    opener = compat.build_opener(Sign, compat.HTTPSHandler(context=client_context))
+    opener.session.get(tls_server.url("/s")).close()
+    assert tls_server.received[-1].header("X-Signature") == "sig:GET:/s"

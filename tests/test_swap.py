@@ -336,3 +336,26 @@ def test_handler_with_own_dir_under_the_swap(server: RecordingServer) -> None:
         with opener.open(server.url("/tag")) as response:
             response.read()
     assert server.received[0].header("X-Tag") == "dir"
+
+
+def test_urlcleanup_uninstalls_the_installed_opener(server: RecordingServer) -> None:
+    """Legacy code resets its opener with urllib.request.urlcleanup(), under the swap too."""
+    assert "urlcleanup" in REPLACEMENTS
+
+    class Marker(urllib.request.BaseHandler):
+        def http_request(self, req: Any) -> Any:
+            req.add_header("X-Marker", "1")
+            return req
+
+    with compat.patched():
+        urllib.request.install_opener(urllib.request.build_opener(Marker()))
+        with urllib.request.urlopen(server.url("/marked")) as response:
+            response.read()
+        urllib.request.urlcleanup()
+        with urllib.request.urlopen(server.url("/plain")) as response:
+            response.read()
+    assert [rec.header("X-Marker") for rec in server.received] == ["1", None]
+    # The same through the package's own names, and for the stdlib's opener.
+    compat.install_opener(compat.build_opener(Marker()))
+    compat.urlcleanup()
+    assert compat_opener._opener is None

@@ -182,3 +182,11 @@ def test_module_traceback_and_exit_as_python_m(tmp_path: Path) -> None:
     assert ours.stderr.splitlines()[0] == "Traceback (most recent call last):"
     assert ours.stderr.splitlines()[1:] == [
         line for line in python.stderr.splitlines()[1:] if "<frozen runpy>" not in line]
+
+
+def test_help(tmp_path: Path) -> None:
+    result = _run([*CLI, "--help"], cwd=tmp_path)
+    assert result.returncode == 0
+    assert result.stdout.startswith("usage: run SCRIPT [ARGS...] | run -m MODULE [ARGS...]\n")
+    listing = _run([sys.executable, "-m", "requests_urllib_compat", "--help"], cwd=tmp_path)
+    assert "run a script (or -m MODULE)" in listing.stdout
