@@ -11,7 +11,8 @@ carries the same configuration, so a script can move to requests one call at a t
   is sent as well as what is stored; no cookie processor -> a jar that keeps nothing;
 - ``HTTPRedirectHandler`` -> ``session.max_redirects = handler.max_redirections``;
 - user handlers' ``http_response``/``https_response`` -> ``session.hooks["response"]``
-  (see :class:`ResponseProcessorHook`).
+  (see :class:`ResponseProcessorHook`), their ``http_request``/``https_request`` ->
+  ``session.request_processors`` (run by :class:`OpenerSession` on each request and hop).
 
 Each entry of :data:`FEATURES` maps a handler type onto the Session; handlers of other types
 contribute nothing.  Other helpers' handlers (auth, proxies, other schemes) add entries here.
