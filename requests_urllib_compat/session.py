@@ -275,7 +275,11 @@ class ResponseProcessorHook:
         previous = raw._result if isinstance(raw, _ProcessedBody) else None
         original = raw._original if isinstance(raw, _ProcessedBody) else raw
         view = previous if previous is not None else _ProcessorView(response)
-        result = process(_urllib_request(response.request), view)
+        try:
+            result = process(_urllib_request(response.request), view)
+        except BaseException:
+            response.close()  # the Session call fails: its connection is not left checked out
+            raise
         if previous is not None and result is previous:
             return None
         if result is view and not getattr(view, "touched", True):
