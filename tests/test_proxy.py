@@ -313,3 +313,17 @@ def test_default_handlers_are_ours(monkeypatch):
     assert given in opener.handlers
     assert compat.ProxyHandler not in {type(h) for h in opener.handlers}
     assert issubclass(compat.ProxyHandler, urllib.request.ProxyHandler)
+
+
+def test_legacy_code_under_the_swap_gets_socks_and_redirect_safety(server, socks_proxy):
+    """Code that cannot be edited and says ``urllib.request.ProxyHandler``: under ``install()``
+    that name is ours, so a SOCKS proxy URL works there too."""
+    from requests_urllib_compat.swap import patched
+    with patched():
+        assert urllib.request.ProxyHandler is compat.ProxyHandler
+        assert urllib.request.HTTPRedirectHandler is compat.HTTPRedirectHandler
+        opener = urllib.request.build_opener(urllib.request.ProxyHandler(
+            {"http": f"socks5://127.0.0.1:{socks_proxy.port}"}))
+        with opener.open(server.url("/legacy")) as r:
+            assert r.read() == b"hello /legacy"
+    assert urllib.request.ProxyHandler is not compat.ProxyHandler
