@@ -449,6 +449,9 @@ def send(adapter: CompatAdapter, req: urllib.request.Request) -> HTTPResponse:
         headers["User-Agent"] = SKIP_HEADER  # urllib3 would add its own; urllib sends none
 
     # What http.client checks before anything is sent; urllib3 would quietly re-quote instead.
+    hostname, port = _HTTP_CONNECTION._get_hostport(_HTTP_CONNECTION, host, None)  # InvalidURL
+    if "@" in hostname:
+        _resolve_as_http_client(hostname, port)
     _HTTP_CONNECTION._validate_method(None, method)
     _HTTP_CONNECTION._validate_path(None, selector)
     f"{method} {selector} HTTP/1.1".encode("ascii")
@@ -488,3 +491,12 @@ def send(adapter: CompatAdapter, req: urllib.request.Request) -> HTTPResponse:
         response = adapter.send(prepared, stream=True, timeout=_timeout(req.timeout),
                                 proxies=proxies)
     return HTTPResponse(response, req.get_full_url())
+
+
+def _resolve_as_http_client(name: str, port: int) -> None:
+    """http.client takes ``user:pw@host`` for a host name (urllib3 would strip the userinfo and
+    connect to ``host``): look it up as http.client would, failing the same way."""
+    try:
+        socket.getaddrinfo(name, port, 0, socket.SOCK_STREAM)
+    except OSError as exc:
+        raise URLError(exc) from None
