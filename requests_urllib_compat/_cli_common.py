@@ -12,8 +12,8 @@ __all__ = ["CommandError", "Progress", "python_files"]
 
 # Directories no one wants scanned or rewritten.
 _SKIP_DIRS = frozenset({
-    ".git", ".hg", ".svn", ".tox", ".nox", ".venv", "venv", "__pycache__", "node_modules",
-    ".mypy_cache", ".pytest_cache", ".ruff_cache", "build", "dist", "site-packages",
+    ".git", ".hg", ".svn", ".tox", ".nox", "__pycache__", "node_modules", ".mypy_cache",
+    ".pytest_cache", ".ruff_cache", "build", "dist", "site-packages",
 })
 
 
@@ -44,8 +44,11 @@ def python_files(paths: Iterable[str]) -> list[Path]:
 
 def _walk(root: Path) -> Iterator[Path]:
     for dirpath, dirnames, filenames in os.walk(root):
-        dirnames[:] = sorted(d for d in dirnames
-                             if d not in _SKIP_DIRS and not d.endswith(".egg-info"))
+        dirnames[:] = sorted(
+            d for d in dirnames
+            if d not in _SKIP_DIRS and not d.endswith(".egg-info")
+            and not os.path.exists(os.path.join(dirpath, d, "pyvenv.cfg"))  # a virtualenv
+        )
         for filename in sorted(filenames):
             if filename.endswith(".py"):
                 yield Path(dirpath, filename)

@@ -216,20 +216,24 @@ def migrate(paths: Sequence[str], write: bool = False) -> int:
     try:
         for done, path in enumerate(files, 1):
             progress.update(done)
+            problem = None
             try:
                 original = path.read_bytes()
+                if b"urllib" not in original:
+                    continue  # nothing to rewrite: spare the (slow) full parse
                 module = rewrite_source(original)
             except cst.ParserSyntaxError as exc:
+                problem = f"cannot parse (line {exc.raw_line}, column {exc.raw_column})"
+            except (SyntaxError, LookupError, UnicodeDecodeError) as exc:  # encoding cookie
+                problem = f"cannot parse: {getattr(exc, 'msg', None) or exc}"
+            except RecursionError:
+                problem = "cannot parse: nested too deeply"
+            except OSError as exc:
+                problem = f"cannot read: {exc.strerror or exc}"
+            if problem is not None:
                 failed += 1
                 progress.close()
-                print(f"{path}: cannot parse (line {exc.raw_line}, column {exc.raw_column}): "
-                      f"not rewritten", file=sys.stderr)
-                continue
-            except (OSError, UnicodeDecodeError, RecursionError) as exc:
-                failed += 1
-                progress.close()
-                reason = exc.strerror if isinstance(exc, OSError) and exc.strerror else exc
-                print(f"{path}: cannot read: {reason}", file=sys.stderr)
+                print(f"{path}: {problem}: not rewritten", file=sys.stderr)
                 continue
             new = module.bytes
             if new == original:

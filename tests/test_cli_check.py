@@ -148,8 +148,11 @@ def write_tree(root: Path) -> None:
     (root / "pkg" / "legacy.py").write_text(LEGACY)
     (root / "pkg" / "sub" / "clean.py").write_text("import os\n")
     (root / "pkg" / "sub" / "notes.txt").write_text("import urllib2\n")  # not a .py file
-    (root / "pkg" / ".venv").mkdir()
-    (root / "pkg" / ".venv" / "ignored.py").write_text("import urllib2\n")
+    (root / "pkg" / "env").mkdir()  # a virtualenv, whatever its name
+    (root / "pkg" / "env" / "pyvenv.cfg").write_text("home = /usr/bin\n")
+    (root / "pkg" / "env" / "ignored.py").write_text("import urllib2\n")
+    (root / "pkg" / ".git").mkdir()
+    (root / "pkg" / ".git" / "ignored.py").write_text("import urllib2\n")
 
 
 def test_text_report_and_summary(tmp_path: Path) -> None:

@@ -148,6 +148,19 @@ def test_refuses_a_file_that_does_not_parse(tmp_path: Path) -> None:
     assert good.read_text() == "from requests_urllib_compat.request import urlopen\n"
 
 
+def test_unknown_encoding_and_unreadable_files(tmp_path: Path) -> None:
+    bad = tmp_path / "bad_cookie.py"
+    bad.write_bytes(b"# -*- coding: uft-8 -*-\nimport urllib.request\n")
+    (tmp_path / "dangling.py").symlink_to(tmp_path / "gone.py")
+    result = run_cli("migrate", "--write", str(tmp_path))
+    assert result.returncode == 1
+    assert "Traceback" not in result.stderr
+    assert result.stderr.splitlines()[:2] == [
+        f"{bad}: cannot parse: unknown encoding: uft-8: not rewritten",
+        f"{tmp_path / 'dangling.py'}: cannot read: No such file or directory: not rewritten",
+    ]
+
+
 def test_missing_path(tmp_path: Path) -> None:
     result = run_cli("migrate", str(tmp_path / "nowhere.py"))
     assert_clean_error(result, "migrate: error:", "nowhere.py: no such file or directory")
