@@ -39,7 +39,7 @@ def python_files(paths: Iterable[str]) -> list[Path]:
             raise CommandError(f"{name}: permission denied")
         else:
             found.append(path)  # named explicitly: scanned whatever its suffix
-    return found
+    return list(dict.fromkeys(found))  # a file named twice (or inside a named dir) once
 
 
 def _walk(root: Path) -> Iterator[Path]:

@@ -236,7 +236,13 @@ def migrate(paths: Sequence[str], write: bool = False) -> int:
                 continue
             changed += 1
             if write:
-                path.write_bytes(new)
+                try:
+                    path.write_bytes(new)
+                except OSError as exc:
+                    failed += 1
+                    changed -= 1
+                    progress.close()
+                    print(f"{path}: cannot write: {exc.strerror or exc}", file=sys.stderr)
             else:
                 encoding = module.encoding
                 sys.stdout.write(_diff(path, original.decode(encoding), new.decode(encoding)))

@@ -268,7 +268,8 @@ def format_text(report: Report) -> str:
     if report.errors:
         summary += f", {len(report.errors)} could not be parsed or read"
     lines.append(summary + ".")
-    lines.append(f"{len(report.uses)} uses: {counts['supported']} supported, "
+    lines.append(f"{len(report.uses)} use{'s' if len(report.uses) != 1 else ''}: "
+                 f"{counts['supported']} supported, "
                  f"{counts['difference']} supported with a documented difference, "
                  f"{counts['unsupported']} not supported.")
     return "\n".join(lines)

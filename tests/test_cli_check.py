@@ -102,6 +102,15 @@ def test_python2_urllib_functions_are_flagged() -> None:
         (2, "call", "urllib.urlopen", "unsupported")]
 
 
+def test_future_moves_and_plain_urllib_package() -> None:
+    assert uses("from future.moves.urllib.request import urlopen\nurlopen(u)\n"
+                "import urllib\nurllib.request.Request(u)\n") == [
+        (1, "import", "future.moves.urllib.request.urlopen", "difference"),
+        (2, "call", "future.moves.urllib.request.urlopen", "difference"),
+        (4, "call", "urllib.request.Request", "supported"),
+    ]
+
+
 def test_star_import_and_do_open_override() -> None:
     found = scan_source("from urllib.request import *\n"
                         "class H(HTTPHandler):\n    pass\n"
@@ -283,3 +292,11 @@ def test_progress_on_a_real_terminal(tmp_path: Path) -> None:
     assert "\r" not in result.stdout  # the counter never reaches stdout
     assert result.stdout.endswith("30 uses: 0 supported, 30 supported with a documented "
                                   "difference, 0 not supported.\n")
+
+
+def test_a_file_named_twice_is_scanned_once(tmp_path: Path) -> None:
+    (tmp_path / "a.py").write_text("import urllib.request\n")
+    result = run_cli("check", ".", "a.py", "./a.py", cwd=tmp_path)
+    assert result.stdout.endswith("1 file scanned, 1 of them use urllib.\n"
+                                  "1 use: 1 supported, 0 supported with a documented difference,"
+                                  " 0 not supported.\n")

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import re
 
+import pytest
+
 from .cli_helpers import assert_clean_error, run_cli
 from .servers import RecordingServer, Reply
 
@@ -80,3 +82,18 @@ def test_the_legacy_script_knows_only_urllib() -> None:
             imported.add(node.module or "")
     assert imported == {"collections.abc", "http.cookiejar", "socket", "sys", "time",
                         "urllib.error", "urllib.parse", "urllib.request"}
+
+
+def test_console_script_is_installed() -> None:
+    import shutil
+    import subprocess
+    import sys
+    from pathlib import Path
+
+    script = shutil.which("requests-urllib-compat", path=str(Path(sys.executable).parent))
+    if script is None:
+        pytest.skip("package not installed with its entry points")
+    result = subprocess.run([script, "--version"], capture_output=True, text=True, timeout=60,
+                            check=False)
+    assert result.returncode == 0
+    assert result.stdout.startswith("requests-urllib-compat ")
