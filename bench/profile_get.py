@@ -18,9 +18,8 @@ from typing import Any
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 
-import bench  # noqa: E402
-
-from requests_urllib_compat import request as compat  # noqa: E402
+import bench
+from requests_urllib_compat import request as compat
 
 ROWS = {
     "opener.open (urllib chain, total)": ("urllib/request.py", "open"),

@@ -19,7 +19,7 @@ from typing import Any, Union
 import requests
 
 from . import _stdlib
-from ._opener_setup import environment_proxies, register_handler
+from ._opener_setup import environment_proxies, register_handler, register_handlers
 from .auth import answer_challenge
 from .proxies import ProxyHandler
 from .redirect import HTTPRedirectHandler
@@ -69,6 +69,14 @@ class OpenerDirector(urllib.request.OpenerDirector):
         register_handler(self, handler)  # the stdlib's add_handler, parse cached per class
         with self._session_lock:
             self._session = None  # rebuilt from the new handler list on next use
+
+    def _add_handlers(self, handlers: list[urllib.request.BaseHandler]) -> None:
+        """``add_handler`` for each, in order (build_opener's tables are cached per shape)."""
+        for handler in handlers:
+            _adopt_transport(handler)
+        register_handlers(self, handlers)
+        with self._session_lock:
+            self._session = None
 
     def error(self, proto: str, *args: Any) -> Any:
         tables: Any = getattr(self, "handle_error", {})  # (untyped in typeshed)
@@ -166,11 +174,9 @@ def build_opener(*handlers: _Handler) -> OpenerDirector:
                     skip.add(klass)
             elif isinstance(check, base):
                 skip.add(klass)
-    for klass in _DEFAULT_CLASSES:
-        if klass not in skip:
-            opener.add_handler(_default_handler(klass))
-    for h in given:
-        opener.add_handler(h() if isinstance(h, type) else h)
+    added = [_default_handler(klass) for klass in _DEFAULT_CLASSES if klass not in skip]
+    added += [h() if isinstance(h, type) else h for h in given]
+    opener._add_handlers(added)
     return opener
 
 

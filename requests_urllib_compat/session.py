@@ -11,7 +11,8 @@ carries the same configuration, so a script can move to requests one call at a t
   is sent as well as what is stored; no cookie processor -> a jar that keeps nothing;
 - ``HTTPRedirectHandler`` -> ``session.max_redirects = handler.max_redirections``;
 - user handlers' ``http_response``/``https_response`` -> ``session.hooks["response"]``
-  (see :class:`ResponseProcessorHook`).
+  (see :class:`ResponseProcessorHook`), their ``http_request``/``https_request`` ->
+  ``session.request_processors`` (run by :class:`OpenerSession` on each request and hop).
 
 Each entry of :data:`FEATURES` maps a handler type onto the Session; handlers of other types
 contribute nothing.  Other helpers' handlers (auth, proxies, other schemes) add entries here.
@@ -274,7 +275,11 @@ class ResponseProcessorHook:
         previous = raw._result if isinstance(raw, _ProcessedBody) else None
         original = raw._original if isinstance(raw, _ProcessedBody) else raw
         view = previous if previous is not None else _ProcessorView(response)
-        result = process(_urllib_request(response.request), view)
+        try:
+            result = process(_urllib_request(response.request), view)
+        except BaseException:
+            response.close()  # the Session call fails: its connection is not left checked out
+            raise
         if previous is not None and result is previous:
             return None
         if result is view and not getattr(view, "touched", True):

@@ -10,7 +10,11 @@ from typing import Any
 import pytest
 
 import requests_urllib_compat.request as compat
-from requests_urllib_compat._opener_setup import environment_proxies, register_handler
+from requests_urllib_compat._opener_setup import (
+    environment_proxies,
+    register_handler,
+    register_handlers,
+)
 
 
 def _tables(director: urllib.request.OpenerDirector) -> Any:
@@ -152,3 +156,90 @@ def test_patched_getproxies_is_called(monkeypatch: pytest.MonkeyPatch) -> None:
     assert environment_proxies() == {"https": "http://127.0.0.1:1"}
     proxy = compat.build_opener().handlers[0]
     assert proxy.proxies == {"https": "http://127.0.0.1:1"}  # type: ignore[attr-defined]
+
+
+def _positional(director: Any, handlers: list[Any]) -> Any:
+    """The tables with each handler replaced by its position in ``handlers``."""
+    where = {id(h): i for i, h in enumerate(handlers)}
+    return tuple(
+        [(k, [where[id(h)] for h in v]) for k, v in table]
+        for table in ([(None, director.handlers)], director.handle_open.items(),
+                      director.process_request.items(), director.process_response.items())
+    ) + tuple((p, [(k, [where[id(h)] for h in v]) for k, v in d.items()])
+              for p, d in director.handle_error.items())
+
+
+def _check_template(make: Any, rounds: int = 3) -> None:
+    """register_handlers (recording, then reusing its tables) == the stdlib's add_handler."""
+    for _ in range(rounds):
+        ours, theirs = make(), make()
+        director = compat.OpenerDirector()
+        register_handlers(director, ours)
+        reference = urllib.request.OpenerDirector()
+        for h in theirs:
+            urllib.request.OpenerDirector.add_handler(reference, h)
+        assert _positional(director, ours) == _positional(reference, theirs)
+        assert all(h.parent is director for h in ours if h in director.handlers)
+
+
+def _defaults(*extra: Any) -> Any:
+    classes = [urllib.request.ProxyHandler, urllib.request.UnknownHandler, compat.HTTPHandler,
+               urllib.request.HTTPDefaultErrorHandler, urllib.request.HTTPRedirectHandler,
+               urllib.request.FTPHandler, urllib.request.FileHandler,
+               urllib.request.HTTPErrorProcessor, urllib.request.DataHandler,
+               compat.HTTPSHandler]
+    return lambda: [c({}) if c is urllib.request.ProxyHandler else c() for c in classes] + [
+        e() for e in extra]
+
+
+def test_tables_reused_for_the_same_handler_types() -> None:
+    _check_template(_defaults())
+    _check_template(_defaults(Custom, urllib.request.HTTPCookieProcessor))
+
+
+def test_tables_follow_a_class_patched_later() -> None:
+    class Late(urllib.request.BaseHandler):
+        pass
+
+    make = _defaults(Late)
+    _check_template(make)
+    Late.http_error_404 = lambda self, *a: None  # type: ignore[attr-defined]
+    _check_template(make)
+    urllib.request.HTTPErrorProcessor.zzz_response = (  # type: ignore[attr-defined]
+        lambda self, req, resp: resp)
+    try:
+        _check_template(make)
+    finally:
+        del urllib.request.HTTPErrorProcessor.zzz_response  # type: ignore[attr-defined]
+    _check_template(make)
+
+
+def test_tables_follow_instance_attributes_and_orders() -> None:
+    base = _defaults(Custom)
+
+    def reordered() -> Any:
+        handlers = base()
+        handlers[-1].handler_order = 50  # before every default handler
+        return handlers
+
+    def with_method() -> Any:
+        handlers = base()
+        handlers[-1].ftp_open = lambda req: None
+        return handlers
+
+    def with_proxies() -> Any:
+        handlers = base()
+        handlers[0] = urllib.request.ProxyHandler({"http": "http://127.0.0.1:3128"})
+        return handlers
+
+    for make in (base, reordered, base, with_method, base, with_proxies, base):
+        _check_template(make, rounds=2)
+
+
+def test_build_opener_uses_the_same_tables(monkeypatch: pytest.MonkeyPatch) -> None:
+    for name in [k for k in os.environ if k.lower().endswith("_proxy")]:
+        monkeypatch.delenv(name)
+    first, second = compat.build_opener(Custom), compat.build_opener(Custom)
+    assert [type(h) for h in first.handlers] == [type(h) for h in second.handlers]
+    assert _positional(first, first.handlers) == _positional(second, second.handlers)
+    assert all(h.parent is second for h in second.handlers)  # type: ignore[attr-defined]

@@ -308,8 +308,15 @@ def test_processor_that_raises(server):
         def http_response(self, request, response):
             raise compat.URLError("refused by processor")
 
-    with pytest.raises(compat.URLError):
-        compat.build_opener(Refuse).session.get(server.url("/"))
+    opener = compat.build_opener(Refuse)
+    for _ in range(3):
+        with pytest.raises(compat.URLError):
+            opener.session.get(server.url("/"))
+    adapter = _adapter(opener.session, server.url())
+    manager = adapter.poolmanager
+    keys = manager.pools.keys()  # (RecentlyUsedContainer cannot be iterated)
+    pool = next(manager.pools[k] for k in keys if k.key_port == server.port)
+    assert pool.pool.qsize() == pool.pool.maxsize  # no connection left checked out
 
 
 def test_processor_that_reads_part_of_the_body(server):
