@@ -156,3 +156,9 @@ def test_stdlib_https_handler_given_to_our_build_opener(
     with opener.open(tls_server.url("/x")) as r:
         assert r.read() == b"hello /x"
     assert tls_server.received[-1].header("Connection") is None  # went through our transport
+
+
+def test_tls_to_a_plain_http_server(server: RecordingServer) -> None:
+    url = f"https://127.0.0.1:{server.port}/"
+    run = assert_same(lambda u: u.urlopen(url), server)
+    assert run.outcome.reason_type == "ssl.SSLError"
