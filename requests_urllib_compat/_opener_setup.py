@@ -202,8 +202,12 @@ class _Template:
         for c, names in self.checks:
             if c.__dict__.keys() != names:
                 return False
+        lt, add_parent, own_dir = _BASE.__lt__, _BASE.add_parent, object.__dir__
         for h, (own, order) in zip(handlers, self.shape):
-            if not _standard(h) or h.__dict__.keys() != own or h.handler_order != order:
+            cls: Any = type(h)
+            if (cls.__lt__ is not lt or cls.add_parent is not add_parent
+                    or cls.__dir__ is not own_dir or h.__dict__.keys() != own
+                    or h.handler_order != order):
                 return False
         return True
 
@@ -216,8 +220,8 @@ class _Template:
                 table[kind] = [handlers[i] for i in where]
         for protocol, kinds in self.error:
             director.handle_error[protocol] = {k: [handlers[i] for i in w] for k, w in kinds}
-        for i in self.parents:
-            handlers[i].add_parent(director)
+        for i in self.parents:  # add_parent is BaseHandler's (checked): it sets parent
+            handlers[i].parent = director
 
 
 def _standard(handler: Any) -> bool:

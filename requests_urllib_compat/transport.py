@@ -18,6 +18,7 @@ import threading
 import urllib.request
 import warnings
 from collections import OrderedDict
+from collections.abc import Iterator
 from contextvars import ContextVar
 from typing import Any, cast
 
@@ -482,7 +483,7 @@ def send(adapter: CompatAdapter, req: urllib.request.Request) -> HTTPResponse:
     prepared.method = method
     prepared.url = url
     prepared.headers = CaseInsensitiveDict(headers)
-    prepared.body = req.data  # type: ignore[assignment]
+    prepared.body = _as_http_client_body(req.data)
     prepared.hooks = {"response": []}
     prepared.urllib_selector = selector  # type: ignore[attr-defined]
     prepared.urllib_tunnel_headers = tunnel_headers  # type: ignore[attr-defined]
@@ -500,3 +501,29 @@ def _resolve_as_http_client(name: str, port: int) -> None:
         socket.getaddrinfo(name, port, 0, socket.SOCK_STREAM)
     except OSError as exc:
         raise URLError(exc) from None
+
+
+def _as_http_client_body(data: Any) -> Any:
+    """``data`` as http.client accepts it: bytes-like objects and files as they are, other
+    iterables chunk by chunk with http.client's checks (urllib3 would encode ``str`` chunks, so
+    a ``dict`` or a list of ``str`` would go out as text where urllib raises ``TypeError``)."""
+    if data is None or isinstance(data, (bytes, bytearray)) or hasattr(data, "read"):
+        return data
+    try:
+        memoryview(data)
+    except TypeError:
+        try:
+            chunks = iter(data)
+        except TypeError:
+            raise TypeError("message_body should be a bytes-like object or an iterable, "
+                            f"got {type(data)!r}") from None
+        return _checked_chunks(chunks)
+    return data
+
+
+def _checked_chunks(chunks: Iterator[Any]) -> Iterator[Any]:
+    for chunk in chunks:
+        if chunk and not isinstance(chunk, (bytes, bytearray, memoryview)):
+            # The expression http.client evaluates, so the error is the same.
+            f"{len(chunk):X}\r\n".encode("ascii") + chunk + b"\r\n"
+        yield chunk

@@ -163,3 +163,17 @@ def test_close_delimited_response_then_next(server: RecordingServer) -> None:
     for _ in range(2):
         with compat.urlopen(server.url("/eof")) as r:
             assert r.read() == b"until close"
+
+
+def test_concurrent_urlopen_calls(server: RecordingServer) -> None:
+    """The module-level pool is shared by threads: every call gets its own answer."""
+    from concurrent.futures import ThreadPoolExecutor
+
+    def fetch(i: int) -> bytes:
+        with compat.urlopen(server.url(f"/t{i}"), timeout=10) as r:
+            return bytes(r.read())
+
+    with ThreadPoolExecutor(8) as pool:
+        bodies = list(pool.map(fetch, range(80)))
+    assert bodies == [f"hello /t{i}".encode() for i in range(80)]
+    assert server.connections <= 10  # urllib3's pool size: connections are reused

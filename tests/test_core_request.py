@@ -205,3 +205,19 @@ def test_timeout_attribute(server: RecordingServer) -> None:
         return req.timeout
 
     assert assert_same(scenario, server).outcome.value == 7
+
+
+@pytest.mark.parametrize("data", [
+    {"a": "1"}, ["a", "b"], [b"a", "", b"b"], 5, [b"a", 5],
+], ids=["dict", "list_of_str", "empty_str_chunk", "int", "int_chunk"])
+def test_body_types_http_client_refuses_or_accepts(server: RecordingServer, data: Any) -> None:
+    # urllib3 would encode str chunks (a dict's keys!) and send them; http.client raises.
+    assert_same(lambda u: u.urlopen(server.url("/d"), data=data), server)
+
+
+def test_method_with_non_token_characters_refused(server: RecordingServer) -> None:
+    """Documented difference: urllib3 refuses a method that is not an HTTP token (here a space)
+    before sending; http.client only refuses control characters and sends it."""
+    with pytest.raises(ValueError):
+        compat.urlopen(compat.Request(server.url("/"), method="GE T"))
+    assert server.received == []

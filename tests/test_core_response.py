@@ -256,3 +256,14 @@ def test_folded_header_is_unfolded(server: RecordingServer) -> None:
                                  b"\r\n\r\n", then_close=False))
     with compat.urlopen(server.url("/f")) as r:
         assert r.headers["X-B"] == "one, two"
+
+
+def test_conflicting_content_lengths_refused(server: RecordingServer) -> None:
+    """Documented difference: a response with two different Content-Length values (a request
+    smuggling vector, an unrecoverable error per RFC 9112) is refused with ValueError; urllib
+    reads it with the first value."""
+    import requests_urllib_compat.request as compat
+    server.route("/two", write_raw(b"HTTP/1.1 200 OK\r\nContent-Length: 5\r\nContent-Length: 6"
+                                   b"\r\n\r\nhello!"))
+    with pytest.raises(ValueError, match="Content-Length"):
+        compat.urlopen(server.url("/two"))

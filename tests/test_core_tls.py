@@ -16,7 +16,7 @@ import requests_urllib_compat.request as compat
 from requests_urllib_compat.transport import close_shared_pools
 
 from .differential import assert_same
-from .servers import RecordingServer
+from .servers import RecordingServer, Reply, stall, write_raw
 
 
 def _snapshot(ctx: ssl.SSLContext) -> tuple[Any, ...]:
@@ -156,3 +156,42 @@ def test_stdlib_https_handler_given_to_our_build_opener(
     with opener.open(tls_server.url("/x")) as r:
         assert r.read() == b"hello /x"
     assert tls_server.received[-1].header("Connection") is None  # went through our transport
+
+
+def test_tls_to_a_plain_http_server(server: RecordingServer) -> None:
+    url = f"https://127.0.0.1:{server.port}/"
+    run = assert_same(lambda u: u.urlopen(url), server)
+    assert run.outcome.reason_type == "ssl.SSLError"
+
+
+HTTPS_ROUTES = {
+    "/short": write_raw(b"HTTP/1.1 200 OK\r\nContent-Length: 10\r\n\r\nhello"),
+    "/chunk": write_raw(b"HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\n"
+                        b"5\r\nhello\r\n3\r\nab"),
+    "/eof": write_raw(b"HTTP/1.1 200 OK\r\n\r\nuntil eof"),
+    "/bye": write_raw(b""),
+    "/slow": stall(3.0, b"HTTP/1.1 200 OK\r\nContent-Length: 10\r\n\r\nhe"),
+    "/404": Reply(404, [], b"nope"),
+    "/r": Reply(302, [("Location", "/ok")]),
+}
+
+
+@pytest.mark.parametrize("path", [*HTTPS_ROUTES, "/ok"])
+def test_over_https_as_over_http(tls_server: RecordingServer, client_context: ssl.SSLContext,
+                                 path: str) -> None:
+    for route, reply in HTTPS_ROUTES.items():
+        tls_server.route(route, reply)
+
+    def scenario(u: ModuleType) -> Any:
+        with u.urlopen(tls_server.url(path), context=client_context, timeout=0.5) as r:
+            return r.status, r.read()
+
+    assert_same(scenario, tls_server)
+
+
+def test_https_connection_reuse(tls_server: RecordingServer,
+                                client_context: ssl.SSLContext) -> None:
+    for _ in range(4):
+        with compat.urlopen(tls_server.url("/again"), context=client_context) as r:
+            r.read()
+    assert tls_server.connections == 1
