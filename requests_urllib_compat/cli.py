@@ -49,7 +49,7 @@ def _migrate(args: argparse.Namespace) -> int:
 def build_parser(prog: str | None = None) -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog=prog or _prog(),
-        description="The urllib.request API on top of requests: fetch, demo, check and "
+        description="The urllib.request API on top of requests: fetch, demo, run, check and "
                     "migrate legacy urllib code.",
     )
     from . import __version__
