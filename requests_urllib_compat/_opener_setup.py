@@ -6,129 +6,24 @@ and parses every name of each of the ten handlers, and ``ProxyHandler()`` decode
 environment twice.  Both results are pure functions of things that rarely change, so they are
 cached, keyed on exactly those things:
 
-* the registration of a handler depends only on its attribute *names* (methods are looked up by
-  name when called): the parse is cached per class and checked against the classes' current
-  attribute names (instance attributes are always looked at), so a class patched later is seen;
+* the dispatch tables of a new opener are computed by the stdlib's own ``add_handler`` and
+  remembered per list of handler types; they are replayed for the next list of the same types
+  while everything ``add_handler`` reads is unchanged (the attribute *names* of every class and
+  instance, each ``handler_order``, the stdlib's ``__lt__``/``add_parent``/``__dir__``), so a
+  class patched later is seen.  No copy of urllib's name parsing is involved;
 * ``getproxies()`` on POSIX reads only ``os.environ``: its result is cached with a snapshot of
   the environment and recomputed when the environment differs.
 """
 
 from __future__ import annotations
 
-import bisect
-import contextlib
 import os
 import urllib.request
 from typing import Any
 
 from . import _stdlib
 
-__all__ = ["environment_proxies", "register_handler"]
-
-# (name, table, protocol, kind): table is the OpenerDirector attribute the handler goes into.
-_Entry = tuple[str, str, str, Any]
-
-_NOT_HANDLER_METHODS = frozenset({"redirect_request", "do_open", "proxy_open"})
-
-
-_parsed: dict[str, _Entry | None] = {}
-
-
-def _parse_cached(meth: str) -> _Entry | None:
-    try:
-        return _parsed[meth]
-    except KeyError:
-        entry = _parse(meth)
-        if len(_parsed) < 4096:  # instance attribute names: bounded in practice, keep it so
-            _parsed[meth] = entry
-        return entry
-
-
-def _parse(meth: str) -> _Entry | None:
-    """One name of ``dir(handler)`` as ``OpenerDirector.add_handler`` reads it (same code)."""
-    if meth in _NOT_HANDLER_METHODS:
-        return None
-    i = meth.find("_")
-    protocol = meth[:i]
-    condition = meth[i + 1:]
-    kind: Any
-    if condition.startswith("error"):
-        j = condition.find("_") + i + 1
-        kind = meth[j + 1:]
-        with contextlib.suppress(ValueError):
-            kind = int(kind)
-        return (meth, "handle_error", protocol, kind)
-    if condition == "open":
-        return (meth, "handle_open", protocol, protocol)
-    if condition == "response":
-        return (meth, "process_response", protocol, protocol)
-    if condition == "request":
-        return (meth, "process_request", protocol, protocol)
-    return None
-
-
-class _ClassPlan:
-    """The entries of one handler class, and the attribute names they were computed from."""
-
-    __slots__ = ("checks", "entries", "names")
-
-    def __init__(self, cls: type[Any]) -> None:
-        # object's attributes cannot change; every other class in the MRO can be patched.
-        self.checks = tuple((c, frozenset(vars(c))) for c in cls.__mro__ if c is not object)
-        self.names = frozenset(dir(cls))
-        self.entries = tuple(e for e in map(_parse, sorted(self.names)) if e is not None)
-
-    def valid(self) -> bool:
-        for c, names in self.checks:  # noqa: SIM110  (a loop: faster than all() here)
-            if c.__dict__.keys() != names:
-                return False
-        return True
-
-
-_plans: dict[type[Any], _ClassPlan] = {}
-
-
-def _entries(handler: Any) -> tuple[_Entry, ...] | None:
-    """What ``add_handler`` registers for ``handler``, in ``dir()`` order; None: not knowable
-    without ``dir(handler)`` itself (a class with its own ``__dir__``)."""
-    cls = type(handler)
-    if cls.__dir__ is not object.__dir__:  # type: ignore[comparison-overlap]
-        return None
-    plan = _plans.get(cls)
-    if plan is None or not plan.valid():
-        plan = _plans[cls] = _ClassPlan(cls)
-    own = getattr(handler, "__dict__", None)
-    if not own:
-        return plan.entries
-    extra = [e for e in map(_parse_cached, own.keys() - plan.names) if e is not None]
-    if not extra:
-        return plan.entries
-    return tuple(sorted(plan.entries + tuple(extra), key=lambda e: e[0]))
-
-
-def register_handler(director: Any, handler: Any) -> None:
-    """``urllib.request.OpenerDirector.add_handler(director, handler)``, same tables, cheaper."""
-    if not hasattr(handler, "add_parent"):
-        raise TypeError(f"expected BaseHandler instance, got {type(handler)!r}")
-    entries = _entries(handler)
-    if entries is None:
-        _stdlib.OpenerDirector.add_handler(director, handler)
-        return
-    for _meth, table, protocol, kind in entries:
-        if table == "handle_error":
-            lookup = director.handle_error.get(protocol, {})
-            director.handle_error[protocol] = lookup
-        else:
-            lookup = getattr(director, table)
-        handlers = lookup.setdefault(kind, [])
-        if handlers:
-            bisect.insort(handlers, handler)
-        else:
-            handlers.append(handler)
-    if entries:
-        bisect.insort(director.handlers, handler)
-        handler.add_parent(director)
-
+__all__ = ["environment_proxies", "register_handlers"]
 
 _proxies_cache: tuple[dict[Any, Any], dict[str, str]] | None = None
 
@@ -235,12 +130,13 @@ _templates: dict[tuple[type[Any], ...], _Template] = {}
 
 
 def register_handlers(director: Any, handlers: list[Any]) -> None:
-    """``register_handler(director, h)`` for each handler in turn, on a new director: the
-    tables of the last list of the same handler types are reused when they fit."""
+    """The stdlib's ``add_handler(director, h)`` for each handler in turn, on a new director:
+    the tables of the last list of the same handler types are replayed when they fit."""
+    add_handler = _stdlib.OpenerDirector.add_handler
     if (director.handlers or director.handle_open or director.handle_error
             or director.process_request or director.process_response):
         for handler in handlers:
-            register_handler(director, handler)
+            add_handler(director, handler)
         return
     key = tuple(map(type, handlers))
     template = _templates.get(key)
@@ -249,7 +145,7 @@ def register_handlers(director: Any, handlers: list[Any]) -> None:
         return
     shape = _Template.shape_of(handlers) if _Template.possible(handlers) else None
     for handler in handlers:
-        register_handler(director, handler)
+        add_handler(director, handler)
     if shape is not None:
         if len(_templates) >= 64:
             _templates.clear()

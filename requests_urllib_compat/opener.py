@@ -19,7 +19,7 @@ from typing import Any, Union
 import requests
 
 from . import _stdlib
-from ._opener_setup import environment_proxies, register_handler, register_handlers
+from ._opener_setup import environment_proxies, register_handlers
 from .auth import answer_challenge
 from .proxies import ProxyHandler
 from .redirect import HTTPRedirectHandler
@@ -66,7 +66,7 @@ class OpenerDirector(urllib.request.OpenerDirector):
 
     def add_handler(self, handler: urllib.request.BaseHandler) -> None:
         _adopt_transport(handler)
-        register_handler(self, handler)  # the stdlib's add_handler, parse cached per class
+        super().add_handler(handler)
         with self._session_lock:
             self._session = None  # rebuilt from the new handler list on next use
 
