@@ -12,6 +12,7 @@ import dataclasses
 import http.server
 import socket
 import ssl
+import struct
 import threading
 import time
 from collections.abc import Callable
@@ -212,6 +213,20 @@ def write_raw(data: bytes, then_close: bool = True, delay: float = 0.0) -> Route
             time.sleep(delay)
         if then_close:
             handler.connection.shutdown(socket.SHUT_RDWR)
+
+    return route
+
+
+def reset_after(data: bytes, delay: float = 0.1) -> Route:
+    """A route that writes ``data`` then resets the connection (RST, not a clean close)."""
+
+    def route(rec: Received, handler: Handler) -> None:
+        handler.wfile.write(data)
+        handler.wfile.flush()
+        time.sleep(delay)
+        handler.connection.setsockopt(socket.SOL_SOCKET, socket.SO_LINGER,
+                                      struct.pack("ii", 1, 0))
+        handler.connection.close()
 
     return route
 

@@ -18,7 +18,7 @@ import urllib3
 import requests_urllib_compat.request as compat
 
 from .differential import assert_same, observe
-from .servers import Handler, Received, RecordingServer, Reply, stall, write_raw
+from .servers import RecordingServer, Reply, reset_after, stall, write_raw
 
 
 def _httperror_view(e: urllib.error.HTTPError) -> dict[str, Any]:
@@ -261,16 +261,7 @@ def _engine_free(call: Any) -> BaseException | None:
 
 
 def test_engine_exceptions_never_escape(server: RecordingServer) -> None:
-    def reset(rec: Received, handler: Handler) -> None:
-        import struct
-        handler.wfile.write(b"HTTP/1.1 200 OK\r\nContent-Length: 100\r\n\r\npartial")
-        handler.wfile.flush()
-        time.sleep(0.1)
-        handler.connection.setsockopt(socket.SOL_SOCKET, socket.SO_LINGER,
-                                      struct.pack("ii", 1, 0))
-        handler.connection.close()
-
-    server.route("/reset", reset)
+    server.route("/reset", reset_after(b"HTTP/1.1 200 OK\r\nContent-Length: 100\r\n\r\npartial"))
     server.route("/short", write_raw(b"HTTP/1.1 200 OK\r\nContent-Length: 10\r\n\r\nab"))
     server.route("/slow", stall(2.0, b"HTTP/1.1 200 OK\r\nContent-Length: 5\r\n\r\nab"))
 

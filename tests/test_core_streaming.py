@@ -14,7 +14,7 @@ import pytest
 import requests_urllib_compat.request as compat
 
 from .differential import assert_same
-from .servers import Handler, Received, RecordingServer, stall, write_raw
+from .servers import Handler, Received, RecordingServer, reset_after, stall, write_raw
 
 
 def test_urlopen_returns_before_the_body_arrives(server: RecordingServer) -> None:
@@ -146,17 +146,8 @@ def test_body_read_timeout(server: RecordingServer) -> None:
 
 
 def test_connection_reset_mid_body(server: RecordingServer) -> None:
-    def reset(rec: Received, handler: Handler) -> None:
-        import socket
-        import struct
-        handler.wfile.write(b"HTTP/1.1 200 OK\r\nContent-Length: 100\r\n\r\npartial")
-        handler.wfile.flush()
-        time.sleep(0.2)
-        handler.connection.setsockopt(socket.SOL_SOCKET, socket.SO_LINGER,
-                                      struct.pack("ii", 1, 0))
-        handler.connection.close()
-
-    server.route("/reset", reset)
+    server.route("/reset", reset_after(b"HTTP/1.1 200 OK\r\nContent-Length: 100\r\n\r\npartial",
+                                       delay=0.2))
 
     def scenario(u: ModuleType) -> Any:
         with u.urlopen(server.url("/reset")) as r:
