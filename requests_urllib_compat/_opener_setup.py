@@ -8,18 +8,20 @@ cached, keyed on exactly those things:
 
 * the dispatch tables of a new opener are computed by the stdlib's own ``add_handler`` and
   remembered per list of handler types; they are replayed for the next list of the same types
-  while everything ``add_handler`` reads is unchanged (the attribute *names* of every class and
-  instance, each ``handler_order``, the stdlib's ``__lt__``/``add_parent``/``__dir__``), so a
-  class patched later is seen.  No copy of urllib's name parsing is involved;
+  while everything ``add_handler`` reads is unchanged (the namespace of every class involved,
+  the attribute names of each instance, each ``handler_order``, the stdlib's
+  ``__lt__``/``add_parent``/``__dir__``), so a class patched later is seen.  No copy of
+  urllib's name parsing is involved: the replay is code generated from the recorded tables;
 * ``getproxies()`` on POSIX reads only ``os.environ``: its result is cached with a snapshot of
   the environment and recomputed when the environment differs.
 """
 
 from __future__ import annotations
 
+import operator
 import os
 import urllib.request
-from typing import Any
+from typing import Any, Callable
 
 from . import _stdlib
 
@@ -53,100 +55,140 @@ def environment_proxies() -> dict[str, str]:
 # -- whole openers ----------------------------------------------------------------------------
 
 _BASE = urllib.request.BaseHandler
+# What ``add_handler`` orders and links handlers with, as imported (not as patched later).
+_STANDARD: tuple[Any, ...] = (_BASE.__lt__, _BASE.add_parent, object.__dir__)
+
+_DICT = operator.attrgetter("__dict__")
+_MRO = operator.attrgetter("__mro__")
+_ORDER = operator.attrgetter("handler_order")
 
 
 class _Template:
     """The tables a new director gets from adding handlers of these types, as positions in the
-    handler list; valid for another list while everything ``add_handler`` reads is the same:
-    the attribute names of every class involved and of each instance, each ``handler_order``,
-    and the stdlib's own ``__lt__``/``add_parent``/``__dir__`` (checked on each use)."""
+    handler list; valid for another list while everything ``add_handler`` reads is the same.
 
-    __slots__ = ("checks", "error", "open", "order", "parents", "request", "response", "shape")
+    That is checked on each use, in C loops (a new opener per request is a common legacy
+    pattern, so this is on the request path): the namespace of every class involved, names and
+    values (a patched method, ``__lt__`` or ``add_parent`` included), each MRO, each
+    ``handler_order`` and the attribute names of each instance the caller gave.  The first
+    ``fresh`` handlers were made by ``build_opener`` itself from its default classes, so their
+    attributes are what their constructors (part of the class namespaces) set from arguments
+    that are part of the template's key; reading their ``__dict__`` would only cost a dict each.
+    """
 
-    def __init__(self, director: Any, handlers: list[Any],
-                 shape: tuple[tuple[frozenset[str], Any], ...]) -> None:
-        """The tables ``director`` got from ``handlers``, whose instance attribute names and
-        orders were ``shape`` before they were added (adding sets ``parent``)."""
-        position = {id(h): i for i, h in enumerate(handlers)}
+    __slots__ = ("fill", "fresh", "instance_names", "live", "mros", "namespaces", "orders",
+                 "types")
 
-        def where(hs: list[Any]) -> tuple[int, ...]:
-            return tuple(position[id(h)] for h in hs)
-
-        classes = {c for h in handlers for c in type(h).__mro__ if c is not object}
-        self.checks = tuple((c, frozenset(vars(c))) for c in classes)
-        self.shape = shape
-        self.order = where(director.handlers)
-        self.parents = tuple(sorted(self.order))
-        self.open = tuple((k, where(v)) for k, v in director.handle_open.items())
-        self.request = tuple((k, where(v)) for k, v in director.process_request.items())
-        self.response = tuple((k, where(v)) for k, v in director.process_response.items())
-        self.error = tuple((p, tuple((k, where(v)) for k, v in d.items()))
-                           for p, d in director.handle_error.items())
+    def __init__(self, director: Any, handlers: list[Any], fresh: int,
+                 shape: tuple[list[Any], list[Any]]) -> None:
+        """The tables ``director`` got from ``handlers``, whose instance attribute names (from
+        position ``fresh`` on) and orders were ``shape`` before they were added (adding sets
+        ``parent``)."""
+        self.types = tuple(map(type, handlers))
+        self.mros = list(map(_MRO, self.types))
+        classes = {c for mro in self.mros for c in mro if c is not object}
+        self.live = tuple(c.__dict__ for c in classes)  # read-only views of the class dicts
+        self.namespaces = list(map(dict, self.live))  # and what they held
+        self.fresh = fresh
+        self.instance_names, self.orders = shape
+        self.fill = _replay(director, handlers)
 
     @staticmethod
-    def shape_of(handlers: list[Any]) -> tuple[tuple[frozenset[str], Any], ...]:
-        return tuple((frozenset(vars(h)), h.handler_order) for h in handlers)
+    def shape_of(handlers: list[Any], fresh: int) -> tuple[list[Any], list[Any]]:
+        return [frozenset(vars(h)) for h in handlers[fresh:]], list(map(_ORDER, handlers))
 
     @staticmethod
     def possible(handlers: list[Any]) -> bool:
+        """Tables can be recorded: distinct handlers (positions are by identity), each with
+        the stdlib's ordering, parent link and ``dir()`` and no instance ``add_parent``."""
         return len({id(h) for h in handlers}) == len(handlers) and all(
-            _standard(h) and hasattr(h, "__dict__") and "add_parent" not in vars(h)
+            (type(h).__lt__, type(h).add_parent, type(h).__dir__) == _STANDARD
+            and hasattr(h, "__dict__") and "add_parent" not in vars(h)
             for h in handlers)
 
     def fits(self, handlers: list[Any]) -> bool:
-        for c, names in self.checks:
-            if c.__dict__.keys() != names:
-                return False
-        lt, add_parent, own_dir = _BASE.__lt__, _BASE.add_parent, object.__dir__
-        for h, (own, order) in zip(handlers, self.shape):
-            cls: Any = type(h)
-            if (cls.__lt__ is not lt or cls.add_parent is not add_parent
-                    or cls.__dir__ is not own_dir or h.__dict__.keys() != own
-                    or h.handler_order != order):
-                return False
-        return True
-
-    def fill(self, director: Any, handlers: list[Any]) -> None:
-        director.handlers.extend([handlers[i] for i in self.order])
-        for table, rows in ((director.handle_open, self.open),
-                            (director.process_request, self.request),
-                            (director.process_response, self.response)):
-            for kind, where in rows:
-                table[kind] = [handlers[i] for i in where]
-        for protocol, kinds in self.error:
-            director.handle_error[protocol] = {k: [handlers[i] for i in w] for k, w in kinds}
-        for i in self.parents:  # add_parent is BaseHandler's (checked): it sets parent
-            handlers[i].parent = director
+        try:
+            return bool(list(map(_MRO, self.types)) == self.mros
+                        and list(self.live) == self.namespaces
+                        and list(map(dict.keys, map(_DICT, handlers[self.fresh:])))
+                        == self.instance_names
+                        and list(map(_ORDER, handlers)) == self.orders)
+        except Exception:  # an odd attribute value whose == raises, or no __dict__
+            return False
 
 
-def _standard(handler: Any) -> bool:
-    """The stdlib's ordering, parent link and ``dir()``: what the tables were computed with."""
-    cls: Any = type(handler)
-    return bool(cls.__lt__ is _BASE.__lt__ and cls.add_parent is _BASE.add_parent
-                and cls.__dir__ is object.__dir__)
+def _replay(director: Any, handlers: list[Any]) -> Callable[[Any, list[Any]], None]:
+    """A function giving another new director the tables ``director`` got from ``handlers``,
+    with the handlers at the same positions of another list, and setting their ``parent``.
+
+    It is generated as straight-line code, like a ``dataclass``'s ``__init__``: building about
+    twenty one-handler lists that way costs half what a loop over the positions does, and a new
+    opener per request is a common legacy pattern.  For the default handlers it reads::
+
+        def replay(d, h):
+            d.handlers.extend((h[1], h[2], ..., h[7]))
+            d.handle_open.update({k[0]: [h[1]], k[1]: [h[2]], ...})
+            ...
+            d.handle_error[k[12]] = {k[13]: [h[3]], k[14]: [h[4]], ...}
+            h[1].parent = d
+            ...
+
+    Keys (schemes, error codes) are read from the tuple ``k``, never written into the source.
+    """
+    position = {id(h): i for i, h in enumerate(handlers)}
+    keys: list[Any] = []
+
+    def key(value: Any) -> str:
+        keys.append(value)
+        return f"k[{len(keys) - 1}]"
+
+    def items(hs: list[Any]) -> str:
+        return "".join(f"h[{position[id(h)]}], " for h in hs)
+
+    def table(rows: dict[Any, list[Any]]) -> str:
+        return "{" + ", ".join(f"{key(kind)}: [{items(hs)}]" for kind, hs in rows.items()) + "}"
+
+    lines = ["def replay(d, h):", f"    d.handlers.extend(({items(director.handlers)}))"]
+    for name in ("handle_open", "process_request", "process_response"):
+        lines.append(f"    d.{name}.update({table(getattr(director, name))})")
+    for protocol, rows in director.handle_error.items():
+        lines.append(f"    d.handle_error[{key(protocol)}] = {table(rows)}")
+    # add_parent is BaseHandler's (checked): it sets parent, once per handler added
+    added = sorted(position[id(h)] for h in director.handlers)
+    lines += [f"    h[{i}].parent = d" for i in added]
+    namespace: dict[str, Any] = {"k": tuple(keys)}
+    exec(compile("\n".join(lines), "<build_opener tables>", "exec"), namespace)
+    replay: Callable[[Any, list[Any]], None] = namespace["replay"]
+    return replay
 
 
-_templates: dict[tuple[type[Any], ...], _Template] = {}
+_templates: dict[tuple[Any, ...], _Template] = {}
 
 
-def register_handlers(director: Any, handlers: list[Any]) -> None:
+def register_handlers(director: Any, handlers: list[Any], fresh: int = 0,
+                      fresh_args: tuple[Any, ...] = ()) -> None:
     """The stdlib's ``add_handler(director, h)`` for each handler in turn, on a new director:
-    the tables of the last list of the same handler types are replayed when they fit."""
+    the tables of the last list of the same handler types are replayed when they fit.
+
+    ``build_opener`` passes ``fresh``, how many leading handlers it has just made from its
+    default classes, and ``fresh_args``, what of their constructor arguments shapes their
+    attribute names (``ProxyHandler`` adds a ``<scheme>_open`` per proxy).
+    """
     add_handler = _stdlib.OpenerDirector.add_handler
     if (director.handlers or director.handle_open or director.handle_error
             or director.process_request or director.process_response):
         for handler in handlers:
             add_handler(director, handler)
         return
-    key = tuple(map(type, handlers))
+    key = (*map(type, handlers), fresh, fresh_args)
     template = _templates.get(key)
     if template is not None and template.fits(handlers):
         template.fill(director, handlers)
         return
-    shape = _Template.shape_of(handlers) if _Template.possible(handlers) else None
+    shape = _Template.shape_of(handlers, fresh) if _Template.possible(handlers) else None
     for handler in handlers:
         add_handler(director, handler)
     if shape is not None:
         if len(_templates) >= 64:
             _templates.clear()
-        _templates[key] = _Template(director, handlers, shape)
+        _templates[key] = _Template(director, handlers, fresh, shape)

@@ -45,7 +45,7 @@ class OpenerDirector(urllib.request.OpenerDirector):
     def __init__(self) -> None:
         super().__init__()
         self._session: requests.Session | None = None
-        self._session_headers: list[tuple[str, str]] = []
+        self._session_headers: list[tuple[str, str]] | None = None  # as copied into it
         self._session_lock = threading.Lock()
 
     @property
@@ -69,14 +69,6 @@ class OpenerDirector(urllib.request.OpenerDirector):
         super().add_handler(handler)
         with self._session_lock:
             self._session = None  # rebuilt from the new handler list on next use
-
-    def _add_handlers(self, handlers: list[urllib.request.BaseHandler]) -> None:
-        """``add_handler`` for each, in order (build_opener's tables are cached per shape)."""
-        for handler in handlers:
-            _adopt_transport(handler)
-        register_handlers(self, handlers)
-        with self._session_lock:
-            self._session = None
 
     def error(self, proto: str, *args: Any) -> Any:
         tables: Any = getattr(self, "handle_error", {})  # (untyped in typeshed)
@@ -150,11 +142,20 @@ _STANDS_IN_FOR: dict[type[Any], type[Any]] = {
 }
 
 
-def _default_handler(klass: type[urllib.request.BaseHandler]) -> urllib.request.BaseHandler:
-    if issubclass(klass, _stdlib.ProxyHandler):
-        # What ProxyHandler() reads from the environment, without decoding it on every call.
-        return klass(environment_proxies())
-    return klass()
+# Each default class, and the stdlib class whose subclasses (or instances) replace it.
+_REPLACED_BY_SUBCLASSES_OF = [(klass, _STANDS_IN_FOR.get(klass, klass))
+                              for klass in _DEFAULT_CLASSES]
+
+
+def _default_handlers(skip: set[type[Any]]) -> tuple[list[urllib.request.BaseHandler],
+                                                      tuple[str, ...]]:
+    """The default handlers not in ``skip``, and the proxy schemes the ProxyHandler got (they
+    decide its attribute names).  ``ProxyHandler()`` gets what it would read from the
+    environment, without decoding the environment again."""
+    proxies = environment_proxies() if ProxyHandler not in skip else {}
+    made = [ProxyHandler(proxies) if klass is ProxyHandler else klass()
+            for klass in _DEFAULT_CLASSES if klass not in skip]
+    return made, tuple(proxies)
 
 
 def build_opener(*handlers: _Handler) -> OpenerDirector:
@@ -164,19 +165,16 @@ def build_opener(*handlers: _Handler) -> OpenerDirector:
     it, is given; classes are instantiated.
     """
     opener = OpenerDirector()
-    given = list(handlers)
     skip = set()
-    for klass in _DEFAULT_CLASSES:
-        base = _STANDS_IN_FOR.get(klass, klass)
-        for check in given:
-            if isinstance(check, type):
-                if issubclass(check, base):
-                    skip.add(klass)
-            elif isinstance(check, base):
-                skip.add(klass)
-    added = [_default_handler(klass) for klass in _DEFAULT_CLASSES if klass not in skip]
-    added += [h() if isinstance(h, type) else h for h in given]
-    opener._add_handlers(added)
+    for check in handlers:
+        test: Any = issubclass if isinstance(check, type) else isinstance
+        skip.update([klass for klass, base in _REPLACED_BY_SUBCLASSES_OF if test(check, base)])
+    added, proxy_schemes = _default_handlers(skip)
+    given = [h() if isinstance(h, type) else h for h in handlers]
+    for handler in given:  # (the default ones are ours, or not HTTP transports)
+        _adopt_transport(handler)
+    # add_handler for each in turn, with tables cached per list of handler types
+    register_handlers(opener, added + given, len(added), proxy_schemes)
     return opener
 
 

@@ -239,3 +239,66 @@ def test_build_opener_uses_the_same_tables(monkeypatch: pytest.MonkeyPatch) -> N
     assert [type(h) for h in first.handlers] == [type(h) for h in second.handlers]
     assert _positional(first, first.handlers) == _positional(second, second.handlers)
     assert all(h.parent is second for h in second.handlers)  # type: ignore[attr-defined]
+
+
+def _by_name(director: Any) -> Any:
+    """The tables with each handler replaced by its class name (ours are named as urllib's)."""
+    def names(hs: Any) -> list[str]:
+        return [type(h).__name__ for h in hs]
+    return (names(director.handlers),
+            [(k, names(v)) for k, v in director.handle_open.items()],
+            [(k, names(v)) for k, v in director.process_request.items()],
+            [(k, names(v)) for k, v in director.process_response.items()],
+            [(p, [(k, names(v)) for k, v in d.items()]) for p, d in director.handle_error.items()])
+
+
+def _same_build(*handlers: Any) -> None:
+    """build_opener (twice: the second replays the tables) registers as urllib's does."""
+    for _ in range(2):
+        assert _by_name(compat.build_opener(*handlers)) == _by_name(
+            urllib.request.build_opener(*handlers))
+
+
+def test_build_opener_follows_the_proxy_environment(monkeypatch: pytest.MonkeyPatch) -> None:
+    """The default ProxyHandler's methods come from the environment of each call."""
+    for name in [k for k in os.environ if k.lower().endswith("_proxy")]:
+        monkeypatch.delenv(name)
+    _same_build()
+    monkeypatch.setenv("http_proxy", "http://127.0.0.1:3128")
+    _same_build()
+    assert "ProxyHandler" in _by_name(compat.build_opener())[0]
+    monkeypatch.setenv("ftp_proxy", "http://127.0.0.1:3128")
+    _same_build(Custom)
+    monkeypatch.delenv("http_proxy")
+    _same_build(Custom)
+    monkeypatch.delenv("ftp_proxy")
+    _same_build()
+    assert "ProxyHandler" not in _by_name(compat.build_opener())[0]
+
+
+def test_build_opener_follows_attributes_of_given_handlers() -> None:
+    _same_build(Custom())
+    odd = Custom()
+    odd.gopher_open = lambda req: None  # type: ignore[attr-defined]
+    odd.http_error_500 = lambda *a: None  # type: ignore[attr-defined]
+    _same_build(odd)
+    early = Custom()
+    early.handler_order = 10  # type: ignore[misc]
+    _same_build(early)
+    _same_build(Custom())
+
+
+def test_build_opener_follows_patched_methods_and_ordering(
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    _same_build(Custom, urllib.request.HTTPCookieProcessor)
+    # A method replaced under the same name, then the ordering of every handler reversed.
+    monkeypatch.setattr(Custom, "foo_open", lambda self, req: None)
+    _same_build(Custom, urllib.request.HTTPCookieProcessor)
+    monkeypatch.setattr(urllib.request.BaseHandler, "__lt__",
+                        lambda self, other: self.handler_order > other.handler_order)
+    _same_build(Custom, urllib.request.HTTPCookieProcessor)
+    ours = compat.build_opener(Custom)
+    assert [h.handler_order for h in ours.handlers] == sorted(
+        (h.handler_order for h in ours.handlers), reverse=True)
+    monkeypatch.undo()
+    _same_build(Custom, urllib.request.HTTPCookieProcessor)
