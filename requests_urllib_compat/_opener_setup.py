@@ -69,8 +69,8 @@ class _Template:
 
     That is checked on each use, in C loops (a new opener per request is a common legacy
     pattern, so this is on the request path): the namespace of every class involved, names and
-    values (a patched method, ``__lt__`` or ``add_parent`` included), each MRO, each
-    ``handler_order`` and the attribute names of each instance the caller gave.  The first
+    values (a patched method, ``__lt__`` or ``add_parent`` included), each MRO, and the
+    attribute names and ``handler_order`` of each instance the caller gave.  The first
     ``fresh`` handlers were made by ``build_opener`` itself from its default classes, so their
     attributes are what their constructors (part of the class namespaces) set from arguments
     that are part of the template's key; reading their ``__dict__`` would only cost a dict each.
@@ -81,8 +81,8 @@ class _Template:
 
     def __init__(self, director: Any, handlers: list[Any], fresh: int,
                  shape: tuple[list[Any], list[Any]]) -> None:
-        """The tables ``director`` got from ``handlers``, whose instance attribute names (from
-        position ``fresh`` on) and orders were ``shape`` before they were added (adding sets
+        """The tables ``director`` got from ``handlers``, whose instance attribute names and
+        orders from position ``fresh`` on were ``shape`` before they were added (adding sets
         ``parent``)."""
         self.types = tuple(map(type, handlers))
         self.mros = list(map(_MRO, self.types))
@@ -95,7 +95,8 @@ class _Template:
 
     @staticmethod
     def shape_of(handlers: list[Any], fresh: int) -> tuple[list[Any], list[Any]]:
-        return [frozenset(vars(h)) for h in handlers[fresh:]], list(map(_ORDER, handlers))
+        given = handlers[fresh:]
+        return [frozenset(vars(h)) for h in given], list(map(_ORDER, given))
 
     @staticmethod
     def possible(handlers: list[Any]) -> bool:
@@ -107,12 +108,12 @@ class _Template:
             for h in handlers)
 
     def fits(self, handlers: list[Any]) -> bool:
+        given = handlers[self.fresh:]
         try:
             return bool(list(map(_MRO, self.types)) == self.mros
                         and list(self.live) == self.namespaces
-                        and list(map(dict.keys, map(_DICT, handlers[self.fresh:])))
-                        == self.instance_names
-                        and list(map(_ORDER, handlers)) == self.orders)
+                        and list(map(dict.keys, map(_DICT, given))) == self.instance_names
+                        and list(map(_ORDER, given)) == self.orders)
         except Exception:  # an odd attribute value whose == raises, or no __dict__
             return False
 
@@ -122,43 +123,46 @@ def _replay(director: Any, handlers: list[Any]) -> Callable[[Any, list[Any]], No
     with the handlers at the same positions of another list, and setting their ``parent``.
 
     It is generated as straight-line code, like a ``dataclass``'s ``__init__``: building about
-    twenty one-handler lists that way costs half what a loop over the positions does, and a new
-    opener per request is a common legacy pattern.  For the default handlers it reads::
+    twenty one-handler lists that way costs a third of what a loop over the positions does,
+    and a new opener per request is a common legacy pattern.  For the default handlers it is::
 
         def replay(d, h):
-            d.handlers.extend((h[1], h[2], ..., h[7]))
-            d.handle_open.update({k[0]: [h[1]], k[1]: [h[2]], ...})
+            h0, h1, h2, h3, h4, h5, h6, h7, h8, h9, = h
+            d.handlers.extend((h1, h2, h3, h4, h5, h6, h8, h9, h7, ))
+            d.handle_open.update({k0: [h1, ], k1: [h2, ], ...})
             ...
-            d.handle_error[k[12]] = {k[13]: [h[3]], k[14]: [h[4]], ...}
-            h[1].parent = d
+            d.handle_error[k10] = {k11: [h3, ], k12: [h4, ], ...}
+            h1.parent = d
             ...
 
-    Keys (schemes, error codes) are read from the tuple ``k``, never written into the source.
+    Keys (schemes, error codes) are the generated function's globals ``k0``, ``k1``...: only
+    positions and those names are written into its source.
     """
     position = {id(h): i for i, h in enumerate(handlers)}
-    keys: list[Any] = []
+    namespace: dict[str, Any] = {}
 
     def key(value: Any) -> str:
-        keys.append(value)
-        return f"k[{len(keys) - 1}]"
+        name = f"k{len(namespace)}"
+        namespace[name] = value
+        return name
 
     def items(hs: list[Any]) -> str:
-        return "".join(f"h[{position[id(h)]}], " for h in hs)
+        return "".join(f"h{position[id(h)]}, " for h in hs)
 
     def table(rows: dict[Any, list[Any]]) -> str:
         return "{" + ", ".join(f"{key(kind)}: [{items(hs)}]" for kind, hs in rows.items()) + "}"
 
-    lines = ["def replay(d, h):", f"    d.handlers.extend(({items(director.handlers)}))"]
+    lines = ["def replay(d, h):", f"    {items(handlers)}= h",
+             f"    d.handlers.extend(({items(director.handlers)}))"]
     for name in ("handle_open", "process_request", "process_response"):
         lines.append(f"    d.{name}.update({table(getattr(director, name))})")
     for protocol, rows in director.handle_error.items():
         lines.append(f"    d.handle_error[{key(protocol)}] = {table(rows)}")
     # add_parent is BaseHandler's (checked): it sets parent, once per handler added
-    added = sorted(position[id(h)] for h in director.handlers)
-    lines += [f"    h[{i}].parent = d" for i in added]
-    namespace: dict[str, Any] = {"k": tuple(keys)}
+    added = {id(h) for h in director.handlers}
+    lines += [f"    h{i}.parent = d" for i, h in enumerate(handlers) if id(h) in added]
     exec(compile("\n".join(lines), "<build_opener tables>", "exec"), namespace)
-    replay: Callable[[Any, list[Any]], None] = namespace["replay"]
+    replay: Callable[[Any, list[Any]], None] = namespace.pop("replay")
     return replay
 
 
