@@ -521,8 +521,9 @@ def report(server: BenchServer, args: argparse.Namespace,
             met = value >= target if higher else value < target
             ok = ok and met
             sign = ">=" if higher else "<"
-            print(f"  {'PASS' if met else 'FAIL'}  {label}: {value:.2f} (target {sign} {target})"
-                  + (f"; median of per-round ratios {second:.2f}" if second is not None else ""))
+            # three significant digits: a FAIL at 0.897 must not print as "0.90"
+            print(f"  {'PASS' if met else 'FAIL'}  {label}: {value:.3g} (target {sign} {target})"
+                  + (f"; median of per-round ratios {second:.3g}" if second is not None else ""))
     return ok
 
 
