@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import dataclasses
 import http.client
+import socket
 import urllib.error
 import urllib.request
 from collections.abc import Callable
@@ -53,6 +54,11 @@ def _class_name(exc: BaseException) -> str:
         if cls.__module__ in {"urllib.error", "http.client", "builtins", "socket", "ssl"}:
             return f"{cls.__module__}.{cls.__qualname__}"
     return f"{type(exc).__module__}.{type(exc).__qualname__}"
+
+
+#: How a timeout shows in an Outcome: what the socket module raises, ``socket.timeout`` on
+#: Python 3.9, ``builtins.TimeoutError`` (its alias) from 3.10 on.
+TIMEOUT = _class_name(socket.timeout())
 
 
 def urllib_follows(code: int) -> bool:
@@ -123,4 +129,5 @@ def assert_same(scenario: Scenario, *servers: RecordingServer,
     return ours
 
 
-__all__ = ["Outcome", "Run", "assert_same", "http", "observe", "run", "urllib_follows"]
+__all__ = ["TIMEOUT", "Outcome", "Run", "assert_same", "http", "observe", "run",
+           "urllib_follows"]
