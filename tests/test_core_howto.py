@@ -17,7 +17,7 @@ from types import ModuleType
 
 import pytest
 
-from .differential import assert_same
+from .differential import TIMEOUT, assert_same
 from .servers import RecordingServer, Reply, stall
 
 FISH = b'<!DOCTYPE html>\n<html><title>Page Not Found</title></html>\n'
@@ -334,7 +334,7 @@ def test_setdefaulttimeout_is_honoured(howto_server: RecordingServer,
         return u.urlopen(req)
 
     run = assert_same(example, howto_server)
-    assert run.outcome.error_type == "builtins.TimeoutError"
+    assert run.outcome.error_type == TIMEOUT
 
 
 def test_setdefaulttimeout_read_after_headers(howto_server: RecordingServer,
@@ -347,5 +347,5 @@ def test_setdefaulttimeout_read_after_headers(howto_server: RecordingServer,
             return bytes(response.read())
 
     run = assert_same(example, howto_server)
-    assert run.outcome.error_type == "builtins.TimeoutError"
+    assert run.outcome.error_type == TIMEOUT
 
