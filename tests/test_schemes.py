@@ -294,6 +294,37 @@ def test_cache_ftp_reuses_connection(ftp_server: FTPServer) -> None:
     assert handler.cache == {} and wrapper.ftp.sock is None
 
 
+def test_cache_ftp_reuses_connection_with_pre_3_11_4_stdlib(
+        ftp_server: FTPServer, monkeypatch: pytest.MonkeyPatch) -> None:
+    """With the stdlib's ``ftpwrapper.endtransfer`` as it was before gh-81403 (Python 3.9,
+    3.10, 3.11.0-3.11.3), urllib's handler fails on a cached connection's second download;
+    ours ends each transfer and reads both files over one connection."""
+    import requests_urllib_compat.schemes as schemes
+
+    def endtransfer_before_gh_81403(self: Any) -> None:
+        self.busy = 0
+
+    monkeypatch.setattr(urllib.request.ftpwrapper, "endtransfer", endtransfer_before_gh_81403)
+    monkeypatch.setattr(schemes, "STDLIB_ENDS_TRANSFERS", False)
+
+    def scenario(u: ModuleType, handler: Any) -> list[bytes]:
+        opener = u.build_opener(handler)
+        bodies = []
+        for path in ["/text.txt", "/bin.dat"]:
+            with opener.open(ftp_server.url(path), timeout=5) as r:
+                bodies.append(r.read())
+        return bodies
+
+    stdlib_handler = urllib.request.CacheFTPHandler()
+    theirs = stdlib_outcome(lambda u: scenario(u, stdlib_handler))
+    stdlib_handler.clear_cache()
+    assert theirs.error_type == "urllib.error.URLError" and "200 " in theirs.error_text
+    handler = CacheFTPHandler()
+    assert ours_without_leaks(lambda u: scenario(u, handler)).value == [TEXT, BINARY]
+    assert len(handler.cache) == 1
+    handler.close()
+
+
 def test_cache_ftp_set_max_conns(ftp_server: FTPServer) -> None:
     handler = CacheFTPHandler()
     handler.setMaxConns(3)
