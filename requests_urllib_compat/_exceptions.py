@@ -47,8 +47,14 @@ def _first(exc: BaseException, kind: type[BaseException]) -> BaseException | Non
     return None
 
 
-def _timeout() -> TimeoutError:
-    return TimeoutError("timed out")
+#: What the socket module raises on a timeout, so what urllib lets out or wraps:
+#: ``socket.timeout``, an alias of ``TimeoutError`` from Python 3.10 on (on 3.9, an ``OSError``
+#: subclass that is *not* a ``TimeoutError``; legacy code catches ``socket.timeout``).
+TIMEOUTS = (TimeoutError, socket.timeout)
+
+
+def _timeout() -> OSError:
+    return socket.timeout("timed out")
 
 
 def _connect_failure(exc: BaseException) -> BaseException:
@@ -58,10 +64,10 @@ def _connect_failure(exc: BaseException) -> BaseException:
         if inner is not None:
             return URLError(inner)
     inner = _first(exc, OSError)
-    if inner is not None and not isinstance(inner, TimeoutError):
+    if inner is not None and not isinstance(inner, TIMEOUTS):
         return URLError(inner)
     # urllib3's NewConnectionError subclasses ConnectTimeoutError: check timeouts last.
-    if any(isinstance(e, (u3.ConnectTimeoutError, socket.timeout)) for e in _chain(exc)):
+    if any(isinstance(e, (u3.ConnectTimeoutError, *TIMEOUTS)) for e in _chain(exc)):
         return URLError(_timeout())
     # e.g. ``responses``' "Connection refused by Responses": no socket error inside.
     return URLError(str(exc.args[0]) if exc.args else str(exc))
@@ -69,7 +75,7 @@ def _connect_failure(exc: BaseException) -> BaseException:
 
 def _response_failure(exc: BaseException) -> BaseException:
     """The server answered badly or not in time: the raw http.client/socket error."""
-    if any(isinstance(e, (u3.ReadTimeoutError, socket.timeout)) for e in _chain(exc)):
+    if any(isinstance(e, (u3.ReadTimeoutError, *TIMEOUTS)) for e in _chain(exc)):
         return _timeout()
     inner = _first(exc, http.client.HTTPException)
     if inner is None:

@@ -145,7 +145,8 @@ class HTTPResponse(http.client.HTTPResponse):
 
     def read(self, amt: int | None = None) -> bytes:
         response = self._response
-        if amt is not None and amt < 0 and (response.chunked or response.length is not None):
+        if amt is not None and amt < 0 and READS_NEGATIVE_AMOUNTS and (
+                response.chunked or response.length is not None):
             # http.client reads to EOF, which urllib's ``Connection: close`` puts at the end of
             # the body; on a kept-alive connection the end of the body is what it means.
             amt = response.length if response.length is not None else None
@@ -234,3 +235,22 @@ def _http_message(raw: Any) -> http.client.HTTPMessage:
     parsed = email.parser.Parser(_class=http.client.HTTPMessage).parsestr(text)
     assert isinstance(parsed, http.client.HTTPMessage)
     return parsed
+
+
+def _reads_negative_amounts() -> bool:
+    """Whether http.client's ``read(-1)`` reads to the end (Python 3.10+) rather than raising
+    ``ValueError('negative count')`` (3.9): asked of http.client itself."""
+    stream = io.BufferedReader(io.BytesIO(b"HTTP/1.1 200 OK\r\nContent-Length: 1\r\n\r\nx"))
+    probe = http.client.HTTPResponse(_ReplaySocket(stream))  # type: ignore[arg-type]
+    probe.begin()
+    try:
+        probe.read(-1)
+    except ValueError:
+        return False
+    finally:
+        probe.close()
+    return True
+
+
+#: When False (Python 3.9), ``read(-1)`` is left to http.client, which refuses it as urllib's does.
+READS_NEGATIVE_AMOUNTS = _reads_negative_amounts()

@@ -13,8 +13,11 @@ and :func:`refuse_local_redirects` makes the Session refuse any redirect into th
 
 from __future__ import annotations
 
+import contextlib
 import contextvars
+import ftplib
 import threading
+import types
 import urllib.request
 import weakref
 from collections.abc import Iterator, Mapping
@@ -29,6 +32,7 @@ from requests.exceptions import ConnectionError, ConnectTimeout, InvalidSchema, 
 from requests.structures import CaseInsensitiveDict
 from requests.utils import get_encoding_from_headers, select_proxy
 
+from ._exceptions import TIMEOUTS
 from .transport import shared_adapter
 
 __all__ = [
@@ -59,6 +63,12 @@ def _single_timeout(timeout: Any) -> float | None:
             return None
         return float(max(timeout))
     return None if timeout is None else float(timeout)
+
+
+def _timed_out(exc: URLError) -> bool:
+    """Whether urllib's error is a timeout: its ``reason``, or the exception it was raised from
+    (Python 3.9's ``FTPHandler`` gives a string reason, ``"ftp error: timeout('timed out')"``)."""
+    return any(isinstance(e, TIMEOUTS) for e in (exc.reason, exc.__cause__, exc.__context__))
 
 
 class SchemeAdapter(BaseAdapter):
@@ -100,7 +110,7 @@ class SchemeAdapter(BaseAdapter):
             req.timeout = _single_timeout(timeout)
             result = self.open(req)
         except URLError as exc:
-            if isinstance(exc.reason, TimeoutError):  # before any byte of the body
+            if _timed_out(exc):  # before any byte of the body
                 raise ConnectTimeout(exc, request=request) from exc
             raise ConnectionError(exc, request=request) from exc
         except ValueError as exc:
@@ -193,13 +203,30 @@ class FTPHandler(urllib.request.FTPHandler):
             _connecting.wrapper = None
 
 
+#: Whether the stdlib's ``ftpwrapper`` reads the reply that ends a transfer when the download is
+#: closed (CPython gh-81403, fixed in 3.11.4 and 3.12).  Without it a cached connection is out
+#: of step: its next command reads the previous transfer's ``226`` and the download fails.
+STDLIB_ENDS_TRANSFERS = "voidresp" in urllib.request.ftpwrapper.endtransfer.__code__.co_names
+
+
+def _endtransfer(wrapper: Any) -> None:
+    """``ftpwrapper.endtransfer`` as fixed in CPython 3.11.4 (gh-81403)."""
+    if not wrapper.busy:
+        return
+    wrapper.busy = 0
+    with contextlib.suppress(*ftplib.all_errors):
+        wrapper.ftp.voidresp()
+
+
 class CacheFTPHandler(urllib.request.CacheFTPHandler):
-    """urllib's ``CacheFTPHandler`` that releases what it caches.
+    """urllib's ``CacheFTPHandler`` that releases what it caches, and can reuse it.
 
     The stdlib's drops (without closing) the connection it evicts when ``max_conns`` is
     reached, and leaves its cached connections to the garbage collector: here an evicted
     connection is closed, ``close()`` closes them all, and so does the handler's collection
-    (``OpenerDirector.close()`` does not close handlers, in urllib as here).
+    (``OpenerDirector.close()`` does not close handlers, in urllib as here).  Before Python
+    3.11.4 the stdlib's fails on the second download over a cached connection (gh-81403): here
+    its connections end each transfer as the fixed stdlib does.
     """
 
     cache: dict[Any, Any]
@@ -207,6 +234,15 @@ class CacheFTPHandler(urllib.request.CacheFTPHandler):
     def __init__(self) -> None:
         super().__init__()
         weakref.finalize(self, _close_all, self.cache)
+
+    def connect_ftp(self, user: str, passwd: str, host: str, port: int, dirs: str,
+                    timeout: float) -> urllib.request.ftpwrapper:
+        wrapper = super().connect_ftp(user, passwd, host, port, dirs, timeout)
+        if not STDLIB_ENDS_TRANSFERS and "endtransfer" not in vars(wrapper):
+            # this connection's own endtransfer: file_close, retrfile and real_close call it
+            wrapper.endtransfer = types.MethodType(  # type: ignore[method-assign]
+                _endtransfer, wrapper)
+        return wrapper
 
     def check_cache(self) -> None:
         before = dict(self.cache)

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import dataclasses
 import http.client
+import socket
 import urllib.error
 import urllib.request
 from collections.abc import Callable
@@ -55,6 +56,17 @@ def _class_name(exc: BaseException) -> str:
     return f"{type(exc).__module__}.{type(exc).__qualname__}"
 
 
+#: How a timeout shows in an Outcome: what the socket module raises, ``socket.timeout`` on
+#: Python 3.9, ``builtins.TimeoutError`` (its alias) from 3.10 on.
+TIMEOUT = _class_name(socket.timeout())
+
+
+def urllib_follows(code: int) -> bool:
+    """Whether the running interpreter's ``HTTPRedirectHandler`` follows a ``code`` redirect
+    (308 only from Python 3.11 on): asked of the stdlib class, not of the version number."""
+    return hasattr(urllib.request.HTTPRedirectHandler, f"http_error_{code}")
+
+
 def observe(call: Callable[[], Any]) -> Outcome:
     """Run ``call`` and record what came out, reading and closing any response."""
     try:
@@ -66,6 +78,10 @@ def observe(call: Callable[[], Any]) -> Outcome:
                                reason=getattr(result, "reason", None), url=result.geturl(),
                                headers=_headers(result.info()), body=body)
     except urllib.error.HTTPError as exc:
+        if exc.fp is None:  # Python 3.9: an HTTPError made without a response is no file
+            return Outcome(kind="error", status=exc.code, reason=exc.reason, url=exc.filename,
+                           headers=_headers(exc.headers), error_type=_class_name(exc),
+                           error_text=str(exc))
         with exc:
             return Outcome(kind="error", status=exc.code, reason=exc.reason, url=exc.url,
                            headers=_headers(exc.headers), body=exc.read(),
@@ -113,4 +129,5 @@ def assert_same(scenario: Scenario, *servers: RecordingServer,
     return ours
 
 
-__all__ = ["Outcome", "Run", "assert_same", "http", "observe", "run"]
+__all__ = ["TIMEOUT", "Outcome", "Run", "assert_same", "http", "observe", "run",
+           "urllib_follows"]

@@ -17,7 +17,7 @@ import urllib3
 
 import requests_urllib_compat.request as compat
 
-from .differential import assert_same, observe
+from .differential import TIMEOUT, assert_same, observe
 from .servers import RecordingServer, Reply, reset_after, stall, write_raw
 
 
@@ -197,14 +197,13 @@ def test_connect_timeout(full_backlog: int) -> None:
         probe.close()
     run = assert_same(lambda u: u.urlopen(url, timeout=0.5))
     assert run.outcome.error_type == "urllib.error.URLError"
-    assert run.outcome.reason_type == "builtins.TimeoutError"
+    assert run.outcome.reason_type == TIMEOUT
 
 
 def test_timeout_waiting_for_headers(server: RecordingServer) -> None:
     server.route("/slow", stall(3.0))
     run = assert_same(lambda u: u.urlopen(server.url("/slow"), timeout=0.5), server)
-    assert (run.outcome.error_type, run.outcome.error_text) == ("builtins.TimeoutError",
-                                                                "timed out")
+    assert (run.outcome.error_type, run.outcome.error_text) == (TIMEOUT, "timed out")
 
 
 def test_timeout_reading_body(server: RecordingServer) -> None:
@@ -215,7 +214,7 @@ def test_timeout_reading_body(server: RecordingServer) -> None:
             return r.read()
 
     run = assert_same(scenario, server)
-    assert run.outcome.error_type == "builtins.TimeoutError"
+    assert run.outcome.error_type == TIMEOUT
 
 
 def test_timeout_between_chunks(server: RecordingServer) -> None:
@@ -227,7 +226,7 @@ def test_timeout_between_chunks(server: RecordingServer) -> None:
             return r.read(2), r.read(2)
 
     run = assert_same(scenario, server)
-    assert run.outcome.error_type == "builtins.TimeoutError"
+    assert run.outcome.error_type == TIMEOUT
 
 
 def test_timeout_none_explicit(server: RecordingServer) -> None:
@@ -242,7 +241,7 @@ def test_setdefaulttimeout_honoured_without_timeout(server: RecordingServer) -> 
         run = assert_same(lambda u: u.urlopen(server.url("/slow")), server)
     finally:
         socket.setdefaulttimeout(saved)
-    assert run.outcome.error_type == "builtins.TimeoutError"
+    assert run.outcome.error_type == TIMEOUT
 
 
 # -- nothing of the engine escapes -------------------------------------------------------------

@@ -13,7 +13,7 @@ import pytest
 
 import requests_urllib_compat.request as compat
 
-from .differential import assert_same
+from .differential import TIMEOUT, assert_same
 from .servers import Handler, Received, RecordingServer, reset_after, stall, write_raw
 
 
@@ -142,7 +142,7 @@ def test_body_read_timeout(server: RecordingServer) -> None:
                 return reader(r), reader(r)
 
         run = assert_same(scenario, server)
-        assert run.outcome.error_type == "builtins.TimeoutError"
+        assert run.outcome.error_type == TIMEOUT
 
 
 def test_connection_reset_mid_body(server: RecordingServer) -> None:

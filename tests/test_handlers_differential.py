@@ -18,7 +18,7 @@ import pytest
 
 import requests_urllib_compat.request as compat
 
-from .differential import assert_same
+from .differential import assert_same, urllib_follows
 from .servers import Reply
 
 UA = "Python-urllib/{}.{}".format(*sys.version_info[:2])  # urllib's default User-agent
@@ -303,7 +303,10 @@ def test_redirect_request_keeping_post(server, code):
     _redirect_routes(server)
     run = assert_same(lambda u: u.build_opener(KeepPost).open(
         u.Request(server.url(f"/r{code}"), data=b"a=1", headers={"X-sig": "s"})), server)
-    assert run.received[-1][:2] == ("POST", "/final") and run.received[-1][-1] == b"a=1"
+    if urllib_follows(code):
+        assert run.received[-1][:2] == ("POST", "/final") and run.received[-1][-1] == b"a=1"
+    else:  # this urllib has no http_error_308: the 308 is an HTTPError, redirect_request unused
+        assert run.outcome.status == code and len(run.received) == 1
 
 
 @pytest.mark.parametrize(("attrs", "path"), [

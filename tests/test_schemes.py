@@ -21,7 +21,7 @@ import requests
 import requests_urllib_compat.request as compat
 from requests_urllib_compat.schemes import STATUS, CacheFTPHandler, FTPHandler
 
-from .differential import Outcome, assert_same, observe
+from .differential import TIMEOUT, Outcome, assert_same, observe, urllib_follows
 from .ftpserver import BINARY, INNER, PASSWORD, TEXT, USER, FTPServer
 from .servers import RecordingServer, Reply
 
@@ -206,10 +206,20 @@ def test_ftp_no_host() -> None:
     assert outcome.error_text == "<urlopen error ftp error: no host given>"
 
 
+def assert_ftp_reason(outcome: Outcome, reason_type: str, text: str) -> None:
+    """The reason of urllib's URLError for a socket failure in ``FTPHandler``: the socket's
+    exception, or (Python 3.9) a string, ``"ftp error: <its repr>"``."""
+    assert outcome.error_type == "urllib.error.URLError"
+    if outcome.reason_type == "str":
+        assert outcome.reason.startswith("ftp error: ") and text in outcome.reason
+    else:
+        assert outcome.reason_type == reason_type
+
+
 def test_ftp_timeout(silent_server: int) -> None:
     outcome = assert_same_ftp(
         lambda u: u.urlopen(f"ftp://127.0.0.1:{silent_server}/x", timeout=0.5))
-    assert outcome.reason_type == "builtins.TimeoutError"
+    assert_ftp_reason(outcome, TIMEOUT, "timed out")
 
 
 def test_ftp_refused() -> None:
@@ -218,7 +228,7 @@ def test_ftp_refused() -> None:
         s.bind(("127.0.0.1", 0))
         port = s.getsockname()[1]
     outcome = assert_same_ftp(lambda u: u.urlopen(f"ftp://127.0.0.1:{port}/x"))
-    assert outcome.reason_type == "builtins.ConnectionRefusedError"
+    assert_ftp_reason(outcome, "builtins.ConnectionRefusedError", "Connection refused")
 
 
 def test_ftp_handler_closes_failed_connection(ftp_server: FTPServer) -> None:
@@ -249,18 +259,30 @@ def test_ftp_through_proxy(server: RecordingServer) -> None:
 
 
 def test_cache_ftp_reuses_connection(ftp_server: FTPServer) -> None:
-    def scenario(u: ModuleType) -> list[bytes]:
-        opener = u.build_opener(u.CacheFTPHandler())
-        try:
-            bodies = []
-            for path in ["/text.txt", "/bin.dat", "/text.txt;type=a", "/"]:
-                with opener.open(ftp_server.url(path)) as r:
-                    bodies.append(r.read())
-            return bodies
-        finally:
-            opener.close()
+    def with_handler(name: str) -> Callable[[ModuleType], list[bytes]]:
+        def scenario(u: ModuleType) -> list[bytes]:
+            opener = u.build_opener(getattr(u, name)())
+            try:
+                bodies = []
+                for path in ["/text.txt", "/bin.dat", "/text.txt;type=a", "/"]:
+                    with opener.open(ftp_server.url(path)) as r:
+                        bodies.append(r.read())
+                return bodies
+            finally:
+                opener.close()
+        return scenario
 
-    assert_same_ftp(scenario)
+    ours = ours_without_leaks(with_handler("CacheFTPHandler"))
+    theirs = stdlib_outcome(with_handler("CacheFTPHandler"))
+    if theirs.kind == "error":
+        # CPython before 3.11.4 (gh-81403): the stdlib's cached connection is out of step on
+        # its second download (it reads the first transfer's reply).  Ours reads what urllib
+        # reads over fresh connections (a documented difference).
+        assert theirs.error_type == "urllib.error.URLError" and "200 " in theirs.error_text
+        assert ours == stdlib_outcome(with_handler("FTPHandler"))
+    else:
+        assert ours == theirs
+    assert ours.kind == "value" and ours.value[:2] == [TEXT, BINARY]
     handler = CacheFTPHandler()
     opener = compat.build_opener(handler)
     for path in ["/text.txt", "/bin.dat"]:
@@ -378,7 +400,9 @@ def test_session_ftp_timeout(silent_server: int) -> None:
     with pytest.raises(requests.Timeout) as caught:
         opener.session.get(f"ftp://127.0.0.1:{silent_server}/x", timeout=0.5)
     assert isinstance(caught.value, requests.ConnectionError)
-    assert isinstance(caught.value.__cause__.reason, TimeoutError)
+    urllib_error = caught.value.__cause__
+    assert isinstance(urllib_error, urllib.error.URLError)  # reason: the timeout, or on 3.9 its
+    assert "timed out" in str(urllib_error.reason)  # repr ("ftp error: timeout('timed out')")
     opener.close()
 
 
@@ -398,7 +422,10 @@ def test_opener_refuses_redirect_to_file(server: RecordingServer, secret: pathli
     server.route("/r", Reply(status, [("Location", secret.as_uri())]))
     outcome = assert_same(lambda u: u.urlopen(server.url("/r")), server).outcome
     assert outcome.error_type == "urllib.error.HTTPError"
-    assert "is not allowed" in str(outcome.reason)
+    if urllib_follows(status):
+        assert "is not allowed" in str(outcome.reason)
+    else:  # a 308 this urllib does not follow: the redirect response itself is the HTTPError
+        assert outcome.status == status
     assert b"TOP SECRET" not in (outcome.body or b"")
 
 

@@ -73,7 +73,8 @@ def test_after_redirects_the_final_response(server: RecordingServer) -> None:
     "text",
     None,
     urllib.error.HTTPError("http://127.0.0.1/", 500, "boom", None, None),  # type: ignore[arg-type]
-])
+], ids=["str", "None", "HTTPError-without-fp"])  # explicit ids: on 3.9 pytest's getattr(obj,
+# "__name__") on an HTTPError without fp raises KeyError (tempfile wrapper's __getattr__)
 def test_objects_without_a_requests_response(obj: object) -> None:
     with pytest.raises(TypeError, match="did not come from requests_urllib_compat"):
         requests_response(obj)

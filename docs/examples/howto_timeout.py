@@ -17,7 +17,7 @@ with urllib_request.urlopen(req) as response:
 try:
     with urllib_request.urlopen("http://www.voidspace.org.uk/slow", timeout=0.5) as response:
         response.read()
-except TimeoutError:  # the response, or the rest of it, never came (socket.timeout before 3.10)
+except socket.timeout:  # the response, or the rest of it, never came (TimeoutError from 3.10)
     print("timed out while waiting for the response")
 except URLError as e:  # the connection could not be made in time
     print("could not connect:", e.reason)

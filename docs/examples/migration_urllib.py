@@ -59,9 +59,11 @@ except URLError:  # .reason is the OSError, e.g. ConnectionRefusedError
 # [end]
 
 # [timeout]
+import socket
+
 try:
     urllib_request.urlopen("http://example.com/slow", timeout=0.5)
-except TimeoutError:  # URLError when the connection itself timed out
+except socket.timeout:  # TimeoutError from Python 3.10 on; URLError if connecting timed out
     print("timed out")
 # [end]
 
