@@ -1,17 +1,23 @@
 """The HOWTO examples of the docs (docs/examples/howto_*.py), run against local servers.
 
-Each example is run twice, once as written (on this package) and once with its import switched
-back to ``urllib.request``: both runs must print the same thing and send the same requests, so
-the page shows what urllib itself would do.  The example URLs are replaced by local servers.
+These are the suite's tests of the urllib HOWTO ("Fetching Internet Resources Using the urllib
+Package"), sections 2 to 8.  Each example is run twice, once as written (on this package) and
+once with its import switched back to ``urllib.request``: both runs must print the same thing,
+send the same requests and leave the same values behind (``observe``), so the page shows what
+urllib itself would do.  The example URLs are replaced by local servers.
 """
 
 from __future__ import annotations
 
 import base64
 import contextlib
+import http.client
 import io
+import re
 import socket
+from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -22,8 +28,12 @@ OUR_IMPORT = "import requests_urllib_compat.request as urllib_request"
 STDLIB_IMPORT = "import urllib.request as urllib_request"
 
 
-def run_example(name: str, urls: dict[str, str], stdlib: bool = False) -> str:
-    """Run ``docs/examples/<name>`` with each URL prefix in ``urls`` replaced; its stdout."""
+def run_example(name: str, urls: dict[str, str], stdlib: bool = False,
+                namespace: dict[str, Any] | None = None) -> str:
+    """Run ``docs/examples/<name>`` with each URL prefix in ``urls`` replaced; its stdout.
+
+    ``namespace`` (the example's globals) is left holding what the example kept.
+    """
     path = EXAMPLES / name
     source = path.read_text(encoding="utf-8")
     if stdlib:
@@ -32,25 +42,40 @@ def run_example(name: str, urls: dict[str, str], stdlib: bool = False) -> str:
     for placeholder, url in urls.items():
         assert placeholder in source, placeholder
         source = source.replace(placeholder, url)
+    if namespace is None:
+        namespace = {}
+    namespace["__name__"] = "__main__"
     out = io.StringIO()
     timeout = socket.getdefaulttimeout()
     try:
         with contextlib.redirect_stdout(out):
-            exec(compile(source, str(path), "exec"), {"__name__": "__main__"})
+            exec(compile(source, str(path), "exec"), namespace)
     finally:
         socket.setdefaulttimeout(timeout)
     return out.getvalue()
 
 
-def run_both(name: str, urls: dict[str, str], *servers: RecordingServer) -> str:
-    """Run the example on urllib, then on this package; same output, same requests received."""
-    expected = run_example(name, urls, stdlib=True)
+Observe = Callable[[dict[str, Any]], Any]
+
+
+def run_both(name: str, urls: dict[str, str], *servers: RecordingServer,
+             observe: Observe | None = None) -> str:
+    """Run the example on urllib, then on this package; same output, same requests received.
+
+    ``observe(namespace)``, if given, looks at what each run left behind (a response, its
+    headers): both runs must give the same.
+    """
+    urllib_globals: dict[str, Any] = {}
+    expected = run_example(name, urls, stdlib=True, namespace=urllib_globals)
     sent_by_urllib = [[r.comparable() for r in s.received] for s in servers]
     for s in servers:
         s.reset()
-    ours = run_example(name, urls)
+    our_globals: dict[str, Any] = {}
+    ours = run_example(name, urls, namespace=our_globals)
     assert ours == expected
     assert [[r.comparable() for r in s.received] for s in servers] == sent_by_urllib
+    if observe is not None:
+        assert observe(our_globals) == observe(urllib_globals)
     return ours
 
 
@@ -62,8 +87,15 @@ def closed_port_url() -> str:
 
 def test_fetch(server: RecordingServer) -> None:
     server.route("/", Reply(200, [("Content-Type", "text/html")], b"<html>python</html>"))
-    out = run_both("howto_fetch.py", {"http://python.org": server.origin}, server)
-    assert out == "19 bytes\ncopied 19 bytes\nTrue\n"
+
+    def pages(ns: dict[str, Any]) -> tuple[bytes, bytes]:
+        assert ns["html"] == b"<html>python</html>"
+        return ns["html"], ns["the_page"]
+
+    out = run_both("howto_fetch.py", {"http://python.org": server.origin}, server,
+                   observe=pages)
+    # The ftp: Request is split as urllib splits it (and not opened).
+    assert out == "19 bytes\ncopied 19 bytes\nTrue\nftp example.com /\n"
     assert len(server.received) == 3
 
 
@@ -78,11 +110,16 @@ def _echo_query(rec: Received, handler: object) -> Reply:
 def test_data(server: RecordingServer) -> None:
     server.route("/cgi-bin/register.cgi", _echo_body)
     server.route("/example.cgi", _echo_query)
+    def get_url(ns: dict[str, Any]) -> str:
+        return str(ns["response"].geturl())
+
     out = run_both("howto_data.py", {"http://www.someserver.com": server.origin,
-                                     "http://www.example.com": server.origin}, server)
+                                     "http://www.example.com": server.origin}, server,
+                   observe=get_url)
     assert out == ("POST name=Michael+Foord&location=Northampton&language=Python\n"
                    "/example.cgi?name=Somebody+Here&language=Python\n")
-    post = server.received[0]
+    post, get = server.received
+    assert (post.method, get.method) == ("POST", "GET")
     assert post.header("Content-Type") == "application/x-www-form-urlencoded"
 
 
@@ -95,24 +132,42 @@ def test_headers(server: RecordingServer) -> None:
     assert out == "Mozilla/5.0 (Windows NT 6.1; Win64; x64)\n"
 
 
-def test_errors(server: RecordingServer) -> None:
+# Why no server could be reached, as ``e.reason`` prints (urllib's own run prints the same).
+UNREACHABLE_REASONS = {
+    "refused": r"\[Errno \d+\] Connection refused",
+    # A name in the reserved .invalid TLD never resolves.
+    "unknown host": r"\[Errno -?\d+\] .+",
+}
+
+
+@pytest.mark.parametrize("unreachable", sorted(UNREACHABLE_REASONS))
+def test_errors(server: RecordingServer, unreachable: str) -> None:
     server.route("/fish.html", Reply(404, [("Content-Type", "text/html")],
                                      b"<title>Page Not Found</title>"))
     server.route("/", Reply(200, [], b"fine"))
+    pretend = closed_port_url() if unreachable == "refused" else "http://www.pretend_server.invalid"
     out = run_both("howto_errors.py", {"http://www.python.org": server.origin,
-                                       "http://www.pretend_server.org": closed_port_url()},
+                                       "http://www.pretend_server.org": pretend},
                    server)
+    reason = out.split("\n", 1)[0]
+    assert re.fullmatch(UNREACHABLE_REASONS[unreachable], reason)
     fetched = ("Got 4 bytes\n"
                "The server couldn't fulfill the request.\nError code: 404\n"
-               "We failed to reach a server.\nReason: ConnectionRefusedError\n")
-    assert out == ("ConnectionRefusedError True\n404 Not Found\n"
+               f"We failed to reach a server.\nReason: {reason}\n")
+    assert out == (f"{reason}\n404 Not Found\n{server.origin}/fish.html text/html\n"
                    "b'<title>Page Not Found</title>'\n" + fetched + fetched)
 
 
 def test_info_and_geturl(server: RecordingServer) -> None:
     server.route("/old", Reply(301, [("Location", "/new")]))
     server.route("/new", Reply(200, [("Content-Type", "text/plain")], b"moved here"))
-    out = run_both("howto_info.py", {"http://www.example.com": server.origin}, server)
+    def headers(ns: dict[str, Any]) -> tuple[type, list[tuple[str, str]]]:
+        info = ns["info"]
+        assert isinstance(info, http.client.HTTPMessage)
+        return type(info), [(k, v) for k, v in info.items() if k != "Date"]
+
+    out = run_both("howto_info.py", {"http://www.example.com": server.origin}, server,
+                   observe=headers)
     assert out == f"{server.origin}/new\ntext/plain 10\n200 b'moved here'\n"
 
 
@@ -157,10 +212,22 @@ def test_proxies(server: RecordingServer) -> None:
     assert [r.target for r in proxy.received] == ["http://www.example.com/page"]
 
 
-def test_timeout(server: RecordingServer) -> None:
+# The slow page: nothing at all, or the headers and two bytes of ten, then a stall.
+SLOW_PAGES = {"no response": b"",
+              "stalled body": b"HTTP/1.1 200 OK\r\nContent-Length: 10\r\n\r\nab"}
+# As written, the slow call gives its own timeout; with "socket default", the 0.5 s comes
+# from socket.setdefaulttimeout() alone, as in the HOWTO.
+TIMEOUTS = {"per call": {},
+            "socket default": {"timeout = 10": "timeout = 0.5", ", timeout=0.5)": ")"}}
+
+
+@pytest.mark.parametrize("timeout", sorted(TIMEOUTS))
+@pytest.mark.parametrize("slow_page", sorted(SLOW_PAGES))
+def test_timeout(server: RecordingServer, slow_page: str, timeout: str) -> None:
     server.route("/", Reply(200, [], b"ok"))
-    server.route("/slow", stall(3))
-    out = run_both("howto_timeout.py", {"http://www.voidspace.org.uk": server.origin}, server)
+    server.route("/slow", stall(3, SLOW_PAGES[slow_page]))
+    out = run_both("howto_timeout.py", {"http://www.voidspace.org.uk": server.origin,
+                                        **TIMEOUTS[timeout]}, server)
     assert out == "200\ntimed out while waiting for the response\n"
 
 

@@ -7,7 +7,7 @@ req = urllib_request.Request("http://www.pretend_server.org")
 try:
     urllib_request.urlopen(req)
 except URLError as e:
-    print(type(e.reason).__name__, e.reason.errno is not None)
+    print(e.reason)
 
 # HTTPError: the server answered with an error status. It is also a response:
 # .code, .reason, .headers, .read(), .geturl().
@@ -17,6 +17,7 @@ try:
 except HTTPError as e:
     with e:
         print(e.code, e.reason)
+        print(e.geturl(), e.headers["Content-Type"])
         print(e.read())
 
 
@@ -30,7 +31,7 @@ def fetch(someurl):
         print("Error code:", e.code)
     except URLError as e:
         print("We failed to reach a server.")
-        print("Reason:", type(e.reason).__name__)
+        print("Reason:", e.reason)
     else:
         with response:  # everything is fine
             print("Got", len(response.read()), "bytes")
@@ -48,7 +49,7 @@ def fetch_2(someurl):
             e.close()
         else:
             print("We failed to reach a server.")
-            print("Reason:", type(e.reason).__name__)
+            print("Reason:", e.reason)
     else:
         with response:  # everything is fine
             print("Got", len(response.read()), "bytes")

@@ -22,3 +22,7 @@ req = urllib_request.Request("http://python.org/")
 with urllib_request.urlopen(req) as response:
     the_page = response.read()
 print(the_page == html)
+
+# The same Request interface serves the other URL schemes, e.g. FTP (not opened here).
+req = urllib_request.Request("ftp://example.com/")
+print(req.type, req.host, req.selector)

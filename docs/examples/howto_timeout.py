@@ -15,8 +15,9 @@ with urllib_request.urlopen(req) as response:
 
 # A timeout for one call: a server that never answers makes the read time out.
 try:
-    urllib_request.urlopen("http://www.voidspace.org.uk/slow", timeout=0.5)
-except socket.timeout:  # the response never came (TimeoutError from Python 3.10 on)
+    with urllib_request.urlopen("http://www.voidspace.org.uk/slow", timeout=0.5) as response:
+        response.read()
+except socket.timeout:  # the response, or the rest of it, never came (TimeoutError from 3.10)
     print("timed out while waiting for the response")
 except URLError as e:  # the connection could not be made in time
     print("could not connect:", e.reason)
