@@ -13,16 +13,30 @@ second run finds nothing to do:
   ``urllib.request.X`` becomes ``requests_urllib_compat.request.X``.  ``import urllib.request``
   also bound ``urllib`` (and made ``urllib.parse`` reachable through it): if the file still uses
   ``urllib.parse`` and nothing else imports it, ``import urllib.parse`` is added.
+
+Both follow Python's scopes (libcst's ``ScopeProvider``): a ``urllib`` that is a parameter, a local
+variable, a comprehension/``for`` target, a class attribute or another import is not the module.
 """
 
 from __future__ import annotations
 
 import difflib
 import sys
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from pathlib import Path
 
 import libcst as cst
+from libcst.metadata import (
+    Assignment,
+    BaseAssignment,
+    ClassScope,
+    CodeRange,
+    GlobalScope,
+    ImportAssignment,
+    MetadataWrapper,
+    PositionProvider,
+    ScopeProvider,
+)
 
 from . import error as compat_error
 from . import request as compat_request
@@ -51,71 +65,109 @@ def _expression(dotted: str) -> cst.Attribute | cst.Name:
 
 def rewrite_source(source: str | bytes) -> cst.Module:
     """The rewritten module (``.code``/``.bytes``); raises libcst.ParserSyntaxError."""
-    module = cst.parse_module(source)
-    facts = _Facts()
-    module.visit(facts)
-    return module.visit(_Rewriter(facts))
+    # a freshly parsed tree nobody else holds: no need for the wrapper's defensive copy
+    wrapper = MetadataWrapper(cst.parse_module(source), unsafe_skip_copy=True)
+    facts = _Facts(wrapper)
+    return wrapper.module.visit(_Rewriter(facts))
 
 
-class _Facts(cst.CSTVisitor):
-    """What the rewrite needs to know about the whole file first."""
+class _Names(cst.CSTVisitor):
+    """Every ``import`` statement in source order, and ``X`` for each ``urllib`` in ``urllib.X``."""
 
     def __init__(self) -> None:
         super().__init__()
-        self.plain_imports: set[str] = set()  # ``import urllib.request`` (binds ``urllib``)
-        self.other_binding = False  # something else binds ``urllib`` (import urllib.parse)
-        self.urllib_attrs: set[str] = set()  # X in ``urllib.X`` outside imports
-        self.bare_urllib = False  # ``urllib`` used alone
+        self.imports: list[cst.Import] = []
+        self.attr_of: dict[cst.Name, str] = {}
 
-    def visit_Import(self, node: cst.Import) -> bool:
-        for alias in node.names:
-            name = _dotted(alias.name) or ""
-            if alias.asname is None and name.split(".")[0] == "urllib":
-                if name in TARGETS:
-                    self.plain_imports.add(name)
-                else:
-                    self.other_binding = True
-        return False
+    def visit_Import(self, node: cst.Import) -> None:
+        self.imports.append(node)
 
-    def visit_ImportFrom(self, node: cst.ImportFrom) -> bool:
-        if not isinstance(node.names, cst.ImportStar):
-            for alias in node.names:
-                bound = alias.asname.name if alias.asname else alias.name
-                if isinstance(bound, cst.Name) and bound.value == "urllib":
-                    self.other_binding = True
-        return False
-
-    def visit_Attribute(self, node: cst.Attribute) -> bool:
+    def visit_Attribute(self, node: cst.Attribute) -> None:
         if isinstance(node.value, cst.Name) and node.value.value == "urllib":
-            self.urllib_attrs.add(node.attr.value)
-            return False
-        return True
+            self.attr_of[node.value] = node.attr.value
 
-    def visit_Name(self, node: cst.Name) -> bool:
-        if node.value == "urllib":
-            self.bare_urllib = True
-        return False
+
+def _package_import(assignment: BaseAssignment) -> str | None:
+    """``urllib.request`` when ``urllib`` is bound by ``import urllib.request`` (no ``as``;
+    the same for ``import urllib``, ``import urllib.parse``...), else None."""
+    if isinstance(assignment, ImportAssignment) and isinstance(assignment.node, cst.Import):
+        module = _dotted(assignment.as_name)
+        if any(alias.asname is None and _dotted(alias.name) == module
+               for alias in assignment.node.names):
+            return module
+    return None
+
+
+def _start(positions: Mapping[cst.CSTNode, CodeRange], node: cst.CSTNode) -> tuple[int, int]:
+    start = positions[node].start
+    return start.line, start.column
+
+
+class _Facts:
+    """What the rewrite needs to know about the whole file first, scope by scope.
+
+    Each use of the name ``urllib`` is looked up by name in the scope it occurs in (libcst's
+    ``ScopeProvider``): a parameter, local variable, comprehension or ``for`` target, class
+    attribute or other import named ``urllib`` hides an ``import urllib.request`` of an enclosing
+    scope, as in Python.  (The bare name is looked up, not the dotted ``urllib.request``: libcst
+    resolves a dotted access to a dotted import of any enclosing scope, even when a local
+    ``urllib`` shadows it.)
+    """
+
+    def __init__(self, wrapper: MetadataWrapper) -> None:
+        #: ``urllib`` in ``urllib.request.X`` that is the module from ``import urllib.request``
+        self.rewrite: set[cst.Name] = set()
+        #: imports to add after a rewritten ``import urllib.request``: ``urllib.parse`` etc.
+        #: stayed reachable through it, or ``urllib`` itself was used
+        self.needs: dict[cst.Import, list[str]] = {}
+        names = _Names()
+        wrapper.module.visit(names)
+        if not any(alias.asname is None and _dotted(alias.name) in TARGETS
+                   for node in names.imports for alias in node.names):
+            return  # no ``import urllib.request``: spare the (slow) scope analysis
+        order = {node: index for index, node in enumerate(names.imports)}
+        positions = wrapper.resolve(PositionProvider)
+        wanted: dict[cst.Import, set[str]] = {}
+        for scope in {scope for scope in wrapper.resolve(ScopeProvider).values() if scope}:
+            for access in scope.accesses:
+                base: cst.BaseExpression = access.node
+                while isinstance(base, cst.Attribute):
+                    base = base.value
+                if not (isinstance(base, cst.Name) and base.value == "urllib"):
+                    continue
+                bindings = access.scope["urllib"]
+                if isinstance(access.scope, (GlobalScope, ClassScope)):
+                    # statements run in order here: only the bindings made before count
+                    # (in a function, any local binding makes ``urllib`` local)
+                    here = _start(positions, base)
+                    bindings = {binding for binding in bindings
+                                if binding.scope is not access.scope
+                                or not isinstance(binding, Assignment)
+                                or _start(positions, binding.node) < here}
+                modules = {_package_import(binding) for binding in bindings}
+                if None in modules or not modules & TARGETS.keys():
+                    continue  # not surely the package, or not through a rewritten import
+                attr = names.attr_of.get(base)
+                if f"urllib.{attr}" in TARGETS.keys() & modules:
+                    self.rewrite.add(base)
+                elif attr not in ("request", "error") and modules <= TARGETS.keys():
+                    # ``urllib.parse`` (or ``urllib``) was reachable only through the
+                    # rewritten import(s): import it after the first of them
+                    first = min((cst.ensure_type(binding, Assignment).node
+                                 for binding in bindings),
+                                key=lambda node: order[cst.ensure_type(node, cst.Import)])
+                    wanted.setdefault(cst.ensure_type(first, cst.Import), set()).add(attr or "")
+        for node, attrs in wanted.items():
+            subs = sorted(attrs - {""})
+            self.needs[node] = [f"urllib.{sub}" for sub in subs] if subs else ["urllib"]
+
 
 class _Rewriter(cst.CSTTransformer):
     def __init__(self, facts: _Facts) -> None:
         super().__init__()
         self.facts = facts
-        self.in_import = 0
-        still_used = sorted(facts.urllib_attrs - {"request", "error"})
-        needs = bool(facts.plain_imports) and not facts.other_binding
-        # ``urllib.parse`` etc. were reachable through the removed import: import them.
-        self.pending_urllib = [f"urllib.{sub}" for sub in still_used] if needs else []
-        if needs and facts.bare_urllib and not still_used:
-            self.pending_urllib = ["urllib"]
-
-    def visit_Import(self, node: cst.Import) -> None:
-        self.in_import += 1
-
-    def visit_ImportFrom(self, node: cst.ImportFrom) -> None:
-        self.in_import += 1
 
     def leave_Import(self, original: cst.Import, updated: cst.Import) -> cst.Import:
-        self.in_import -= 1
         names = []
         for alias in updated.names:
             target = TARGETS.get(_dotted(alias.name) or "")
@@ -124,7 +176,6 @@ class _Rewriter(cst.CSTTransformer):
 
     def leave_ImportFrom(self, original: cst.ImportFrom,
                          updated: cst.ImportFrom) -> cst.ImportFrom:
-        self.in_import -= 1
         if updated.relative or updated.module is None:
             return updated
         module = _dotted(updated.module) or ""
@@ -138,12 +189,9 @@ class _Rewriter(cst.CSTTransformer):
 
     def leave_Attribute(self, original: cst.Attribute,
                         updated: cst.Attribute) -> cst.Attribute | cst.Name:
-        if self.in_import:
-            return updated
-        name = _dotted(original)
-        if name in self.facts.plain_imports:
-            return _expression(TARGETS[name]).with_changes(lpar=updated.lpar,
-                                                           rpar=updated.rpar)
+        if original.value in self.facts.rewrite:  # ``urllib`` from ``import urllib.request``
+            return _expression(TARGETS[f"urllib.{original.attr.value}"]).with_changes(
+                lpar=updated.lpar, rpar=updated.rpar)
         return updated
 
     def leave_SimpleStatementLine(
@@ -152,14 +200,10 @@ class _Rewriter(cst.CSTTransformer):
         body: list[cst.BaseSmallStatement] = []
         for statement in updated.body:
             body.extend(self.split(statement))
-        extra = []
-        if self.pending_urllib and any(
-                isinstance(s, cst.Import) and any(
-                    _dotted(a.name) in TARGETS.values() for a in s.names)
-                for s in updated.body):
-            extra = [cst.Import(names=[cst.ImportAlias(name=_expression(name))])
-                     for name in self.pending_urllib]
-            self.pending_urllib = []
+        added = dict.fromkeys(name for statement in original.body
+                              if isinstance(statement, cst.Import)
+                              for name in self.facts.needs.get(statement, ()))
+        extra = [cst.Import(names=[cst.ImportAlias(name=_expression(name))]) for name in added]
         if len(body) == len(updated.body) and not extra:
             return updated.with_changes(body=body)
         lines = [updated.with_changes(body=[statement.with_changes(

@@ -49,6 +49,117 @@ def test_rewrites(before: str, after: str) -> None:
     assert rewrite(after) == after  # idempotent
 
 
+# Each case: the module-level ``import urllib.request`` is rewritten, and a ``urllib`` bound by
+# something else in an inner (or the same) scope is not the module: its chains stay as they are.
+@pytest.mark.parametrize(("before", "after"), [
+    pytest.param(
+        "import urllib.request\n"
+        "def fetch(urllib, u):\n    return urllib.request.urlopen(u)\n",
+        "import requests_urllib_compat.request\n"
+        "def fetch(urllib, u):\n    return urllib.request.urlopen(u)\n",
+        id="parameter"),
+    pytest.param(
+        "import urllib.request\n"
+        "def fetch(u):\n    urllib = make_client()\n    return urllib.request.urlopen(u)\n"
+        "urllib.request.urlopen(u)\n",
+        "import requests_urllib_compat.request\n"
+        "def fetch(u):\n    urllib = make_client()\n    return urllib.request.urlopen(u)\n"
+        "requests_urllib_compat.request.urlopen(u)\n",
+        id="local-assignment"),
+    pytest.param(
+        "import urllib.request\n"
+        "def fetch(u):\n    import client as urllib\n    return urllib.request.urlopen(u)\n",
+        "import requests_urllib_compat.request\n"
+        "def fetch(u):\n    import client as urllib\n    return urllib.request.urlopen(u)\n",
+        id="function-level-import-as"),
+    pytest.param(
+        "import urllib.request\n"
+        "codes = [urllib.request.code for urllib in clients]\n"
+        "def fetch_all(clients):\n"
+        "    for urllib in clients:\n        urllib.request.urlopen(u)\n"
+        "    return urllib.request.urlopen(u)\n",
+        "import requests_urllib_compat.request\n"
+        "codes = [urllib.request.code for urllib in clients]\n"
+        "def fetch_all(clients):\n"
+        "    for urllib in clients:\n        urllib.request.urlopen(u)\n"
+        "    return urllib.request.urlopen(u)\n",
+        id="comprehension-and-for-targets"),
+    pytest.param(
+        "import urllib.request\n"
+        "for urllib in clients:\n    urllib.request.urlopen(u)\n",
+        "import requests_urllib_compat.request\n"
+        "for urllib in clients:\n    urllib.request.urlopen(u)\n",
+        id="module-level-for-target"),
+    pytest.param(
+        "import urllib.request\n"
+        "class Fetcher:\n"
+        "    urllib = None\n"
+        "    handler = urllib.request.handler\n"
+        "    def fetch(self, u):\n"
+        "        self.urllib.request.urlopen(u)\n"
+        "        return urllib.request.urlopen(u)\n",
+        "import requests_urllib_compat.request\n"
+        "class Fetcher:\n"
+        "    urllib = None\n"
+        "    handler = urllib.request.handler\n"
+        "    def fetch(self, u):\n"
+        "        self.urllib.request.urlopen(u)\n"
+        "        return requests_urllib_compat.request.urlopen(u)\n",
+        id="class-attribute"),
+    pytest.param(
+        "import urllib.request\n"
+        "def outer(u):\n"
+        "    def inner():\n        return urllib.request.urlopen(u)\n"
+        "    return inner\n",
+        "import requests_urllib_compat.request\n"
+        "def outer(u):\n"
+        "    def inner():\n        return requests_urllib_compat.request.urlopen(u)\n"
+        "    return inner\n",
+        id="nested-function-uses-the-module"),
+    pytest.param(
+        "def fetch(u):\n"
+        "    import urllib.request  # here only\n"
+        "    def inner():\n        return urllib.request.urlopen(urllib.parse.quote(u))\n"
+        "    return inner()\n"
+        "def other(urllib, u):\n    return urllib.request.urlopen(u)\n",
+        "def fetch(u):\n"
+        "    import requests_urllib_compat.request  # here only\n"
+        "    import urllib.parse\n"
+        "    def inner():\n"
+        "        return requests_urllib_compat.request.urlopen(urllib.parse.quote(u))\n"
+        "    return inner()\n"
+        "def other(urllib, u):\n    return urllib.request.urlopen(u)\n",
+        id="function-level-import"),
+    pytest.param(
+        "import urllib.request\n"
+        "def quote(urllib, u):\n    return urllib.parse.quote(u), urllib\n"
+        "send(urllib=1)\n"
+        "urllib.request.urlopen(u)\n",
+        "import requests_urllib_compat.request\n"
+        "def quote(urllib, u):\n    return urllib.parse.quote(u), urllib\n"
+        "send(urllib=1)\n"
+        "requests_urllib_compat.request.urlopen(u)\n",
+        id="parse-only-through-a-shadowing-local"),
+    pytest.param(
+        "import urllib.request\n"
+        "def fetch(u):\n    global urllib\n    return urllib.request.urlopen(u), urllib\n",
+        "import requests_urllib_compat.request\n"
+        "import urllib\n"
+        "def fetch(u):\n"
+        "    global urllib\n    return requests_urllib_compat.request.urlopen(u), urllib\n",
+        id="global-declaration"),
+    pytest.param(  # bound two ways before the use: which one depends on the run (docs/cli.md)
+        "try:\n    import urllib.request\nexcept ImportError:\n    urllib = None\n"
+        "urllib.request.urlopen(u)\n",
+        "try:\n    import requests_urllib_compat.request\nexcept ImportError:\n    urllib = None\n"
+        "urllib.request.urlopen(u)\n",
+        id="module-level-import-or-none"),
+])
+def test_rewrites_only_the_module_not_a_shadowing_name(before: str, after: str) -> None:
+    assert rewrite(before) == after
+    assert rewrite(after) == after  # idempotent
+
+
 @pytest.mark.parametrize("source", [
     "import urllib.parse\nfrom urllib.parse import urljoin\nurllib.parse.quote('x')\n",
     "from urllib import parse\n",
