@@ -11,8 +11,11 @@ second run finds nothing to do:
   ``from urllib import parse``;
 - ``import urllib.request`` -> ``import requests_urllib_compat.request``, and every
   ``urllib.request.X`` becomes ``requests_urllib_compat.request.X``.  ``import urllib.request``
-  also bound ``urllib`` (and made ``urllib.parse`` reachable through it): if the file still uses
-  ``urllib.parse`` and nothing else imports it, ``import urllib.parse`` is added.
+  also bound ``urllib`` and made ``urllib.error`` and ``urllib.parse`` reachable through it
+  (``urllib.request`` imports them): ``urllib.error.X`` then becomes
+  ``requests_urllib_compat.error.X`` with ``import requests_urllib_compat.error`` added, and if
+  the file still uses ``urllib.parse`` and nothing else imports it, ``import urllib.parse`` is
+  added.
 
 Both follow Python's scopes (libcst's ``ScopeProvider``): a ``urllib`` that is a parameter, a local
 variable, a comprehension/``for`` target, a class attribute or another import is not the module.
@@ -117,8 +120,8 @@ class _Facts:
     def __init__(self, wrapper: MetadataWrapper) -> None:
         #: ``urllib`` in ``urllib.request.X`` that is the module from ``import urllib.request``
         self.rewrite: set[cst.Name] = set()
-        #: imports to add after a rewritten ``import urllib.request``: ``urllib.parse`` etc.
-        #: stayed reachable through it, or ``urllib`` itself was used
+        #: imports to add after a rewritten ``import urllib.request``: ``urllib.error``,
+        #: ``urllib.parse`` etc. were reachable through it, or ``urllib`` itself was used
         self.needs: dict[cst.Import, list[str]] = {}
         names = _Names()
         wrapper.module.visit(names)
@@ -150,16 +153,21 @@ class _Facts:
                 attr = names.attr_of.get(base)
                 if f"urllib.{attr}" in TARGETS.keys() & modules:
                     self.rewrite.add(base)
-                elif attr not in ("request", "error") and modules <= TARGETS.keys():
-                    # ``urllib.parse`` (or ``urllib``) was reachable only through the
-                    # rewritten import(s): import it after the first of them
-                    first = min((cst.ensure_type(binding, Assignment).node
-                                 for binding in bindings),
-                                key=lambda node: order[cst.ensure_type(node, cst.Import)])
-                    wanted.setdefault(cst.ensure_type(first, cst.Import), set()).add(attr or "")
+                    continue
+                if attr == "request" or not modules <= TARGETS.keys():
+                    continue
+                # reachable only through the rewritten import(s) (``urllib.request`` imports
+                # ``urllib.error`` and ``urllib.parse``): import it after the first of them
+                first = min((cst.ensure_type(binding, Assignment).node for binding in bindings),
+                            key=lambda node: order[cst.ensure_type(node, cst.Import)])
+                if attr == "error":  # ours, like the urllib.request it came with
+                    self.rewrite.add(base)
+                wanted.setdefault(cst.ensure_type(first, cst.Import), set()).add(attr or "")
         for node, attrs in wanted.items():
-            subs = sorted(attrs - {""})
-            self.needs[node] = [f"urllib.{sub}" for sub in subs] if subs else ["urllib"]
+            ours = [TARGETS["urllib.error"]] if "error" in attrs else []
+            subs = sorted(attrs - {"", "error"})
+            bare = ["urllib"] if "" in attrs and not subs else []
+            self.needs[node] = ours + [f"urllib.{sub}" for sub in subs] + bare
 
 
 class _Rewriter(cst.CSTTransformer):

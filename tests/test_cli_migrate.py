@@ -43,6 +43,21 @@ def rewrite(source: str) -> str:
      "import urllib.parse\nimport requests_urllib_compat.error\n"
      "urllib.parse.quote(requests_urllib_compat.error.URLError)\n"),
     ("import os, urllib.request; x = 1\n", "import os, requests_urllib_compat.request; x = 1\n"),
+    # `import urllib.request` made urllib.error reachable too: the common try/except pattern
+    ("import urllib.request\n"
+     "def get(u):\n"
+     "    try:\n        return urllib.request.urlopen(u).read()\n"
+     "    except urllib.error.HTTPError as e:\n        return urllib.parse.quote(e.reason)\n",
+     "import requests_urllib_compat.request\nimport requests_urllib_compat.error\n"
+     "import urllib.parse\n"
+     "def get(u):\n"
+     "    try:\n        return requests_urllib_compat.request.urlopen(u).read()\n"
+     "    except requests_urllib_compat.error.HTTPError as e:\n"
+     "        return urllib.parse.quote(e.reason)\n"),
+    # ... imported already: nothing added
+    ("import urllib.request, urllib.error\nurllib.error.URLError\n",
+     "import requests_urllib_compat.request, requests_urllib_compat.error\n"
+     "requests_urllib_compat.error.URLError\n"),
 ])
 def test_rewrites(before: str, after: str) -> None:
     assert rewrite(before) == after
@@ -241,6 +256,22 @@ def test_diff_then_write_then_nothing_left(tmp_path: Path, server: RecordingServ
     assert fetch(server.url("/hello")) == (200, b"hello /hello?q=a+b")
     assert fetch(server.url("/missing")) == (404, b"gone")
     assert server.received[0].header("Connection") is None  # keep-alive: it went through us
+
+
+def test_urllib_error_reached_through_urllib_request_still_works(
+        tmp_path: Path, server: RecordingServer) -> None:
+    """``import urllib.request`` then ``except urllib.error.HTTPError``: the except clause is
+    only evaluated on an error, so a name left unbound would show only then."""
+    source = tmp_path / "legacy_errors.py"
+    source.write_text("import urllib.request\n\n\ndef status(url):\n    try:\n"
+                      "        return urllib.request.urlopen(url).status\n"
+                      "    except urllib.error.HTTPError as e:\n        return e.code\n")
+    result = run_cli("migrate", "--write", ".", cwd=tmp_path)
+    assert result.returncode == 0, result.stderr
+    assert "urllib" not in source.read_text().replace("requests_urllib_compat", "")
+    server.route("/missing", Reply(404, [], b"gone"))
+    status = load(source).status  # type: ignore[attr-defined]
+    assert (status(server.url("/hello")), status(server.url("/missing"))) == (200, 404)
 
 
 def test_refuses_a_file_that_does_not_parse(tmp_path: Path) -> None:
