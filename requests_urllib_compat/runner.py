@@ -70,11 +70,11 @@ def run_module(argv: Sequence[str]) -> int:
     name = argv[0]
     sys.argv[:] = list(argv)
     sys.path[0] = os.getcwd()
+    install()  # before find_spec, which imports the package (and parents) of ``name``
     problem = _unrunnable(name)
     if problem:
         print(f"run: {problem}", file=sys.stderr)
         return 1
-    install()
     return _guarded(lambda: runpy.run_module(name, run_name="__main__", alter_sys=True))
 
 

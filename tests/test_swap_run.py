@@ -77,10 +77,13 @@ def test_same_program_on_the_stdlib_for_comparison(program: Path,
 def test_module_runs_as_main(tmp_path: Path, server: RecordingServer) -> None:
     package = tmp_path / "legacypkg"
     package.mkdir()
-    (package / "__init__.py").write_text("")
+    # the package's __init__ runs before its modules: the swap must be on by then
+    (package / "__init__.py").write_text("from urllib.request import urlopen\n")
     (package / "fetch.py").write_text(textwrap.dedent("""\
         import sys
         import urllib.request
+        from legacypkg import urlopen
+        assert urlopen is urllib.request.urlopen, urlopen.__module__
         print(__name__, sys.argv)
         with urllib.request.urlopen(sys.argv[1]) as response:
             print(response.read().decode())
