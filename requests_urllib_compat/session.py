@@ -128,8 +128,14 @@ class OpenerSession(requests.Session):
 
     def rebuild_proxies(self, prepared_request: requests.PreparedRequest,
                         proxies: Any) -> dict[str, str]:
-        """A redirect hop's proxies: the session's, unless urllib would bypass them."""
-        return proxies_module.urllib_proxies(str(prepared_request.url), dict(self.proxies))
+        """A redirect hop's proxies: the session's and the call's, unless urllib would bypass
+        them; then requests' own hop work (a caller's ``Proxy-Authorization`` dropped, a proxy
+        URL's credentials sent)."""
+        wanted = proxies_module.urllib_proxies(str(prepared_request.url),
+                                               {**self.proxies, **(proxies or {})})
+        rebuilt: dict[str, str] = super().rebuild_proxies(  # type: ignore[no-untyped-call]
+            prepared_request, wanted)
+        return rebuilt
 
 
 def handler_context(handler: urllib.request.HTTPSHandler) -> Any:

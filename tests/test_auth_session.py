@@ -9,8 +9,10 @@ import pytest
 
 import requests_urllib_compat.request as compat
 from requests_urllib_compat.auth import HandlerAuth
+from requests_urllib_compat.transport import close_shared_pools
 
 from .auth_server import basic, basic_credentials, digest, digest_fields
+from .servers import RecordingServer, Reply
 from .test_auth import auths
 
 
@@ -201,3 +203,29 @@ def test_session_environment_proxies_read_at_construction(server, monkeypatch):
     assert opener.session.proxies == {"http": server.url()}  # urllib's 'no' entry is not a proxy
     assert opener.session.get("http://origin.invalid/e").status_code == 200
     assert server.received[0].target == "http://origin.invalid/e"
+
+
+@pytest.mark.parametrize("header", ["Authorization", "Proxy-Authorization"])
+def test_session_drops_own_credentials_on_cross_origin_redirect(server, header):
+    """As requests: a caller's Authorization or Proxy-Authorization does not follow a redirect
+    to another origin (the session's proxies hook must not bypass requests' own stripping)."""
+    other = RecordingServer().start()
+    try:
+        server.route("/go", Reply(302, [("Location", other.url("/there"))]))
+        r = compat.build_opener().session.get(server.url("/go"), headers={header: "Bearer t0"})
+        assert r.status_code == 200
+        assert server.received[0].header(header) == "Bearer t0"
+        assert other.received[0].header(header) is None
+    finally:
+        close_shared_pools()
+        other.stop()
+
+
+def test_session_per_call_proxies_apply_to_redirect_hops(server):
+    """``proxies=`` given to one call carry every hop of it, as in requests."""
+    server.route("/go", Reply(302, [("Location", "http://origin.invalid/there")]))
+    session = compat.build_opener(compat.ProxyHandler({})).session
+    r = session.get("http://origin.invalid/go", proxies={"http": server.url("/")})
+    assert r.status_code == 200
+    assert [rec.target for rec in server.received] == [
+        "http://origin.invalid/go", "http://origin.invalid/there"]
