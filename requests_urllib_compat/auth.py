@@ -77,11 +77,6 @@ class HandlerAuth(AuthBase):
         names = ", ".join(type(h).__name__ for h in self.handlers)
         return f"<HandlerAuth [{names}]>"
 
-    def __eq__(self, other: object) -> bool:
-        return isinstance(other, HandlerAuth) and other.handlers == self.handlers
-
-    __hash__ = None  # type: ignore[assignment]
-
     # -- sending ---------------------------------------------------------------------------
 
     def __call__(self, request: requests.PreparedRequest) -> requests.PreparedRequest:

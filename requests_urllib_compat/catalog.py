@@ -71,7 +71,6 @@ NAMES: dict[str, Entry] = {
     "urlretrieve": Entry("difference", "the stdlib's own code over this package's urlopen "
                          "(the installed opener, through requests): urlopen's differences "
                          "apply", BELOW),
-    "urlcleanup": Entry("supported", _SAME),
     "URLopener": Entry("difference", "the stdlib's deprecated class, unchanged: it does not use "
                        "requests", BELOW),
     "FancyURLopener": Entry("difference", "the stdlib's deprecated class, unchanged: it does not "
@@ -106,8 +105,6 @@ MODULES: dict[str, Entry] = {
     "urllib.error": Entry("supported", "the same exception classes (requests_urllib_compat.error)"),
     "urllib2": Entry("unsupported", "Python 2 module: port it to urllib.request / urllib.error "
                      "first (same names)"),
-    "urllib": Entry("unsupported", "Python 2 urllib API (urllib.urlopen, ...): port it to "
-                    "urllib.request first"),
     "six.moves.urllib": Entry("difference", "six.moves looks names up in urllib.request: run the "
                               "code under the swap, or change the import to urllib.request "
                               "(`migrate` leaves six alone)"),
@@ -150,7 +147,5 @@ def lookup_hook(method: str) -> Entry | None:
 
 
 def lookup_module(module: str) -> Entry:
-    for prefix in sorted(MODULES, key=len, reverse=True):
-        if module == prefix or module.startswith(prefix + "."):
-            return MODULES[prefix]
-    return Entry("supported", "")
+    """The entry for one of :data:`MODULES`' keys (the only ones ``scan.classify`` asks for)."""
+    return MODULES[module]

@@ -303,3 +303,14 @@ def test_a_file_named_twice_is_scanned_once(tmp_path: Path) -> None:
     assert result.stdout.endswith("1 file scanned, 1 of them use urllib.\n"
                                   "1 use: 1 supported, 0 supported with a documented difference,"
                                   " 0 not supported.\n")
+
+
+def test_same_object_notes_are_true() -> None:
+    """An entry saying "the stdlib's own object" is one: ours is urllib's (urlcleanup is not)."""
+    import urllib.request
+
+    import requests_urllib_compat.request as compat
+    for name in dir(compat):
+        entry = catalog.lookup_name("urllib.request", name)
+        if entry.note == catalog._SAME:
+            assert getattr(compat, name) is getattr(urllib.request, name), name
