@@ -3,7 +3,8 @@
 urllib's ``redirect_request`` copies every header of the request (but for the body headers) to
 the new one, so an ``Authorization`` or ``Proxy-Authorization`` header the caller set goes to
 whatever host the server redirects to.  Here it is dropped when the redirect leaves the origin
-(another scheme, host or port), as requests does: a deliberate difference (docs/differences.md).
+(another scheme, host or port): a deliberate difference (docs/differences.md).  requests' rule
+is the same except that it keeps ``Authorization`` on an http -> https upgrade of one host.
 Credentials added by the auth handlers are unredirected headers in urllib already, never copied.
 """
 
