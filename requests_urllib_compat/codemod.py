@@ -248,8 +248,6 @@ def _without_last_comma(aliases: list[cst.ImportAlias],
     return [*aliases[:-1], aliases[-1].with_changes(comma=cst.MaybeSentinel.DEFAULT)]
 
 
-
-
 def _diff(path: Path, before: str, after: str) -> str:
     lines = difflib.unified_diff(before.splitlines(keepends=True),
                                  after.splitlines(keepends=True),
@@ -300,8 +298,7 @@ def migrate(paths: Sequence[str], write: bool = False) -> int:
                     progress.close()
                     print(f"{path}: cannot write: {exc.strerror or exc}", file=sys.stderr)
             else:
-                encoding = module.encoding
-                sys.stdout.write(_diff(path, original.decode(encoding), new.decode(encoding)))
+                sys.stdout.write(_diff(path, original.decode(module.encoding), module.code))
     finally:
         progress.close()
     verb = "rewritten" if write else "would be rewritten"
