@@ -12,6 +12,7 @@ import socket
 import ssl
 import sys
 import threading
+import types
 import urllib.request
 import warnings
 from typing import Any, Union
@@ -24,15 +25,8 @@ from .auth import answer_challenge
 from .proxies import ProxyHandler
 from .redirect import HTTPRedirectHandler
 from .schemes import FTPHandler
-from .session import build_session, handler_context, set_headers
-from .transport import (
-    AbstractHTTPHandler,
-    HTTPHandler,
-    HTTPSHandler,
-    send,
-    shared_adapter,
-    warn_check_hostname,
-)
+from .session import build_session, set_headers
+from .transport import AbstractHTTPHandler, HTTPHandler, HTTPSHandler
 
 __all__ = ["OpenerDirector", "build_opener", "install_opener", "urlopen"]
 
@@ -96,25 +90,13 @@ def _adopt_transport(handler: urllib.request.BaseHandler) -> None:
         return
     cls: Any = type(handler)
     stdlib_do_open = getattr(cls, "do_open", None) is _stdlib.AbstractHTTPHandler.do_open
-    if (isinstance(handler, _stdlib.HTTPSHandler) and stdlib_do_open
-            and cls.https_open is _stdlib.HTTPSHandler.https_open):
-        https: urllib.request.HTTPSHandler = handler
-
-        def https_do_open(http_class: Any, req: urllib.request.Request, **kwargs: Any) -> Any:
-            level = int(getattr(https, "_debuglevel", 0) or 0)
-            warn_check_hostname(getattr(https, "_check_hostname", None))
-            return send(shared_adapter(handler_context(https), level), req)
-
-        handler.do_open = https_do_open  # type: ignore[method-assign]
-    elif (isinstance(handler, _stdlib.HTTPHandler) and stdlib_do_open
-            and cls.http_open is _stdlib.HTTPHandler.http_open):
-        plain: urllib.request.HTTPHandler = handler
-
-        def http_do_open(http_class: Any, req: urllib.request.Request, **kwargs: Any) -> Any:
-            level = int(getattr(plain, "_debuglevel", 0) or 0)
-            return send(shared_adapter(None, level), req)
-
-        handler.do_open = http_do_open  # type: ignore[method-assign]
+    if ((isinstance(handler, _stdlib.HTTPSHandler) and stdlib_do_open
+            and cls.https_open is _stdlib.HTTPSHandler.https_open)
+            or (isinstance(handler, _stdlib.HTTPHandler) and stdlib_do_open
+                and cls.http_open is _stdlib.HTTPHandler.http_open)):
+        # our do_open, bound to this handler: its debuglevel and TLS settings pick the pool
+        handler.do_open = types.MethodType(  # type: ignore[method-assign]
+            AbstractHTTPHandler.do_open, handler)
 
 
 _Handler = Union[urllib.request.BaseHandler, type[urllib.request.BaseHandler]]

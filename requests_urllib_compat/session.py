@@ -33,10 +33,9 @@ from . import _stdlib, auth
 from . import proxies as proxies_module
 from .response import HTTPResponse
 from .schemes import mount_data, mount_file, mount_ftp
-from .transport import HTTPSHandler, default_https_context, shared_adapter
+from .transport import default_https_context, handler_adapter, shared_adapter
 
-__all__ = ["FEATURES", "OpenerSession", "ResponseProcessorHook", "build_session",
-           "handler_context"]
+__all__ = ["FEATURES", "OpenerSession", "ResponseProcessorHook", "build_session"]
 
 
 class _StoreNothingPolicy(DefaultCookiePolicy):
@@ -138,25 +137,9 @@ class OpenerSession(requests.Session):
         return rebuilt
 
 
-def handler_context(handler: urllib.request.HTTPSHandler) -> Any:
-    """The SSLContext an HTTPS handler (ours or the stdlib's) connects with."""
-    if isinstance(handler, HTTPSHandler):
-        return handler.context()
-    context = getattr(handler, "_context", None)
-    check_hostname = getattr(handler, "_check_hostname", None)
-    if context is not None:
-        if check_hostname is not None:
-            context.check_hostname = check_hostname  # what http.client does with it
-        return context
-    return default_https_context(check_hostname)
-
-
 def _transport(session: requests.Session, handler: Any) -> None:
-    debuglevel = int(getattr(handler, "_debuglevel", 0) or 0)
-    if isinstance(handler, _stdlib.HTTPSHandler):  # the stdlib's class, also under the swap
-        session.mount("https://", shared_adapter(handler_context(handler), debuglevel))
-    else:
-        session.mount("http://", shared_adapter(None, debuglevel))
+    scheme = "https" if isinstance(handler, _stdlib.HTTPSHandler) else "http"
+    session.mount(f"{scheme}://", handler_adapter(handler))
 
 
 def _cookies(session: requests.Session, handler: Any) -> None:

@@ -32,11 +32,13 @@ from urllib3.poolmanager import proxy_from_url
 from urllib3.util import SKIP_HEADER
 from urllib3.util.retry import Retry
 
+from . import _stdlib
 from ._exceptions import translated
 from .error import URLError
 from .response import HTTPResponse
 
-__all__ = ["AbstractHTTPHandler", "HTTPHandler", "HTTPSHandler", "close_shared_pools"]
+__all__ = ["AbstractHTTPHandler", "HTTPHandler", "HTTPSHandler", "close_shared_pools",
+           "handler_adapter", "handler_context"]
 
 
 class _StaleConnectionRetry(Retry):
@@ -362,24 +364,20 @@ def default_https_context(check_hostname: bool | None = None) -> ssl.SSLContext:
 
 
 class AbstractHTTPHandler(urllib.request.AbstractHTTPHandler):
-    """urllib's ``AbstractHTTPHandler`` whose ``do_open`` sends through a requests adapter."""
+    """urllib's ``AbstractHTTPHandler`` whose ``do_open`` sends through a requests adapter.
 
-    _debuglevel: int
-
-    def adapter(self, req: urllib.request.Request) -> CompatAdapter:
-        """The adapter that carries ``req`` (shared by handlers with the same settings)."""
-        return shared_adapter(None, self._debuglevel)
+    ``http_open``/``https_open`` stay the stdlib's: they call ``do_open``, so a subclass
+    that wraps ``do_open`` (logging, timing) is called, as in urllib."""
 
     def do_open(self, http_class: Any, req: urllib.request.Request,
                 **http_conn_args: Any) -> HTTPResponse:
-        return send(self.adapter(req), req)
+        # the stdlib's https_open passes check_hostname= on 3.11, as to HTTPSConnection
+        warn_check_hostname(http_conn_args.get("check_hostname"))
+        return send(handler_adapter(self), req)
 
 
 class HTTPHandler(AbstractHTTPHandler, urllib.request.HTTPHandler):
-    def http_open(self, req: urllib.request.Request) -> HTTPResponse:
-        return send(self.adapter(req), req)
-
-    http_request = AbstractHTTPHandler.do_request_
+    pass
 
 
 class HTTPSHandler(AbstractHTTPHandler, urllib.request.HTTPSHandler):
@@ -406,14 +404,27 @@ class HTTPSHandler(AbstractHTTPHandler, urllib.request.HTTPSHandler):
             return self._caller_context
         return default_https_context(self._check_hostname)
 
-    def adapter(self, req: urllib.request.Request) -> CompatAdapter:
-        return shared_adapter(self.context(), self._debuglevel)
 
-    def https_open(self, req: urllib.request.Request) -> HTTPResponse:
-        warn_check_hostname(self._check_hostname)
-        return send(self.adapter(req), req)
+def handler_context(handler: urllib.request.HTTPSHandler) -> Any:
+    """The SSLContext an HTTPS handler (ours or the stdlib's) connects with."""
+    if isinstance(handler, HTTPSHandler):
+        return handler.context()
+    context = getattr(handler, "_context", None)
+    check_hostname = getattr(handler, "_check_hostname", None)
+    if context is not None:
+        if check_hostname is not None:
+            context.check_hostname = check_hostname  # what http.client does with it
+        return context
+    return default_https_context(check_hostname)
 
-    https_request = AbstractHTTPHandler.do_request_
+
+def handler_adapter(handler: urllib.request.BaseHandler) -> CompatAdapter:
+    """The shared adapter an http(s) handler (ours or the stdlib's) sends through: its TLS
+    settings (HTTPS) and debuglevel.  Handlers with the same settings share one pool."""
+    level = int(getattr(handler, "_debuglevel", 0) or 0)
+    if isinstance(handler, _stdlib.HTTPSHandler):  # the stdlib's class, also under the swap
+        return shared_adapter(handler_context(handler), level)
+    return shared_adapter(None, level)
 
 
 def warn_check_hostname(check_hostname: bool | None) -> None:

@@ -614,3 +614,25 @@ def test_howto_proxy_handler_without_proxies(server, monkeypatch):
         u.install_opener(opener)
         return u.urlopen(server.url("/direct"))
     assert assert_same(scenario, server).outcome.status == 200
+
+
+@pytest.mark.parametrize("scheme", ["http", "https"])
+def test_do_open_wrapped_by_a_subclass_is_called(server, tls_server, client_context, scheme):
+    """``http(s)_open`` calls ``do_open``, as urllib's: a subclass wrapping it (logging,
+    timing) sees every request, and ``super().do_open`` still sends it."""
+    target = server if scheme == "http" else tls_server
+
+    def scenario(u):
+        calls = []
+        base = u.HTTPHandler if scheme == "http" else u.HTTPSHandler
+
+        class Logging(base):
+            def do_open(self, http_class, req, **kwargs):
+                calls.append(req.get_full_url())
+                return super().do_open(http_class, req, **kwargs)
+
+        handler = Logging() if scheme == "http" else Logging(context=client_context)
+        with u.build_opener(handler).open(target.url("/logged")) as response:
+            return calls, response.read()
+
+    assert_same(scenario, target)
