@@ -1,4 +1,5 @@
-"""The stdlib's ``urllib.request`` objects that the swap replaces, captured at import.
+"""The stdlib's ``urllib.request`` objects that the swap replaces and code here needs,
+captured at import.
 
 Under :func:`requests_urllib_compat.install` the names ``urllib.request.OpenerDirector``,
 ``HTTPHandler`` etc. are this package's.  Code here that runs after import and means the
@@ -16,8 +17,3 @@ HTTPHandler = urllib.request.HTTPHandler
 HTTPRedirectHandler = urllib.request.HTTPRedirectHandler
 HTTPSHandler = urllib.request.HTTPSHandler
 OpenerDirector = urllib.request.OpenerDirector
-ProxyHandler = urllib.request.ProxyHandler
-build_opener = urllib.request.build_opener
-install_opener = urllib.request.install_opener
-urlcleanup = urllib.request.urlcleanup
-urlopen = urllib.request.urlopen

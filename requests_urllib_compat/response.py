@@ -59,9 +59,6 @@ class HTTPResponse(http.client.HTTPResponse):
         if self._response.isclosed():
             self._release()
 
-    def __repr__(self) -> str:
-        return f"<HTTPResponse [{self.status} {self.reason}] {self.url!r}>"
-
     # -- http.client's state, read from the response that holds it ---------------------------
     @property
     def fp(self) -> Any:

@@ -292,3 +292,13 @@ def test_conflicting_content_lengths_refused(server: RecordingServer) -> None:
                                    b"\r\n\r\nhello!"))
     with pytest.raises(ValueError, match="Content-Length"):
         compat.urlopen(server.url("/two"))
+
+
+def test_repr_shows_no_url(server):
+    """A signed URL's token must not reach logs through a repr: as the stdlib's response, the
+    repr is the default object one."""
+    url = server.url("/x?sig=s3cr3t")
+    with compat.urlopen(url) as ours, urllib.request.urlopen(url) as theirs:
+        assert "s3cr3t" not in repr(ours)
+        assert repr(ours).split(" object at ")[0].endswith(".HTTPResponse")
+        assert repr(theirs).startswith("<http.client.HTTPResponse object at ")
