@@ -98,25 +98,27 @@ class OpenerSession(requests.Session):
         self.process_request(prepared_request)
 
     def process_request(self, prepared: requests.PreparedRequest) -> None:
-        """Run the request processors on ``prepared``: each gets a ``urllib.request.Request``
-        rebuilt from it; the headers it adds, changes or removes (and a changed URL) are
-        copied back."""
+        """Run the request processors on ``prepared`` as urllib's chain does: one
+        ``urllib.request.Request`` rebuilt from it, passed from processor to processor; the
+        headers they add, change or remove (and a changed URL) are then copied back."""
         scheme = urlsplit(str(prepared.url)).scheme
-        for handler in self.request_processors:
-            process = _user_method(handler, f"{scheme}_request")
-            if process is None:
-                continue
-            request = _urllib_request(prepared)
-            before = dict(request.header_items())
+        processors = [process for process in (_user_method(handler, f"{scheme}_request")
+                                              for handler in self.request_processors)
+                      if process is not None]
+        if not processors:
+            return
+        request = _urllib_request(prepared)
+        before = dict(request.header_items())
+        for process in processors:
             request = process(request)
-            after = dict(request.header_items())
-            for name, value in after.items():
-                if before.get(name) != value:
-                    prepared.headers[name] = value
-            for name in before.keys() - after.keys():
-                prepared.headers.pop(name, None)
-            if request.full_url != prepared.url:
-                prepared.prepare_url(request.full_url, None)
+        after = dict(request.header_items())
+        for name, value in after.items():
+            if before.get(name) != value:
+                prepared.headers[name] = value
+        for name in before.keys() - after.keys():
+            prepared.headers.pop(name, None)
+        if request.full_url != prepared.url:
+            prepared.prepare_url(request.full_url, None)
 
     def merge_environment_settings(self, url: Any, proxies: Any, stream: Any, verify: Any,
                                    cert: Any) -> Any:

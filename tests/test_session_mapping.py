@@ -374,3 +374,28 @@ def test_request_processors_on_https(tls_server, client_context):
     opener = compat.build_opener(Sign, compat.HTTPSHandler(context=client_context))
     opener.session.get(tls_server.url("/s")).close()
     assert tls_server.received[-1].header("X-Signature") == "sig:GET:/s"
+
+
+def test_request_processors_share_one_request_as_in_urllib(server):
+    """urllib passes one Request along the chain: what a processor notes on it (an attribute,
+    an unredirected header) the next one sees."""
+    class Mark(compat.BaseHandler):
+        handler_order = 100
+
+        def http_request(self, request):
+            request.trace_id = "t-1"
+            request.add_unredirected_header("X-First", "1")
+            return request
+
+    class Read(compat.BaseHandler):
+        def http_request(self, request):
+            request.add_header("X-Trace", request.trace_id)
+            request.add_header("X-Saw-First", str(request.has_header("X-first")))
+            return request
+
+    opener = compat.build_opener(Read, Mark)
+    opener.session.get(server.url("/t")).close()
+    with opener.open(server.url("/t")) as r:
+        r.read()
+    assert [(r.header("X-Trace"), r.header("X-Saw-First"), r.header("X-First"))
+            for r in server.received] == [("t-1", "True", "1")] * 2
