@@ -13,6 +13,7 @@ from __future__ import annotations
 import email.parser
 import http.client
 import io
+import sys
 from collections.abc import Iterable
 from typing import TYPE_CHECKING, Any
 from urllib.response import addbase, addclosehook, addinfo, addinfourl
@@ -116,11 +117,7 @@ class HTTPResponse(http.client.HTTPResponse):
         finally:
             self._after(None)
         head = f"HTTP/1.1 {self.status} X\r\nContent-Length: {len(data)}\r\n\r\n".encode()
-        stream = io.BufferedReader(io.BytesIO(head + data))
-        replay = http.client.HTTPResponse(_ReplaySocket(stream), method=self._method)  # type: ignore[arg-type]
-        replay.begin()
-        replay.msg = self.headers
-        self._response = replay
+        self._response = _parsed(io.BytesIO(head + data), self._method, self.headers)
         return True
 
     def close(self) -> None:
@@ -207,7 +204,14 @@ def _replayed(raw: Any, status: int, headers: http.client.HTTPMessage,
     framing = [(k, v) for k, v in headers.items() if k.lower() == "content-length"]
     head = f"HTTP/1.1 {status} X\r\n".encode() + b"".join(
         f"{k}: {v}\r\n".encode("latin-1") for k, v in framing) + b"\r\n"
-    stream = io.BufferedReader(_EngineStream(head, raw))
+    return _parsed(_EngineStream(head, raw), method, headers)
+
+
+def _parsed(source: Any, method: str | None,
+            headers: http.client.HTTPMessage) -> http.client.HTTPResponse:
+    """An http.client response that reads its status line, framing and body from ``source``
+    (a raw stream), showing ``headers`` as its own."""
+    stream = io.BufferedReader(source)
     response = http.client.HTTPResponse(_ReplaySocket(stream), method=method)  # type: ignore[arg-type]
     response.begin()
     response.msg = headers
@@ -234,20 +238,6 @@ def _http_message(raw: Any) -> http.client.HTTPMessage:
     return parsed
 
 
-def _reads_negative_amounts() -> bool:
-    """Whether http.client's ``read(-1)`` reads to the end (Python 3.10+) rather than raising
-    ``ValueError('negative count')`` (3.9): asked of http.client itself."""
-    stream = io.BufferedReader(io.BytesIO(b"HTTP/1.1 200 OK\r\nContent-Length: 1\r\n\r\nx"))
-    probe = http.client.HTTPResponse(_ReplaySocket(stream))  # type: ignore[arg-type]
-    probe.begin()
-    try:
-        probe.read(-1)
-    except ValueError:
-        return False
-    finally:
-        probe.close()
-    return True
-
-
-#: When False (Python 3.9), ``read(-1)`` is left to http.client, which refuses it as urllib's does.
-READS_NEGATIVE_AMOUNTS = _reads_negative_amounts()
+#: http.client's ``read(-1)`` reads to the end from Python 3.10 on; 3.9's raises
+#: ``ValueError('negative count')``, so there ``read(-1)`` is left to it, as urllib's is.
+READS_NEGATIVE_AMOUNTS = sys.version_info >= (3, 10)
