@@ -370,10 +370,16 @@ class AbstractHTTPHandler(urllib.request.AbstractHTTPHandler):
     that wraps ``do_open`` (logging, timing) is called, as in urllib."""
 
     def do_open(self, http_class: Any, req: urllib.request.Request,
-                **http_conn_args: Any) -> HTTPResponse:
-        # the stdlib's https_open passes check_hostname= on 3.11, as to HTTPSConnection
-        warn_check_hostname(http_conn_args.get("check_hostname"))
-        return send(handler_adapter(self), req)
+                **http_conn_args: Any) -> http.client.HTTPResponse:
+        """Send ``req`` as urllib's ``do_open`` would with ``http_class(host, timeout=...,
+        **http_conn_args)``: through the pooled transport when that is http.client's own class
+        with settings it can take (the ``context=`` given, else the handler's), else with the
+        caller's class itself, by the stdlib's ``do_open`` (a source address, a unix socket, a
+        tracing subclass: urllib's behaviour and response, one connection per request)."""
+        adapter = pooled_adapter(self, http_class, req, http_conn_args)
+        if adapter is None:
+            return urllib_do_open(self, http_class, req, http_conn_args)
+        return send(adapter, req)
 
 
 class HTTPHandler(AbstractHTTPHandler, urllib.request.HTTPHandler):
@@ -421,17 +427,90 @@ def handler_context(handler: urllib.request.HTTPSHandler) -> Any:
 def handler_adapter(handler: urllib.request.BaseHandler) -> CompatAdapter:
     """The shared adapter an http(s) handler (ours or the stdlib's) sends through: its TLS
     settings (HTTPS) and debuglevel.  Handlers with the same settings share one pool."""
-    level = int(getattr(handler, "_debuglevel", 0) or 0)
     if isinstance(handler, _stdlib.HTTPSHandler):  # the stdlib's class, also under the swap
-        return shared_adapter(handler_context(handler), level)
-    return shared_adapter(None, level)
+        return shared_adapter(handler_context(handler), _debuglevel(handler))
+    return shared_adapter(None, _debuglevel(handler))
+
+
+def _debuglevel(handler: urllib.request.BaseHandler) -> int:
+    return int(getattr(handler, "_debuglevel", 0) or 0)
+
+
+#: http.client's own connection class for each scheme, as captured at import.
+_STANDARD_CLASSES: dict[str, Any] = {"http": http.client.HTTPConnection,
+                                     "https": http.client.HTTPSConnection}
+
+
+def _is_standard_class(http_class: Any, scheme: str) -> bool:
+    """Whether ``http_class`` is http.client's class for ``scheme``: the one captured at
+    import, or the one ``http.client`` holds now (a recorder that patches http.client, as
+    the stdlib's ``http_open`` looks it up at each call)."""
+    name = {"http": "HTTPConnection", "https": "HTTPSConnection"}.get(scheme)
+    return name is not None and (http_class is _STANDARD_CLASSES[scheme]
+                                 or http_class is getattr(http.client, name))
+
+
+def pooled_adapter(handler: urllib.request.BaseHandler, http_class: Any,
+                   req: urllib.request.Request, http_conn_args: dict[str, Any]
+                   ) -> CompatAdapter | None:
+    """The shared adapter that sends ``req`` as ``http_class(**http_conn_args)`` would connect,
+    or None when only that class can (a class of the caller's, or arguments the pool does not
+    take: ``source_address``, ``blocksize``, ``key_file``...; a wrong argument then fails as
+    in urllib).
+
+    ``context=`` is honoured: it selects the pool and its TLS settings, as it would be the
+    connection's (a context trusting one private CA refuses any other server; ``CERT_NONE``
+    connects; its client certificate is sent).  ``check_hostname=`` (3.11 and older, which
+    http.client applies to the context) is taken only with the handler's own context, as the
+    stdlib's ``https_open`` passes them; another combination is left to http.client.
+    """
+    scheme = req.type
+    if not _is_standard_class(http_class, scheme):
+        return None
+    if scheme == "http":
+        return None if http_conn_args else handler_adapter(handler)
+    args = dict(http_conn_args)
+    context = args.pop("context", None)
+    check_hostname = None
+    if sys.version_info < (3, 12):  # (3.12 removed the argument: urllib's TypeError)
+        check_hostname = args.pop("check_hostname", None)
+    if args:
+        return None
+    if (isinstance(handler, _stdlib.HTTPSHandler)
+            and context is getattr(handler, "_context", None)
+            and (sys.version_info >= (3, 12)
+                 or check_hostname == getattr(handler, "_check_hostname", None))):
+        warn_check_hostname(check_hostname)  # what http.client (3.11) warns per connection
+        return handler_adapter(handler)  # the handler's own settings: its usual pool
+    if check_hostname is not None:
+        return None
+    return shared_adapter(context if context is not None else default_https_context(),
+                          _debuglevel(handler))
+
+
+def urllib_do_open(handler: urllib.request.AbstractHTTPHandler, http_class: Any,
+                   req: urllib.request.Request, http_conn_args: dict[str, Any]
+                   ) -> http.client.HTTPResponse:
+    """The stdlib's ``do_open`` with the caller's connection class: urllib's behaviour
+    (``Connection: close``, ``URLError`` when connecting or sending fails) and urllib's
+    response, an :class:`http.client.HTTPResponse` (no ``requests_response`` behind it).
+
+    A SOCKS proxy (which only requests connects through) cannot be applied to a class of the
+    caller's: the request is refused rather than sent around the proxy."""
+    socks = getattr(req, "socks_proxy", None)
+    if socks:
+        scheme = str(socks).partition("://")[0]
+        raise URLError(f"a {scheme} proxy cannot be used with the connection class "
+                       f"{http_class!r} (only http.client's own classes go through it)")
+    return _stdlib.AbstractHTTPHandler.do_open(handler, http_class, req, **http_conn_args)
 
 
 def warn_check_hostname(check_hostname: bool | None) -> None:
-    """The warning http.client (3.11) gives per connection of ``HTTPSHandler(check_hostname=)``."""
+    """The warning http.client (3.11) gives per connection of ``HTTPSHandler(check_hostname=)``,
+    attributed to the stdlib's ``https_open`` (called from ``pooled_adapter`` by ``do_open``)."""
     if check_hostname is not None and sys.version_info < (3, 12):
         warnings.warn("key_file, cert_file and check_hostname are deprecated, use a custom "
-                      "context instead.", DeprecationWarning, 3)
+                      "context instead.", DeprecationWarning, 4)
 
 
 _HTTP_CONNECTION: Any = http.client.HTTPConnection
