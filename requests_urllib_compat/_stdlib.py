@@ -17,3 +17,4 @@ HTTPHandler = urllib.request.HTTPHandler
 HTTPRedirectHandler = urllib.request.HTTPRedirectHandler
 HTTPSHandler = urllib.request.HTTPSHandler
 OpenerDirector = urllib.request.OpenerDirector
+ProxyHandler = urllib.request.ProxyHandler

@@ -20,6 +20,8 @@ from urllib.parse import urlsplit
 
 import requests
 
+from . import _stdlib
+
 __all__ = ["SOCKS_SCHEMES", "ProxyHandler", "configure_session", "urllib_proxies"]
 
 #: Proxy URL schemes that requests (through urllib3 and PySocks) connects through.
@@ -30,9 +32,11 @@ class ProxyHandler(urllib.request.ProxyHandler):
     """urllib's ``ProxyHandler``; proxies with a ``socks*://`` URL are used through requests."""
 
     def proxy_open(self, req: urllib.request.Request, proxy: str, type: str) -> Any:
+        # The stdlib's method named, not super(): code calls urllib's ProxyHandler.proxy_open
+        # unbound from a handler of its own (any BaseHandler with a parent), as urllib allows.
         scheme, sep, _ = proxy.partition("://")
         if not sep or scheme.lower() not in SOCKS_SCHEMES:
-            return super().proxy_open(req, proxy, type)
+            return _stdlib.ProxyHandler.proxy_open(self, req, proxy, type)
         if req.host and urllib.request.proxy_bypass(req.host):
             return None
         req.socks_proxy = proxy  # type: ignore[attr-defined]

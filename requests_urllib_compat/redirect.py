@@ -14,6 +14,8 @@ import urllib.request
 from typing import IO, Any
 from urllib.parse import urlsplit
 
+from . import _stdlib
+
 __all__ = ["CREDENTIAL_HEADERS", "HTTPRedirectHandler", "same_origin"]
 
 #: Headers whose value is a credential (compared lower-case).
@@ -42,7 +44,10 @@ class HTTPRedirectHandler(urllib.request.HTTPRedirectHandler):
 
     def redirect_request(self, req: urllib.request.Request, fp: IO[bytes], code: int, msg: str,
                          headers: Any, newurl: str) -> urllib.request.Request | None:
-        new = super().redirect_request(req, fp, code, msg, headers, newurl)
+        # The stdlib's method named, not super(): code calls it unbound from a handler of its
+        # own (``HTTPRedirectHandler.redirect_request(self, ...)``), as urllib allows.
+        new = _stdlib.HTTPRedirectHandler.redirect_request(
+            self, req, fp, code, msg, headers, newurl)
         if new is not None and not same_origin(req.full_url, new.full_url):
             for name in [k for k in new.headers if k.lower() in CREDENTIAL_HEADERS]:
                 del new.headers[name]

@@ -125,3 +125,40 @@ def test_redirect_body_of_intermediate_response(server: RecordingServer) -> None
 def test_geturl_after_redirect_with_fragment(server: RecordingServer) -> None:
     server.route("/from", Reply(302, [("Location", "/to#frag")]))
     assert_same(lambda u: u.urlopen(server.url("/from#orig")), server)
+
+
+def _unbound_redirecting(u: ModuleType) -> Any:
+    """A plain handler that follows 302s with ``HTTPRedirectHandler.redirect_request`` called
+    unbound (``self`` is no redirect handler), as urllib allows."""
+    from urllib.parse import urljoin
+
+    class Following(u.BaseHandler):
+        handler_order = 400  # before the default redirect handler
+
+        def http_error_302(self, req: Any, fp: Any, code: int, msg: str, headers: Any) -> Any:
+            new = u.HTTPRedirectHandler.redirect_request(
+                self, req, fp, code, msg, headers, urljoin(req.full_url, headers["Location"]))
+            fp.read()
+            fp.close()
+            return self.parent.open(new, timeout=req.timeout)
+    return u.build_opener(Following)
+
+
+def test_redirect_request_called_unbound(server: RecordingServer) -> None:
+    server.route("/from", Reply(302, [("Location", "/to")], b"moved"))
+    run = assert_same(lambda u: _unbound_redirecting(u).open(server.url("/from")), server)
+    assert run.outcome.url == server.url("/to") and run.outcome.status == 200
+
+
+def test_redirect_request_called_unbound_keeps_credentials_home(server: RecordingServer) -> None:
+    """Ours, called unbound, still drops the caller's Authorization on leaving the origin."""
+    other = RecordingServer().start()
+    try:
+        server.route("/from", Reply(302, [("Location", other.url("/away"))]))
+        req = compat.Request(server.url("/from"), headers={"Authorization": "Bearer secret"})
+        with _unbound_redirecting(compat).open(req) as response:
+            assert response.read() == b"hello /away"
+        assert server.received[0].header("Authorization") == "Bearer secret"
+        assert other.received[0].header("Authorization") is None
+    finally:
+        other.stop()

@@ -343,3 +343,35 @@ def test_legacy_code_under_the_swap_gets_socks_and_redirect_safety(server, socks
         with opener.open(server.url("/legacy")) as r:
             assert r.read() == b"hello /legacy"
     assert urllib.request.ProxyHandler is not compat.ProxyHandler
+
+
+def test_proxy_open_called_unbound_from_a_plain_handler(server, monkeypatch):
+    """Code picks a proxy in a handler of its own and calls ``ProxyHandler.proxy_open(self,
+    ...)`` unbound, as urllib allows: ours works for any handler, not only a ProxyHandler."""
+    monkeypatch.delenv("no_proxy", raising=False)
+    monkeypatch.delenv("NO_PROXY", raising=False)
+    proxy = f"http://127.0.0.1:{server.port}"
+
+    def scenario(u):
+        class Chooser(u.BaseHandler):
+            handler_order = 100  # before the http handler
+
+            def http_open(self, req):
+                return u.ProxyHandler.proxy_open(self, req, proxy, "http")
+        return u.build_opener(Chooser).open("http://origin.invalid/unbound")
+    assert assert_same(scenario, server).outcome.status == 200
+    assert server.received[0].target == "http://origin.invalid/unbound"
+
+
+def test_socks_proxy_open_called_unbound(server, socks_proxy):
+    class Chooser(compat.BaseHandler):
+        handler_order = 100
+
+        def http_open(self, req):
+            return compat.ProxyHandler.proxy_open(
+                self, req, f"socks5://127.0.0.1:{socks_proxy.port}", "http")
+
+    mark = socks_proxy.mark()
+    with compat.build_opener(Chooser).open(server.url("/socks-unbound")) as response:
+        assert response.read() == b"hello /socks-unbound"
+    assert socks_proxy.lines_since(mark, f"-> 127.0.0.1:{server.port}")
