@@ -23,9 +23,10 @@ from contextvars import ContextVar
 from typing import Any, cast
 
 import requests
+import requests.adapters
 from requests.adapters import HTTPAdapter
 from requests.structures import CaseInsensitiveDict
-from requests.utils import get_encoding_from_headers, select_proxy
+from requests.utils import get_encoding_from_headers
 from urllib3._collections import HTTPHeaderDict
 from urllib3.connectionpool import HTTPConnectionPool, HTTPSConnectionPool
 from urllib3.poolmanager import proxy_from_url
@@ -131,15 +132,21 @@ class CompatAdapter(HTTPAdapter):
     ) -> HTTPConnectionPool:
         """As requests', except that a tunnel's own headers (urllib's ``Proxy-Authorization``
         for the CONNECT) select a proxy manager made for them: tunnels opened with different
-        credentials never share a pooled connection, and no credential goes into a proxy URL."""
+        credentials never share a pooled connection, and no credential goes into a proxy URL.
+
+        requests' helpers are called as requests calls them (``proxies`` a dict, as a Session
+        always passes; ``select_proxy`` looked up in ``requests.adapters``, as requests' own
+        methods do): libraries that wrap or replace them rely on that."""
+        proxies = {} if proxies is None else proxies
         origin: tuple[str, str] | None = getattr(request, "urllib_origin", None)
         if origin is not None and not proxies:
-            return self._origin_pool(origin, request, verify, cert)
+            return self._origin_pool(origin, request, verify, proxies, cert)
         tunnel_headers: dict[str, str] | None = getattr(request, "urllib_tunnel_headers", None)
-        proxy = select_proxy(str(request.url), proxies)
+        proxy = requests.adapters.select_proxy(  # type: ignore[attr-defined]  # (untyped)
+            str(request.url), proxies)
         if not tunnel_headers or not proxy:
             return cast(HTTPConnectionPool, super().get_connection_with_tls_context(
-                request, verify, proxies, cert))
+                request, verify, proxies=proxies, cert=cert))
         host_params, pool_kwargs = self.build_connection_pool_key_attributes(request, verify, cert)
         key = (proxy, tuple(sorted(tunnel_headers.items())))
         managers: dict[Any, Any] = self.proxy_manager
@@ -154,7 +161,7 @@ class CompatAdapter(HTTPAdapter):
                     manager.connection_from_host(**host_params, pool_kwargs=pool_kwargs))
 
     def _origin_pool(self, origin: tuple[str, str], request: requests.PreparedRequest,
-                     verify: Any, cert: Any) -> HTTPConnectionPool:
+                     verify: Any, proxies: Any, cert: Any) -> HTTPConnectionPool:
         """The pool requests picks for a direct request to ``origin`` (urllib's scheme and
         host), without recomputing its pool key each time (two URL parses and a key
         normalisation per request).  That key depends on nothing else: the TLS settings are
@@ -172,7 +179,7 @@ class CompatAdapter(HTTPAdapter):
             if manager.pools.get(pool_key) is pool:
                 return cast(HTTPConnectionPool, pool)
         pool = cast(HTTPConnectionPool, super().get_connection_with_tls_context(
-            request, verify, None, cert))
+            request, verify, proxies=proxies, cert=cert))
         held = getattr(manager.pools, "_container", {})
         pool_key = next((k for k, v in list(held.items()) if v is pool), None)
         if pool_key is not None:
@@ -221,7 +228,7 @@ class CompatAdapter(HTTPAdapter):
         selector = getattr(request, "urllib_selector", None)
         if selector is not None:
             return str(selector)
-        return super().request_url(request, proxies)
+        return super().request_url(request, {} if proxies is None else proxies)
 
 
 class _ReuseAwareConnection:
