@@ -587,7 +587,7 @@ def send(adapter: CompatAdapter, req: urllib.request.Request) -> HTTPResponse:
     prepared.urllib_origin = origin  # type: ignore[attr-defined]  # direct: pool remembered
     with translated("send"):
         response = adapter.send(prepared, stream=True, timeout=_timeout(req.timeout),
-                                proxies=proxies)
+                                verify=True, cert=None, proxies=proxies)  # (as a Session)
     return HTTPResponse(response, req.get_full_url())
 
 

@@ -76,3 +76,20 @@ def test_adapter_called_with_none_still_passes_dicts(server, dict_only_select_pr
     assert response.content == b"hello /none"
     response.close()
     assert set(dict_only_select_proxy) == {dict}
+
+
+def test_adapter_send_gets_what_a_session_passes(server, monkeypatch):
+    """A wrapper of ``HTTPAdapter.send`` may read the keywords a Session always passes."""
+    original = requests.adapters.HTTPAdapter.send
+    seen = []
+
+    def send(self, request, **kwargs):
+        seen.append(sorted(kwargs))
+        assert isinstance(kwargs["proxies"], dict)
+        return original(self, request, **kwargs)
+
+    monkeypatch.setattr(requests.adapters.HTTPAdapter, "send", send)
+    assert _read(compat.urlopen(server.url("/kw"))) == b"hello /kw"
+    with compat.build_opener().session.get(server.url("/kw")) as response:
+        assert response.content == b"hello /kw"
+    assert seen == [["cert", "proxies", "stream", "timeout", "verify"]] * 2
