@@ -24,7 +24,8 @@ def requests_response(obj: Any) -> requests.Response:
     ``obj`` is what ``urlopen``/``opener.open`` returned for an http(s) URL, or the
     ``urllib.error.HTTPError`` they raised (its ``fp`` is the response).  Read the body through
     one of the two objects, not both: they share one stream.  Raises :class:`TypeError` for
-    anything else (a ``file:``/``data:``/``ftp:`` response, or one the stdlib's own urllib made).
+    anything else (a ``file:``/``data:``/``ftp:`` response, one the stdlib's own urllib made, or
+    one a handler's own connection class made through ``do_open``).
     """
     target = obj
     for _ in range(8):  # HTTPError and addinfourl wrappers hold the response in ``fp``

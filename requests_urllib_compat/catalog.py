@@ -57,12 +57,15 @@ NAMES: dict[str, Entry] = {
                             BELOW),
     "OpenerDirector": Entry("difference", "a subclass of the stdlib's; adds .session (a "
                             "requests.Session configured like the opener)", KEEP_ALIVE),
-    "HTTPHandler": Entry("difference", "sends through requests; the http_class given to do_open "
-                         "is not used", BELOW),
+    "HTTPHandler": Entry("difference", "sends through requests over pooled keep-alive "
+                         "connections; a connection class of your own given to do_open is used "
+                         "as urllib uses it", KEEP_ALIVE),
     "HTTPSHandler": Entry("difference", "sends through requests with the caller's SSLContext "
                           "(never modified)", TLS),
-    "AbstractHTTPHandler": Entry("difference", "do_open sends through requests; the http_class "
-                                 "argument is not used", BELOW),
+    "AbstractHTTPHandler": Entry("difference", "do_open sends http.client's own connection "
+                                 "classes through requests over pooled keep-alive connections; "
+                                 "any other http_class (and its arguments) is used as urllib "
+                                 "uses it", KEEP_ALIVE),
     "HTTPRedirectHandler": Entry("difference", "a caller's own Authorization / "
                                  "Proxy-Authorization header is not sent to another host on "
                                  "redirect", AUTH_PROXIES),
@@ -83,11 +86,13 @@ NAMES: dict[str, Entry] = {
 # Methods a handler subclass may define: (pattern, entry), first match wins.
 HOOKS: list[tuple[re.Pattern[str], Entry]] = [
     (re.compile(r"do_open"), Entry(
-        "difference", "an override of do_open replaces the requests transport for that handler "
-        "(it then talks http.client itself, without pooling)", BELOW)),
+        "supported", "the handler chain calls it as urllib does; super().do_open(http_class, "
+        "req, **kwargs) uses the class and its arguments (context=, source_address=...) as "
+        "urllib does")),
     (re.compile(r"https?_open"), Entry(
-        "difference", "runs in the stdlib's handler chain; calling self.do_open(http_class, req) "
-        "sends through requests and does not use http_class", BELOW)),
+        "supported", "the stdlib's handler chain calls it as urllib does; self.do_open(http_class, "
+        "req, **kwargs) uses a connection class of your own and its arguments as urllib does "
+        "(http.client's own classes, with context=, go over pooled connections)")),
     (re.compile(r"redirect_request|http_error_\d{3}|http_error_default|http_error_auth_reqed"
                 r"|retry_\w+_auth|get_authorization|get_cnonce|get_algorithm_impls"
                 r"|get_entity_digest|\w+_request|\w+_response|\w+_open|do_request_|add_parent"
