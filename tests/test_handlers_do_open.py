@@ -353,3 +353,29 @@ def test_unix_socket_connection_class(unix_server):
     assert ours == theirs
     assert ours.body == b"unix /containers/json close"
 
+
+
+def test_downloader_handler_under_the_swap(tls_server, ca, other_ca):
+    """Legacy code subclassing ``urllib.request.HTTPSHandler`` runs on ours under the swap:
+    its class and context are still the connection's."""
+    from requests_urllib_compat.swap import patched
+
+    _source_route(tls_server)
+    with patched():
+        class Downloader(urllib_request.HTTPSHandler):
+            def __init__(self, context):
+                super().__init__(context=context)
+                self._pinned = context
+
+            def https_open(self, req):
+                return self.do_open(functools.partial(
+                    make_connection, http.client.HTTPSConnection, ("127.0.0.2", 0)), req,
+                    context=self._pinned)
+        assert issubclass(Downloader, compat.HTTPSHandler)
+        opener = urllib_request.build_opener(Downloader(_trusting(ca)))
+        assert _read(opener.open(tls_server.url("/from"))) == b"127.0.0.2"
+        with pytest.raises(urllib_request.URLError) as caught:
+            urllib_request.build_opener(Downloader(_trusting(other_ca))).open(
+                tls_server.url("/from"))
+        assert isinstance(caught.value.reason, ssl.SSLCertVerificationError)
+    assert tls_server.received[0].header("Connection") == "close"
