@@ -234,6 +234,25 @@ def test_tracing_subclass_counts_its_connects(server):
     assert {r.header("Connection") for r in server.received} == {"close"}
 
 
+@pytest.mark.parametrize("via_proxy", [False, True], ids=["direct", "via-proxy"])
+def test_custom_class_through_the_handler_chain(server, via_proxy):
+    """Errors, redirects and proxies around a class of the caller's are urllib's."""
+    server.route("/gone", Reply(404, body=b"nope"))
+    server.route("/moved", Reply(302, [("Location", "/gone")]))
+    origin = "http://origin.invalid" if via_proxy else server.origin
+
+    def scenario(u):
+        class Tracing(u.HTTPHandler):
+            def http_open(self, req):
+                return self.do_open(functools.partial(http.client.HTTPConnection), req)
+        proxies = {"http": server.origin} if via_proxy else {}
+        return u.build_opener(u.ProxyHandler(proxies), Tracing).open(origin + "/moved")
+    run = assert_same(scenario, server)
+    assert run.outcome.status == 404 and run.outcome.error_type == "urllib.error.HTTPError"
+    prefix = origin if via_proxy else ""  # absolute-form to a proxy
+    assert [r.target for r in server.received] == [prefix + "/moved", prefix + "/gone"]
+
+
 def test_http_client_classes_stay_pooled(server, tls_server, client_context):
     """http.client's own classes (with the handler's settings, or a context) are pooled."""
     class Plain(compat.HTTPHandler):
