@@ -8,7 +8,7 @@ from collections.abc import Iterable, Iterator
 from pathlib import Path
 from typing import TextIO
 
-__all__ = ["CommandError", "Progress", "python_files"]
+__all__ = ["CommandError", "Progress", "python_files", "syntax_error_text"]
 
 # Directories no one wants scanned or rewritten.
 _SKIP_DIRS = frozenset({
@@ -19,6 +19,15 @@ _SKIP_DIRS = frozenset({
 
 class CommandError(Exception):
     """Bad input: the command prints ``str(exc)`` as one line on stderr and exits 2."""
+
+
+def syntax_error_text(exc: SyntaxError) -> str:
+    """``cannot parse: invalid syntax (line 2)``: the same words for ``check`` and ``migrate``
+    (a SyntaxError for null bytes has no line number on some Pythons)."""
+    text = f"cannot parse: {exc.msg}"
+    if exc.lineno is not None:
+        text += f" (line {exc.lineno})"
+    return text
 
 
 def python_files(paths: Iterable[str]) -> list[Path]:

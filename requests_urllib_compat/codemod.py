@@ -23,8 +23,10 @@ variable, a comprehension/``for`` target, a class attribute or another import is
 
 from __future__ import annotations
 
+import ast
 import difflib
 import sys
+import warnings
 from collections.abc import Mapping, Sequence
 from pathlib import Path
 
@@ -43,7 +45,7 @@ from libcst.metadata import (
 
 from . import error as compat_error
 from . import request as compat_request
-from ._cli_common import Progress, python_files
+from ._cli_common import Progress, python_files, syntax_error_text
 
 __all__ = ["TARGETS", "migrate", "rewrite_source"]
 
@@ -154,14 +156,20 @@ class _Facts:
                 if f"urllib.{attr}" in TARGETS.keys() & modules:
                     self.rewrite.add(base)
                     continue
-                if attr == "request" or not modules <= TARGETS.keys():
+                if attr == "request":
+                    continue
+                if attr == "error":
+                    # ours, like the urllib.request it came with (whatever else bound
+                    # ``urllib``: ``import urllib.parse`` does not make urllib.error reachable)
+                    self.rewrite.add(base)
+                    bindings = {binding for binding in bindings
+                                if _package_import(binding) in TARGETS}
+                elif not modules <= TARGETS.keys():
                     continue
                 # reachable only through the rewritten import(s) (``urllib.request`` imports
                 # ``urllib.error`` and ``urllib.parse``): import it after the first of them
                 first = min((cst.ensure_type(binding, Assignment).node for binding in bindings),
                             key=lambda node: order[cst.ensure_type(node, cst.Import)])
-                if attr == "error":  # ours, like the urllib.request it came with
-                    self.rewrite.add(base)
                 wanted.setdefault(cst.ensure_type(first, cst.Import), set()).add(attr or "")
         for node, attrs in wanted.items():
             ours = [TARGETS["urllib.error"]] if "error" in attrs else []
@@ -248,6 +256,20 @@ def _without_last_comma(aliases: list[cst.ImportAlias],
     return [*aliases[:-1], aliases[-1].with_changes(comma=cst.MaybeSentinel.DEFAULT)]
 
 
+def _parse_problem(source: bytes, exc: cst.ParserSyntaxError) -> str:
+    """Python's own message and line, as ``check`` reports them (libcst points at the token
+    after the error, often on the next line); libcst's when Python parses the file."""
+    try:
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")  # invalid escapes etc.
+            ast.parse(source)
+    except SyntaxError as python:
+        return syntax_error_text(python)
+    except (ValueError, RecursionError, MemoryError):
+        pass
+    return f"cannot parse: {exc.message} (line {exc.raw_line}, column {exc.raw_column})"
+
+
 def _diff(path: Path, before: str, after: str) -> str:
     lines = difflib.unified_diff(before.splitlines(keepends=True),
                                  after.splitlines(keepends=True),
@@ -273,7 +295,7 @@ def migrate(paths: Sequence[str], write: bool = False) -> int:
                     continue  # nothing to rewrite: spare the (slow) full parse
                 module = rewrite_source(original)
             except cst.ParserSyntaxError as exc:
-                problem = f"cannot parse (line {exc.raw_line}, column {exc.raw_column})"
+                problem = _parse_problem(original, exc)
             except (SyntaxError, LookupError, UnicodeDecodeError) as exc:  # encoding cookie
                 problem = f"cannot parse: {getattr(exc, 'msg', None) or exc}"
             except RecursionError:

@@ -20,7 +20,7 @@ from pathlib import Path
 from typing import Any, Literal
 
 from . import catalog
-from ._cli_common import Progress, python_files
+from ._cli_common import Progress, python_files, syntax_error_text
 from .catalog import Entry
 
 __all__ = ["Report", "Use", "check", "scan_file", "scan_source"]
@@ -238,7 +238,7 @@ def scan(paths: Iterable[Path], progress: Progress | None = None) -> Report:
         try:
             report.uses.extend(scan_file(path))
         except SyntaxError as exc:
-            report.errors.append((str(path), f"cannot parse: {exc.msg} (line {exc.lineno})"))
+            report.errors.append((str(path), syntax_error_text(exc)))
         except (ValueError, RecursionError) as exc:  # null bytes, undecodable, too deep
             report.errors.append((str(path), f"cannot parse: {exc}"))
         except OSError as exc:
