@@ -279,10 +279,10 @@ def _diff(path: Path, before: str, after: str) -> str:
                    for line in lines)
 
 
-def migrate(paths: Sequence[str], write: bool = False) -> int:
+def migrate(paths: Sequence[str], write: bool = False, exclude: Sequence[str] = ()) -> int:
     """Print a unified diff (or, with ``write``, rewrite the files); 1 if a file could not be
     parsed or read, else 0."""
-    files = python_files(paths)
+    files = python_files(paths, exclude)
     progress = Progress(len(files), "migrate: scanned")
     changed = failed = 0
     try:
