@@ -46,8 +46,10 @@ from libcst.metadata import (
 from . import error as compat_error
 from . import request as compat_request
 from ._cli_common import Progress, python_files, syntax_error_text
+from .catalog import HELPERS
+from .scan import PATCH_BY_OBJECT, PATCH_BY_STRING
 
-__all__ = ["TARGETS", "migrate", "rewrite_source"]
+__all__ = ["TARGETS", "migrate", "rewrite", "rewrite_source"]
 
 PACKAGE = "requests_urllib_compat"
 TARGETS = {"urllib.request": f"{PACKAGE}.request", "urllib.error": f"{PACKAGE}.error"}
@@ -70,10 +72,84 @@ def _expression(dotted: str) -> cst.Attribute | cst.Name:
 
 def rewrite_source(source: str | bytes) -> cst.Module:
     """The rewritten module (``.code``/``.bytes``); raises libcst.ParserSyntaxError."""
+    return rewrite(source)[0]
+
+
+def rewrite(source: str | bytes) -> tuple[cst.Module, list[tuple[int, str]]]:
+    """The rewritten module, and ``(line, why)`` for each patch it could not retarget."""
     # a freshly parsed tree nobody else holds: no need for the wrapper's defensive copy
     wrapper = MetadataWrapper(cst.parse_module(source), unsafe_skip_copy=True)
-    facts = _Facts(wrapper)
-    return wrapper.module.visit(_Rewriter(facts))
+    usage = _Usage()
+    wrapper.module.visit(usage)
+    if usage.helpers and not usage.http:
+        return wrapper.module, []  # no HTTP here: stay on the stdlib, do not import requests
+    rewriter = _Rewriter(_Facts(wrapper), usage.modules)
+    module = wrapper.module.visit(rewriter)
+    if not rewriter.notes:
+        return module, []
+    positions = wrapper.resolve(PositionProvider)
+    return module, [(positions[node].start.line, why) for node, why in rewriter.notes]
+
+
+class _Usage(cst.CSTVisitor):
+    """Which names of urllib.request the file uses: a module that uses only helpers
+    (:data:`.catalog.HELPERS`: pathname2url, quote...) does no HTTP and is left alone.
+
+    ``modules`` maps the spellings bound to ``urllib.request``/``urllib.error``
+    (``urllib.request``, ``u`` for ``import urllib.request as u``, ``request`` for ``from urllib
+    import request``) to the module.  When unsure (the name used bare, shadowed...), a use counts
+    as HTTP: the file is rewritten, as it always was.
+    """
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.modules: dict[str, str] = {}
+        self.helpers = self.http = False
+        self._seen: set[cst.CSTNode] = set()
+
+    def note(self, module: str, name: str | None) -> None:
+        if module != "urllib.request":
+            return
+        if name in HELPERS:
+            self.helpers = True
+        else:
+            self.http = True
+
+    def visit_Import(self, node: cst.Import) -> bool:
+        for alias in node.names:
+            module = _dotted(alias.name) or ""
+            if module in TARGETS:
+                self.modules[_dotted(alias.asname.name) or "" if alias.asname else module] = module
+        return False
+
+    def visit_ImportFrom(self, node: cst.ImportFrom) -> bool:
+        if node.relative or node.module is None:
+            return False
+        module = _dotted(node.module) or ""
+        if isinstance(node.names, cst.ImportStar):
+            self.note(module, None)
+            return False
+        for alias in node.names:
+            name = _dotted(alias.name) or ""
+            if module in TARGETS:
+                self.note(module, name)
+            elif module == "urllib" and f"urllib.{name}" in TARGETS:
+                local = _dotted(alias.asname.name) or "" if alias.asname else name
+                self.modules[local] = f"urllib.{name}"
+        return False
+
+    def visit_Attribute(self, node: cst.Attribute) -> None:
+        self._seen.add(node.attr)
+        module = self.modules.get(_dotted(node.value) or "")
+        if module is not None:
+            self._seen.add(node.value)
+            self.note(module, node.attr.value)
+        elif node not in self._seen and _dotted(node) in self.modules:
+            self.note(self.modules[_dotted(node) or ""], None)  # the module itself, passed on
+
+    def visit_Name(self, node: cst.Name) -> None:
+        if node not in self._seen and node.value in self.modules:
+            self.note(self.modules[node.value], None)
 
 
 class _Names(cst.CSTVisitor):
@@ -179,9 +255,64 @@ class _Facts:
 
 
 class _Rewriter(cst.CSTTransformer):
-    def __init__(self, facts: _Facts) -> None:
+    def __init__(self, facts: _Facts, modules: Mapping[str, str]) -> None:
         super().__init__()
         self.facts = facts
+        self.modules = modules  # spelling -> urllib.request / urllib.error (see _Usage)
+        #: patches that cannot be retargeted, and why
+        self.notes: list[tuple[cst.CSTNode, str]] = []
+
+    def leave_Call(self, original: cst.Call, updated: cst.Call) -> cst.Call:
+        """``mock.patch("urllib.request.urlopen")`` and friends: patch what the migrated code
+        looks up (``patch.object(urllib.request, "urlopen")`` follows its import)."""
+        func = original.func
+        if isinstance(func, cst.Attribute):
+            name = func.attr.value
+        elif isinstance(func, cst.Name):
+            name = func.value
+        else:
+            return updated
+        args = original.args
+        if not args:
+            return updated
+        first = args[0].value
+        if (isinstance(first, cst.SimpleString) and name in PATCH_BY_STRING
+                and (name == "patch" or isinstance(func, cst.Attribute))):
+            target = first.evaluated_value
+            if isinstance(target, str):
+                ours = self.retarget(original, target)
+                if ours is not None:
+                    value = first.value.replace(target.split(".")[0], PACKAGE, 1)
+                    return updated.with_changes(args=[
+                        updated.args[0].with_changes(value=first.with_changes(value=value)),
+                        *updated.args[1:]])
+            return updated
+        if name in PATCH_BY_OBJECT and len(args) >= 2 \
+                and isinstance(args[1].value, cst.SimpleString):
+            module = self.modules.get(_dotted(first) or "")
+            attribute = args[1].value.evaluated_value
+            if module is not None and isinstance(attribute, str):
+                self.retarget(original, f"{module}.{attribute}")
+        return updated
+
+    def retarget(self, node: cst.CSTNode, target: str) -> str | None:
+        """The name in this package for a patch target in urllib.request/urllib.error, or None
+        (not ours to change, or impossible: then a note says why)."""
+        module = next((module for module in TARGETS
+                       if target == module or target.startswith(f"{module}.")), None)
+        if module is None:
+            return None
+        if target == module:
+            return TARGETS[module]
+        name = target[len(module) + 1:].split(".")[0]
+        if module == "urllib.request" and name in HELPERS:
+            return None  # modules using only helpers stay on the stdlib: so does their patch
+        if not hasattr(_PROVIDES[module], name):
+            self.notes.append((node, f"cannot retarget the patch of {target}: "
+                                     f"{TARGETS[module]} has no {name} (patch what the migrated "
+                                     "code looks up instead)"))
+            return None
+        return TARGETS[module] + target[len(module):]
 
     def leave_Import(self, original: cst.Import, updated: cst.Import) -> cst.Import:
         names = []
@@ -281,7 +412,7 @@ def _diff(path: Path, before: str, after: str) -> str:
 
 def migrate(paths: Sequence[str], write: bool = False, exclude: Sequence[str] = ()) -> int:
     """Print a unified diff (or, with ``write``, rewrite the files); 1 if a file could not be
-    parsed or read, else 0."""
+    parsed or read or a patch could not be retargeted (said on stderr, file and line), else 0."""
     files = python_files(paths, exclude)
     progress = Progress(len(files), "migrate: scanned")
     changed = failed = 0
@@ -293,7 +424,7 @@ def migrate(paths: Sequence[str], write: bool = False, exclude: Sequence[str] = 
                 original = path.read_bytes()
                 if b"urllib" not in original:
                     continue  # nothing to rewrite: spare the (slow) full parse
-                module = rewrite_source(original)
+                module, notes = rewrite(original)
             except cst.ParserSyntaxError as exc:
                 problem = _parse_problem(original, exc)
             except (SyntaxError, LookupError, UnicodeDecodeError) as exc:  # encoding cookie
@@ -307,6 +438,11 @@ def migrate(paths: Sequence[str], write: bool = False, exclude: Sequence[str] = 
                 progress.close()
                 print(f"{path}: {problem}: not rewritten", file=sys.stderr)
                 continue
+            if notes:
+                failed += 1
+                progress.close()
+            for line, why in notes:
+                print(f"{path}:{line}: {why}", file=sys.stderr)
             new = module.bytes
             if new == original:
                 continue

@@ -46,8 +46,8 @@ _IMPORT_ERRORS = frozenset({"ImportError", "ModuleNotFoundError", "Exception", "
 # Calls that patch a name: ``mock.patch("a.b.c")``, ``mocker.patch``, ``monkeypatch.setattr(
 # "a.b.c", v)`` take a dotted string; ``patch.object(obj, "c")``, ``monkeypatch.setattr(obj, "c",
 # v)``, ``setattr(obj, "c", v)`` an object and an attribute name.
-_PATCH_BY_STRING = frozenset({"patch", "setattr", "delattr", "multiple"})
-_PATCH_BY_OBJECT = frozenset({"object", "setattr", "delattr"})
+PATCH_BY_STRING = frozenset({"patch", "setattr", "delattr", "multiple"})
+PATCH_BY_OBJECT = frozenset({"object", "setattr", "delattr"})
 
 STATUS_TEXT = {
     "supported": "supported",
@@ -268,10 +268,10 @@ class _Scanner(ast.NodeVisitor):
             return None
         first = args[0]
         if (isinstance(first, ast.Constant) and isinstance(first.value, str)
-                and name in _PATCH_BY_STRING and (name == "patch"
+                and name in PATCH_BY_STRING and (name == "patch"
                                                    or isinstance(func, ast.Attribute))):
             return first.value
-        if name not in _PATCH_BY_OBJECT or len(args) < 2:
+        if name not in PATCH_BY_OBJECT or len(args) < 2:
             return None
         attribute = args[1]
         if not (isinstance(attribute, ast.Constant) and isinstance(attribute.value, str)):
