@@ -118,6 +118,9 @@ def classify(dotted: str) -> tuple[str, Entry] | None:
             entry = catalog.lookup_module(f"{via}.urllib" if via else module)
             return dotted, entry
         entry = catalog.lookup_name(module, parts[2])
+        if module == "urllib.request" and parts[2] in catalog.HELPERS and not via:
+            entry = Entry(entry.status, f"{entry.note}; a helper that does no HTTP: `migrate` "
+                          "leaves a module using only helpers on the stdlib", entry.section)
         display = f"{via + '.' if via else ''}{module}.{parts[2]}"
         if via:
             moved = catalog.lookup_module(f"{via}.urllib")

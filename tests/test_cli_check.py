@@ -351,6 +351,8 @@ def test_patch_targets_are_reported() -> None:
     assert "requests_urllib_compat.request.urlopen" in urlopen.entry.note
     (helper,) = [use for use in scan_source(PATCHES) if use.line == 11]
     assert "helper" in helper.entry.note
+    (reference,) = scan_source("import urllib.request\nurllib.request.pathname2url('/')\n")[1:]
+    assert "migrate` leaves a module using only helpers on the stdlib" in reference.entry.note
 
 
 def test_python2_fallback_and_pragma_pass_strict(tmp_path: Path) -> None:
