@@ -37,6 +37,13 @@ Kind = Literal["import", "call", "reference", "subclass", "hook", "patch"]
 PRAGMA = "urllib-compat: ignore"
 _PRAGMA = re.compile(r"#.*\burllib-compat:\s*ignore\b")
 PACKAGE = "requests_urllib_compat"
+# Which files are worth parsing at all (a superset, never the report: that comes from the
+# tree).  Every use is bound by an import statement naming urllib/urllib2/six/future/this
+# package, or is a patch target string; a file mentioning urllib only in prose is not parsed.
+_WORTH_PARSING = re.compile(
+    rb"(?:^|[;:])[ \t]*(?:from|import)\b(?:[^\n#]|\\\r?\n)*"
+    rb"\b(?:urllib2?|six|future|requests_urllib_compat)\b"
+    rb"|['\"](?:urllib\.(?:request|error)|urllib2|requests_urllib_compat)\b", re.M)
 #: Files with more candidates than this are parsed by a pool of processes.
 _PARALLEL_MIN = 64
 #: Deeply nested code (a long sum, a huge literal) is scanned again in a thread with this stack.
@@ -484,7 +491,7 @@ def scan(paths: Iterable[Path], progress: Progress | None = None) -> Report:
         except OSError as exc:
             report.errors.append((str(path), f"cannot read: {exc.strerror or exc}"))
         else:
-            if b"urllib" in source:
+            if b"urllib" in source and _WORTH_PARSING.search(source):
                 pending.append((str(path), source))
                 continue
         if progress is not None:

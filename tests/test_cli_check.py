@@ -13,6 +13,7 @@ import pytest
 
 from requests_urllib_compat import catalog
 from requests_urllib_compat._cli_common import Progress
+from requests_urllib_compat.scan import scan_all as scan_source_all
 from requests_urllib_compat.scan import scan_source
 
 from .cli_helpers import ROOT, assert_clean_error, run_cli
@@ -464,3 +465,22 @@ def test_many_files_are_scanned_in_parallel_with_the_same_report(tmp_path: Path)
     assert lines[-2:] == ["140 files scanned, 35 of them use urllib, 1 could not be parsed or "
                           "read.", "35 uses: 0 supported, 35 supported with a documented "
                           "difference, 0 not supported."]
+
+
+@pytest.mark.parametrize(("source", "parsed"), [
+    ('"""Fetches pages, as urllib would."""\ndef f(:\n', False),  # prose: not even parsed
+    ("# see urllib.request\nimport os\n", False),
+    ("import os, \\\n    urllib.request\n", True),
+    ("x = 1; import urllib.request\n", True),
+    ("if PY2: import urllib2\n", True),
+    ("from six.moves import (\n    urllib,\n)\n", True),
+    ("import six\nsix.moves.urllib.request.urlopen(u)\n", True),
+    ("def test(m):\n    m.setattr('urllib.request.urlopen', None)\n", True),
+    ("from requests_urllib_compat import urlopen\n", True),
+])
+def test_files_worth_parsing(source: str, parsed: bool) -> None:
+    from requests_urllib_compat.scan import _WORTH_PARSING
+
+    assert bool(_WORTH_PARSING.search(source.encode())) is parsed
+    if parsed:
+        assert scan_source(source) or scan_source_all(source)[1]
