@@ -81,9 +81,13 @@ def rewrite(source: str | bytes) -> tuple[cst.Module, list[tuple[int, str]]]:
     wrapper = MetadataWrapper(cst.parse_module(source), unsafe_skip_copy=True)
     usage = _Usage()
     wrapper.module.visit(usage)
+    rewriter: _PatchRewriter
     if usage.helpers and not usage.http:
-        return wrapper.module, []  # no HTTP here: stay on the stdlib, do not import requests
-    rewriter = _Rewriter(_Facts(wrapper), usage.modules)
+        # no HTTP here: the imports stay on the stdlib (no import of requests), the patches
+        # of what other modules use still follow them
+        rewriter = _PatchRewriter(usage.modules)
+    else:
+        rewriter = _Rewriter(_Facts(wrapper), usage.modules)
     module = wrapper.module.visit(rewriter)
     if not rewriter.notes:
         return module, []
@@ -254,10 +258,11 @@ class _Facts:
             self.needs[node] = ours + [f"urllib.{sub}" for sub in subs] + bare
 
 
-class _Rewriter(cst.CSTTransformer):
-    def __init__(self, facts: _Facts, modules: Mapping[str, str]) -> None:
+class _PatchRewriter(cst.CSTTransformer):
+    """Only the patch targets (see :meth:`leave_Call`)."""
+
+    def __init__(self, modules: Mapping[str, str]) -> None:
         super().__init__()
-        self.facts = facts
         self.modules = modules  # spelling -> urllib.request / urllib.error (see _Usage)
         #: patches that cannot be retargeted, and why
         self.notes: list[tuple[cst.CSTNode, str]] = []
@@ -313,6 +318,15 @@ class _Rewriter(cst.CSTTransformer):
                                      "code looks up instead)"))
             return None
         return TARGETS[module] + target[len(module):]
+
+
+
+class _Rewriter(_PatchRewriter):
+    """The imports, ``urllib.request.X`` chains and patch targets."""
+
+    def __init__(self, facts: _Facts, modules: Mapping[str, str]) -> None:
+        super().__init__(modules)
+        self.facts = facts
 
     def leave_Import(self, original: cst.Import, updated: cst.Import) -> cst.Import:
         names = []

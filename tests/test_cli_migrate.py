@@ -511,3 +511,14 @@ def test_a_patch_that_cannot_be_retargeted_is_named(tmp_path: Path) -> None:
 ])
 def test_helper_only_modules_stay_on_the_stdlib(source: str) -> None:
     assert rewrite(source) == source
+    patched = source + "mock.patch('urllib.request.urlopen')\n"  # for another module: retargeted
+    assert rewrite(patched) == source + "mock.patch('requests_urllib_compat.request.urlopen')\n"
+
+
+def test_exclude(tmp_path: Path) -> None:
+    (tmp_path / "vendor").mkdir()
+    for name in ("app.py", "vendor/lib.py"):
+        (tmp_path / name).write_text("import urllib.request\n")
+    result = run_cli("migrate", "--write", ".", "--exclude", "vendor", cwd=tmp_path)
+    assert (result.returncode, result.stderr) == (0, "migrate: 1 of 1 file rewritten.\n")
+    assert (tmp_path / "vendor/lib.py").read_text() == "import urllib.request\n"
