@@ -19,6 +19,12 @@ second run finds nothing to do:
 
 Both follow Python's scopes (libcst's ``ScopeProvider``): a ``urllib`` that is a parameter, a local
 variable, a comprehension/``for`` target, a class attribute or another import is not the module.
+
+Tests keep patching what the code looks up: ``mock.patch("urllib.request.urlopen")`` (and
+``monkeypatch.setattr("...")``, ``mocker.patch``...) becomes ``mock.patch(
+"requests_urllib_compat.request.urlopen")``; a target this package does not have is reported by
+line.  A module that uses only helpers (:data:`.catalog.HELPERS`: no HTTP) keeps its imports, so
+it does not start importing requests.
 """
 
 from __future__ import annotations
@@ -318,7 +324,6 @@ class _PatchRewriter(cst.CSTTransformer):
                                      "code looks up instead)"))
             return None
         return TARGETS[module] + target[len(module):]
-
 
 
 class _Rewriter(_PatchRewriter):

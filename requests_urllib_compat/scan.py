@@ -4,7 +4,10 @@ Files are parsed with :mod:`ast` (never matched with regular expressions), and n
 followed through the ways code binds them: ``import urllib.request``, ``import urllib.request as
 u``, ``from urllib.request import urlopen as fetch``, ``from urllib import request``,
 ``six.moves``/``future.moves`` spellings, Python 2's ``urllib2``.  Each use is looked up in
-:mod:`.catalog`.
+:mod:`.catalog`.  Tests' patch targets naming those modules are reported too (they must follow a
+migration), and so are this package's own imports, apart (the migration is over when none are
+left).  A dead Python 2 fallback (``try: import urllib2 / except ImportError:``) and lines with
+a ``# urllib-compat: ignore`` comment are not reported.
 """
 
 from __future__ import annotations
