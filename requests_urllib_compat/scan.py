@@ -50,7 +50,7 @@ _WORTH_PARSING = re.compile(
 #: Files with more candidates than this are parsed by a pool of processes.
 _PARALLEL_MIN = 64
 #: Deeply nested code (a long sum, a huge literal) is scanned again in a thread with this stack.
-_DEEP_STACK = 512 * 1024 * 1024
+_DEEP_STACK = 256 * 1024 * 1024
 _DEEP_RECURSION_LIMIT = 200_000
 _IMPORT_ERRORS = frozenset({"ImportError", "ModuleNotFoundError", "Exception", "BaseException"})
 # Calls that patch a name: ``mock.patch("a.b.c")``, ``mocker.patch``, ``monkeypatch.setattr(
@@ -406,6 +406,8 @@ def _in_deep_thread(source: str | bytes, path: str) -> tuple[list[Use], list[Use
     try:
         thread = threading.Thread(target=run, name="check-deeply-nested")
         thread.start()
+    except RuntimeError:  # no memory for such a stack: reported as too deep
+        raise RecursionError("no thread with a stack big enough") from None
     finally:
         if previous is not None:
             threading.stack_size(previous)
