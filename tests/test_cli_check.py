@@ -484,3 +484,19 @@ def test_files_worth_parsing(source: str, parsed: bool) -> None:
     assert bool(_WORTH_PARSING.search(source.encode())) is parsed
     if parsed:
         assert scan_source(source) or scan_source_all(source)[1]
+
+
+def test_a_file_too_deep_even_for_a_big_stack_is_a_warning(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
+        capsys: pytest.CaptureFixture[str]) -> None:
+    from requests_urllib_compat import scan
+
+    monkeypatch.setattr(scan, "_DEEP_RECURSION_LIMIT", 0)  # the retry gets no higher limit
+    terms = " + ".join(f"{n}*x" for n in range(2500))
+    (tmp_path / "deep.py").write_text(f"import urllib.request\nx = {terms}\n")
+    (tmp_path / "fine.py").write_text("import urllib.request\n")
+    assert scan.check([str(tmp_path)]) == 0  # not an error: the scan is valid for the rest
+    out, err = capsys.readouterr()
+    assert err == f"{tmp_path / 'deep.py'}: warning: nested too deeply for this Python's " \
+                  "parser: not scanned\n"
+    assert "2 files scanned, 1 of them use urllib, 1 not scanned (see the warnings)." in out
