@@ -130,6 +130,8 @@ class _Usage(cst.CSTVisitor):
             module = _dotted(alias.name) or ""
             if module in TARGETS:
                 self.modules[_dotted(alias.asname.name) or "" if alias.asname else module] = module
+            if alias.asname is None and _package_import_name(alias):
+                self.modules.update({module: module for module in TARGETS})  # urllib.X.Y
         return False
 
     def visit_ImportFrom(self, node: cst.ImportFrom) -> bool:
@@ -189,6 +191,11 @@ def _package_import(assignment: BaseAssignment) -> str | None:
     return None
 
 
+def _package_import_name(alias: cst.ImportAlias) -> bool:
+    """``import urllib`` or ``import urllib.X``: binds the name ``urllib`` to the package."""
+    return (_dotted(alias.name) or "").split(".")[0] == "urllib"
+
+
 def _start(positions: Mapping[cst.CSTNode, CodeRange], node: cst.CSTNode) -> tuple[int, int]:
     start = positions[node].start
     return start.line, start.column
@@ -213,9 +220,9 @@ class _Facts:
         self.needs: dict[cst.Import, list[str]] = {}
         names = _Names()
         wrapper.module.visit(names)
-        if not any(alias.asname is None and _dotted(alias.name) in TARGETS
+        if not any(alias.asname is None and _package_import_name(alias)
                    for node in names.imports for alias in node.names):
-            return  # no ``import urllib.request``: spare the (slow) scope analysis
+            return  # no ``import urllib[.X]``: spare the (slow) scope analysis
         order = {node: index for index, node in enumerate(names.imports)}
         positions = wrapper.resolve(PositionProvider)
         wanted: dict[cst.Import, set[str]] = {}
@@ -236,30 +243,28 @@ class _Facts:
                                 or not isinstance(binding, Assignment)
                                 or _start(positions, binding.node) < here}
                 modules = {_package_import(binding) for binding in bindings}
-                if None in modules or not modules & TARGETS.keys():
-                    continue  # not surely the package, or not through a rewritten import
+                if None in modules:
+                    continue  # not surely the package
                 attr = names.attr_of.get(base)
-                if f"urllib.{attr}" in TARGETS.keys() & modules:
-                    self.rewrite.add(base)
-                    continue
-                if attr == "request":
-                    continue
-                if attr == "error":
-                    # ours, like the urllib.request it came with (whatever else bound
-                    # ``urllib``: ``import urllib.parse`` does not make urllib.error reachable)
-                    self.rewrite.add(base)
+                if f"urllib.{attr}" in TARGETS:
+                    self.rewrite.add(base)  # ours, as check reports it
+                    if f"urllib.{attr}" in modules:
+                        continue  # its own import is rewritten
+                    # reached through another import (``urllib.request`` imports
+                    # ``urllib.error``; after ``import urllib`` alone it works only if some
+                    # other module imported it): import ours, after the first rewritten one
                     bindings = {binding for binding in bindings
-                                if _package_import(binding) in TARGETS}
-                elif not modules <= TARGETS.keys():
-                    continue
+                                if _package_import(binding) in TARGETS} or bindings
+                elif not modules & TARGETS.keys() or not modules <= TARGETS.keys():
+                    continue  # not only through rewritten imports: still bound
                 # reachable only through the rewritten import(s) (``urllib.request`` imports
                 # ``urllib.error`` and ``urllib.parse``): import it after the first of them
                 first = min((cst.ensure_type(binding, Assignment).node for binding in bindings),
                             key=lambda node: order[cst.ensure_type(node, cst.Import)])
                 wanted.setdefault(cst.ensure_type(first, cst.Import), set()).add(attr or "")
         for node, attrs in wanted.items():
-            ours = [TARGETS["urllib.error"]] if "error" in attrs else []
-            subs = sorted(attrs - {"", "error"})
+            ours = [TARGETS[f"urllib.{attr}"] for attr in ("request", "error") if attr in attrs]
+            subs = sorted(attrs - {"", "request", "error"})
             bare = ["urllib"] if "" in attrs and not subs else []
             self.needs[node] = ours + [f"urllib.{sub}" for sub in subs] + bare
 

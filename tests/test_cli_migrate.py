@@ -58,6 +58,17 @@ def rewrite(source: str) -> str:
     ("import urllib.request\nimport urllib.parse\nurllib.error.URLError(urllib.parse.quote(u))\n",
      "import requests_urllib_compat.request\nimport requests_urllib_compat.error\n"
      "import urllib.parse\nrequests_urllib_compat.error.URLError(urllib.parse.quote(u))\n"),
+    # urllib.error, urllib.request reached through another import of the package: ours,
+    # imported (check reports them as uses)
+    ("import urllib.parse\ntry:\n    pass\nexcept urllib.error.URLError:\n    pass\n",
+     "import urllib.parse\nimport requests_urllib_compat.error\ntry:\n    pass\n"
+     "except requests_urllib_compat.error.URLError:\n    pass\n"),
+    ("import urllib\nurllib.request.urlopen(urllib.parse.quote(u))\n",
+     "import urllib\nimport requests_urllib_compat.request\n"
+     "requests_urllib_compat.request.urlopen(urllib.parse.quote(u))\n"),
+    ("import urllib.error\nurllib.request.urlopen(u)\n",
+     "import requests_urllib_compat.error\nimport requests_urllib_compat.request\n"
+     "requests_urllib_compat.request.urlopen(u)\n"),
     # ... imported already: nothing added
     ("import urllib.request, urllib.error\nurllib.error.URLError\n",
      "import requests_urllib_compat.request, requests_urllib_compat.error\n"
@@ -508,6 +519,7 @@ def test_a_patch_that_cannot_be_retargeted_is_named(tmp_path: Path) -> None:
     "import urllib.request\nurllib.request.pathname2url(p)\n",
     "from urllib.request import url2pathname, quote as q\nfrom urllib.error import URLError\n",
     "from urllib import request\nrequest.getproxies()\n",
+    "import urllib\nurllib.request.pathname2url(p)\n",
 ])
 def test_helper_only_modules_stay_on_the_stdlib(source: str) -> None:
     assert rewrite(source) == source
