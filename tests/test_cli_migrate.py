@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import importlib.util
+import json
 import os
 import textwrap
 from pathlib import Path
@@ -534,3 +535,29 @@ def test_exclude(tmp_path: Path) -> None:
     result = run_cli("migrate", "--write", ".", "--exclude", "vendor", cwd=tmp_path)
     assert (result.returncode, result.stderr) == (0, "migrate: 1 of 1 file rewritten.\n")
     assert (tmp_path / "vendor/lib.py").read_text() == "import urllib.request\n"
+
+
+def test_after_migrate_check_reports_no_urllib_use_left(tmp_path: Path) -> None:
+    """What check reports is what migrate rewrites: afterwards only this package's uses remain."""
+    sources = {
+        "a.py": "import urllib.request\nimport urllib.parse\n"
+                "try:\n    urllib.request.urlopen(urllib.parse.quote(u))\n"
+                "except urllib.error.HTTPError:\n    pass\n",
+        "b.py": "from urllib import request, parse\nrequest.urlopen(parse.quote(u))\n",
+        "c.py": "import urllib\nurllib.request.Request(u)\n",
+        "d.py": "import urllib.request as ur\nclass H(ur.HTTPHandler):\n"
+                "    def http_open(self, req):\n        return self.do_open(None, req)\n",
+        "e.py": "from urllib.error import URLError, HTTPError\nfrom urllib.request import *\n",
+        "test_f.py": "from unittest import mock\nimport urllib.request\n"
+                     "@mock.patch('urllib.request.urlopen')\ndef test(m):\n"
+                     "    mock.patch.object(urllib.request, 'build_opener')\n",
+    }
+    for name, text in sources.items():
+        (tmp_path / name).write_text(text)
+    before = run_cli("check", "--format", "json", ".", cwd=tmp_path)
+    assert json.loads(before.stdout)["files_with_uses"] == len(sources)
+    result = run_cli("migrate", "--write", ".", cwd=tmp_path)
+    assert (result.returncode, result.stderr) == (0, "migrate: 6 of 6 files rewritten.\n")
+    after = json.loads(run_cli("check", "--format", "json", ".", cwd=tmp_path).stdout)
+    assert after["uses"] == []
+    assert {use["path"] for use in after["compat_uses"]} == set(sources)
