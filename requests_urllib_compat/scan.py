@@ -24,7 +24,7 @@ import threading
 import tokenize
 import warnings
 from collections import Counter
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from pathlib import Path
 from typing import Any, Literal
 
@@ -48,7 +48,7 @@ _WORTH_PARSING = re.compile(
     rb"\b(?:urllib2?|six|future|requests_urllib_compat)\b"
     rb"|['\"](?:urllib\.(?:request|error)|urllib2|requests_urllib_compat)\b", re.M)
 #: Files with more candidates than this are parsed by a pool of processes.
-_PARALLEL_MIN = 64
+_PARALLEL_MIN = 200
 #: Deeply nested code (a long sum, a huge literal) is scanned again in a thread with this stack.
 _DEEP_STACK = 256 * 1024 * 1024
 _DEEP_RECURSION_LIMIT = 200_000
@@ -467,19 +467,24 @@ def _workers() -> int:
         return os.cpu_count() or 1
 
 
-def _scan_many(pending: list[tuple[str, bytes]]) -> Iterable[_Result]:
+def _scan_many(pending: list[tuple[str, bytes]]) -> Iterator[_Result]:
     """Serially, or in a pool of processes when there are many files and more than one core
-    (parsing is CPU-bound: threads would not help)."""
+    (parsing is CPU-bound: threads would not help); in order, as they come."""
+    done = 0
     workers = min(_workers(), 8)
     if workers > 1 and len(pending) >= _PARALLEL_MIN:
         chunk = max(1, min(32, len(pending) // (workers * 4)))
         try:
             with concurrent.futures.ProcessPoolExecutor(max_workers=workers) as pool:
-                return list(pool.map(_scan_one, *zip(*pending), chunksize=chunk))
+                for result in pool.map(_scan_one, *zip(*pending), chunksize=chunk):
+                    done += 1
+                    yield result
+            return
         except (OSError, ImportError, NotImplementedError,
                 concurrent.futures.process.BrokenProcessPool):
-            pass  # no working multiprocessing here: one core it is
-    return (_scan_one(path, source) for path, source in pending)
+            pass  # no working multiprocessing here: the rest on this core
+    for path, source in pending[done:]:
+        yield _scan_one(path, source)
 
 
 def scan(paths: Iterable[Path], progress: Progress | None = None) -> Report:
