@@ -76,7 +76,8 @@ def build_parser(prog: str | None = None) -> argparse.ArgumentParser:
     p.add_argument("--format", choices=("text", "json"), default="text",
                    help="report format (default: text)")
     p.add_argument("--strict", action="store_true",
-                   help="exit 1 if any use is not supported by this package")
+                   help="exit 1 if any use is not supported by this package (uses on a line "
+                        "with a '# urllib-compat: ignore' comment are not reported)")
     _add_exclude(p)
     p.set_defaults(handler=_check)
 
