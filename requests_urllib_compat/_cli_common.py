@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
+import fnmatch
 import os
 import sys
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable, Iterator, Sequence
 from pathlib import Path
 from typing import TextIO
 
-__all__ = ["CommandError", "Progress", "python_files"]
+__all__ = ["CommandError", "Progress", "python_files", "syntax_error_text"]
 
 # Directories no one wants scanned or rewritten.
 _SKIP_DIRS = frozenset({
@@ -21,10 +22,21 @@ class CommandError(Exception):
     """Bad input: the command prints ``str(exc)`` as one line on stderr and exits 2."""
 
 
-def python_files(paths: Iterable[str]) -> list[Path]:
+def syntax_error_text(exc: SyntaxError) -> str:
+    """``cannot parse: invalid syntax (line 2)``: the same words for ``check`` and ``migrate``
+    (a SyntaxError for null bytes has no line number on some Pythons)."""
+    text = f"cannot parse: {exc.msg}"
+    if exc.lineno is not None:
+        text += f" (line {exc.lineno})"
+    return text
+
+
+def python_files(paths: Iterable[str], exclude: Sequence[str] = ()) -> list[Path]:
     """The ``.py`` files named by ``paths`` (directories searched recursively, sorted).
 
-    Checked up front so that a typo fails before any work is done.
+    Checked up front so that a typo fails before any work is done.  A file is left out when an
+    ``exclude`` glob matches its name, one of its directories, or its path up to any directory
+    (``vendor``, ``*_pb2.py``, ``tests/fixtures``), as given on the command line.
     """
     found: list[Path] = []
     for name in paths:
@@ -34,23 +46,33 @@ def python_files(paths: Iterable[str]) -> list[Path]:
         if path.is_dir():
             if not os.access(path, os.R_OK | os.X_OK):
                 raise CommandError(f"{name}: permission denied")
-            found.extend(_walk(path))
+            found.extend(_walk(path, exclude))
         elif not os.access(path, os.R_OK):
             raise CommandError(f"{name}: permission denied")
-        else:
+        elif not _excluded(path, exclude):
             found.append(path)  # named explicitly: scanned whatever its suffix
     return list(dict.fromkeys(found))  # a file named twice (or inside a named dir) once
 
 
-def _walk(root: Path) -> Iterator[Path]:
+def _excluded(path: Path, patterns: Sequence[str]) -> bool:
+    if not patterns:
+        return False
+    parts = path.parts
+    candidates = {*parts, *(Path(*parts[:end]).as_posix() for end in range(1, len(parts) + 1))}
+    return any(fnmatch.fnmatchcase(candidate, pattern.rstrip("/"))
+               for pattern in patterns for candidate in candidates)
+
+
+def _walk(root: Path, exclude: Sequence[str]) -> Iterator[Path]:
     for dirpath, dirnames, filenames in os.walk(root):
         dirnames[:] = sorted(
             d for d in dirnames
             if d not in _SKIP_DIRS and not d.endswith(".egg-info")
             and not os.path.exists(os.path.join(dirpath, d, "pyvenv.cfg"))  # a virtualenv
+            and not _excluded(Path(dirpath, d), exclude)
         )
         for filename in sorted(filenames):
-            if filename.endswith(".py"):
+            if filename.endswith(".py") and not _excluded(Path(dirpath, filename), exclude):
                 yield Path(dirpath, filename)
 
 

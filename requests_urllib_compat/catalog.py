@@ -16,7 +16,8 @@ from typing import Literal
 
 from . import request as compat_request
 
-__all__ = ["DIFFERENCES_PAGE", "Entry", "Status", "lookup_hook", "lookup_module", "lookup_name"]
+__all__ = ["DIFFERENCES_PAGE", "HELPERS", "Entry", "Status", "lookup_hook", "lookup_module",
+           "lookup_name"]
 
 Status = Literal["supported", "difference", "unsupported"]
 
@@ -121,6 +122,16 @@ MODULES: dict[str, Entry] = {
 # Python 2's urllib module functions that moved to urllib.request.
 PY2_URLLIB = frozenset({"urlopen", "urlretrieve", "urlcleanup", "URLopener", "FancyURLopener",
                         "ContentTooShortError"})
+
+# Names of urllib.request that do no HTTP (path and URL string helpers, proxy settings from the
+# environment, header parsing): `migrate` leaves a module that uses only these on the stdlib, so
+# it does not start importing requests.
+HELPERS = frozenset({
+    "pathname2url", "url2pathname", "getproxies", "getproxies_environment", "proxy_bypass",
+    "proxy_bypass_environment", "parse_http_list", "parse_keqv_list", "request_host", "quote",
+    "unquote", "unquote_to_bytes", "urljoin", "urlparse", "urlsplit", "urlunparse", "unwrap",
+    "localhost", "thishost",
+})
 
 
 def lookup_name(module: str, name: str) -> Entry:

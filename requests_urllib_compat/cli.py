@@ -31,7 +31,8 @@ def _demo(args: argparse.Namespace) -> int:
 def _check(args: argparse.Namespace) -> int:
     from .scan import check
 
-    return check(args.paths, output_format=args.format, strict=args.strict)
+    return check(args.paths, output_format=args.format, strict=args.strict,
+                 exclude=args.exclude)
 
 
 def _migrate(args: argparse.Namespace) -> int:
@@ -43,7 +44,7 @@ def _migrate(args: argparse.Namespace) -> int:
         raise CommandError("this command needs libcst: "
                            "pip install 'requests-urllib-compat[cli]'") from None
 
-    return migrate(args.paths, write=args.write)
+    return migrate(args.paths, write=args.write, exclude=args.exclude)
 
 
 def build_parser(prog: str | None = None) -> argparse.ArgumentParser:
@@ -75,7 +76,9 @@ def build_parser(prog: str | None = None) -> argparse.ArgumentParser:
     p.add_argument("--format", choices=("text", "json"), default="text",
                    help="report format (default: text)")
     p.add_argument("--strict", action="store_true",
-                   help="exit 1 if any use is not supported by this package")
+                   help="exit 1 if any use is not supported by this package (uses on a line "
+                        "with a '# urllib-compat: ignore' comment are not reported)")
+    _add_exclude(p)
     p.set_defaults(handler=_check)
 
     p = commands.add_parser(
@@ -83,6 +86,7 @@ def build_parser(prog: str | None = None) -> argparse.ArgumentParser:
     p.add_argument("paths", nargs="+", metavar="PATH", help="files or directories (recursive)")
     p.add_argument("--write", action="store_true",
                    help="rewrite the files in place (default: print a unified diff)")
+    _add_exclude(p)
     p.set_defaults(handler=_migrate)
 
     # `run` takes the program's own options verbatim: main() hands its arguments to runner.main
@@ -92,6 +96,12 @@ def build_parser(prog: str | None = None) -> argparse.ArgumentParser:
     p.add_argument("program", nargs=argparse.REMAINDER, metavar="SCRIPT [ARGS...] | -m MODULE")
 
     return parser
+
+
+def _add_exclude(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("--exclude", action="append", default=[], metavar="PATTERN",
+                        help="skip files and directories matching this glob (name, or path as "
+                             "given); repeatable")
 
 
 def _prog() -> str:

@@ -19,12 +19,20 @@ second run finds nothing to do:
 
 Both follow Python's scopes (libcst's ``ScopeProvider``): a ``urllib`` that is a parameter, a local
 variable, a comprehension/``for`` target, a class attribute or another import is not the module.
+
+Tests keep patching what the code looks up: ``mock.patch("urllib.request.urlopen")`` (and
+``monkeypatch.setattr("...")``, ``mocker.patch``...) becomes ``mock.patch(
+"requests_urllib_compat.request.urlopen")``; a target this package does not have is reported by
+line.  A module that uses only helpers (:data:`.catalog.HELPERS`: no HTTP) keeps its imports, so
+it does not start importing requests.
 """
 
 from __future__ import annotations
 
+import ast
 import difflib
 import sys
+import warnings
 from collections.abc import Mapping, Sequence
 from pathlib import Path
 
@@ -43,9 +51,11 @@ from libcst.metadata import (
 
 from . import error as compat_error
 from . import request as compat_request
-from ._cli_common import Progress, python_files
+from ._cli_common import Progress, python_files, syntax_error_text
+from .catalog import HELPERS
+from .scan import PATCH_BY_OBJECT, PATCH_BY_STRING
 
-__all__ = ["TARGETS", "migrate", "rewrite_source"]
+__all__ = ["TARGETS", "migrate", "rewrite", "rewrite_source"]
 
 PACKAGE = "requests_urllib_compat"
 TARGETS = {"urllib.request": f"{PACKAGE}.request", "urllib.error": f"{PACKAGE}.error"}
@@ -68,10 +78,90 @@ def _expression(dotted: str) -> cst.Attribute | cst.Name:
 
 def rewrite_source(source: str | bytes) -> cst.Module:
     """The rewritten module (``.code``/``.bytes``); raises libcst.ParserSyntaxError."""
+    return rewrite(source)[0]
+
+
+def rewrite(source: str | bytes) -> tuple[cst.Module, list[tuple[int, str]]]:
+    """The rewritten module, and ``(line, why)`` for each patch it could not retarget."""
     # a freshly parsed tree nobody else holds: no need for the wrapper's defensive copy
     wrapper = MetadataWrapper(cst.parse_module(source), unsafe_skip_copy=True)
-    facts = _Facts(wrapper)
-    return wrapper.module.visit(_Rewriter(facts))
+    usage = _Usage()
+    wrapper.module.visit(usage)
+    rewriter: _PatchRewriter
+    if usage.helpers and not usage.http:
+        # no HTTP here: the imports stay on the stdlib (no import of requests), the patches
+        # of what other modules use still follow them
+        rewriter = _PatchRewriter(usage.modules)
+    else:
+        rewriter = _Rewriter(_Facts(wrapper), usage.modules)
+    module = wrapper.module.visit(rewriter)
+    if not rewriter.notes:
+        return module, []
+    positions = wrapper.resolve(PositionProvider)
+    return module, [(positions[node].start.line, why) for node, why in rewriter.notes]
+
+
+class _Usage(cst.CSTVisitor):
+    """Which names of urllib.request the file uses: a module that uses only helpers
+    (:data:`.catalog.HELPERS`: pathname2url, quote...) does no HTTP and is left alone.
+
+    ``modules`` maps the spellings bound to ``urllib.request``/``urllib.error``
+    (``urllib.request``, ``u`` for ``import urllib.request as u``, ``request`` for ``from urllib
+    import request``) to the module.  When unsure (the name used bare, shadowed...), a use counts
+    as HTTP: the file is rewritten, as it always was.
+    """
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.modules: dict[str, str] = {}
+        self.helpers = self.http = False
+        self._seen: set[cst.CSTNode] = set()
+
+    def note(self, module: str, name: str | None) -> None:
+        if module != "urllib.request":
+            return
+        if name in HELPERS:
+            self.helpers = True
+        else:
+            self.http = True
+
+    def visit_Import(self, node: cst.Import) -> bool:
+        for alias in node.names:
+            module = _dotted(alias.name) or ""
+            if module in TARGETS:
+                self.modules[_dotted(alias.asname.name) or "" if alias.asname else module] = module
+            if alias.asname is None and _package_import_name(alias):
+                self.modules.update({module: module for module in TARGETS})  # urllib.X.Y
+        return False
+
+    def visit_ImportFrom(self, node: cst.ImportFrom) -> bool:
+        if node.relative or node.module is None:
+            return False
+        module = _dotted(node.module) or ""
+        if isinstance(node.names, cst.ImportStar):
+            self.note(module, None)
+            return False
+        for alias in node.names:
+            name = _dotted(alias.name) or ""
+            if module in TARGETS:
+                self.note(module, name)
+            elif module == "urllib" and f"urllib.{name}" in TARGETS:
+                local = _dotted(alias.asname.name) or "" if alias.asname else name
+                self.modules[local] = f"urllib.{name}"
+        return False
+
+    def visit_Attribute(self, node: cst.Attribute) -> None:
+        self._seen.add(node.attr)
+        module = self.modules.get(_dotted(node.value) or "")
+        if module is not None:
+            self._seen.add(node.value)
+            self.note(module, node.attr.value)
+        elif node not in self._seen and _dotted(node) in self.modules:
+            self.note(self.modules[_dotted(node) or ""], None)  # the module itself, passed on
+
+    def visit_Name(self, node: cst.Name) -> None:
+        if node not in self._seen and node.value in self.modules:
+            self.note(self.modules[node.value], None)
 
 
 class _Names(cst.CSTVisitor):
@@ -101,6 +191,11 @@ def _package_import(assignment: BaseAssignment) -> str | None:
     return None
 
 
+def _package_import_name(alias: cst.ImportAlias) -> bool:
+    """``import urllib`` or ``import urllib.X``: binds the name ``urllib`` to the package."""
+    return (_dotted(alias.name) or "").split(".")[0] == "urllib"
+
+
 def _start(positions: Mapping[cst.CSTNode, CodeRange], node: cst.CSTNode) -> tuple[int, int]:
     start = positions[node].start
     return start.line, start.column
@@ -125,9 +220,9 @@ class _Facts:
         self.needs: dict[cst.Import, list[str]] = {}
         names = _Names()
         wrapper.module.visit(names)
-        if not any(alias.asname is None and _dotted(alias.name) in TARGETS
+        if not any(alias.asname is None and _package_import_name(alias)
                    for node in names.imports for alias in node.names):
-            return  # no ``import urllib.request``: spare the (slow) scope analysis
+            return  # no ``import urllib[.X]``: spare the (slow) scope analysis
         order = {node: index for index, node in enumerate(names.imports)}
         positions = wrapper.resolve(PositionProvider)
         wanted: dict[cst.Import, set[str]] = {}
@@ -148,31 +243,99 @@ class _Facts:
                                 or not isinstance(binding, Assignment)
                                 or _start(positions, binding.node) < here}
                 modules = {_package_import(binding) for binding in bindings}
-                if None in modules or not modules & TARGETS.keys():
-                    continue  # not surely the package, or not through a rewritten import
+                if None in modules:
+                    continue  # not surely the package
                 attr = names.attr_of.get(base)
-                if f"urllib.{attr}" in TARGETS.keys() & modules:
-                    self.rewrite.add(base)
-                    continue
-                if attr == "request" or not modules <= TARGETS.keys():
-                    continue
+                if f"urllib.{attr}" in TARGETS:
+                    self.rewrite.add(base)  # ours, as check reports it
+                    if f"urllib.{attr}" in modules:
+                        continue  # its own import is rewritten
+                    # reached through another import (``urllib.request`` imports
+                    # ``urllib.error``; after ``import urllib`` alone it works only if some
+                    # other module imported it): import ours, after the first rewritten one
+                    bindings = {binding for binding in bindings
+                                if _package_import(binding) in TARGETS} or bindings
+                elif not modules & TARGETS.keys() or not modules <= TARGETS.keys():
+                    continue  # not only through rewritten imports: still bound
                 # reachable only through the rewritten import(s) (``urllib.request`` imports
                 # ``urllib.error`` and ``urllib.parse``): import it after the first of them
                 first = min((cst.ensure_type(binding, Assignment).node for binding in bindings),
                             key=lambda node: order[cst.ensure_type(node, cst.Import)])
-                if attr == "error":  # ours, like the urllib.request it came with
-                    self.rewrite.add(base)
                 wanted.setdefault(cst.ensure_type(first, cst.Import), set()).add(attr or "")
         for node, attrs in wanted.items():
-            ours = [TARGETS["urllib.error"]] if "error" in attrs else []
-            subs = sorted(attrs - {"", "error"})
+            ours = [TARGETS[f"urllib.{attr}"] for attr in ("request", "error") if attr in attrs]
+            subs = sorted(attrs - {"", "request", "error"})
             bare = ["urllib"] if "" in attrs and not subs else []
             self.needs[node] = ours + [f"urllib.{sub}" for sub in subs] + bare
 
 
-class _Rewriter(cst.CSTTransformer):
-    def __init__(self, facts: _Facts) -> None:
+class _PatchRewriter(cst.CSTTransformer):
+    """Only the patch targets (see :meth:`leave_Call`)."""
+
+    def __init__(self, modules: Mapping[str, str]) -> None:
         super().__init__()
+        self.modules = modules  # spelling -> urllib.request / urllib.error (see _Usage)
+        #: patches that cannot be retargeted, and why
+        self.notes: list[tuple[cst.CSTNode, str]] = []
+
+    def leave_Call(self, original: cst.Call, updated: cst.Call) -> cst.Call:
+        """``mock.patch("urllib.request.urlopen")`` and friends: patch what the migrated code
+        looks up (``patch.object(urllib.request, "urlopen")`` follows its import)."""
+        func = original.func
+        if isinstance(func, cst.Attribute):
+            name = func.attr.value
+        elif isinstance(func, cst.Name):
+            name = func.value
+        else:
+            return updated
+        args = original.args
+        if not args:
+            return updated
+        first = args[0].value
+        if (isinstance(first, cst.SimpleString) and name in PATCH_BY_STRING
+                and (name == "patch" or isinstance(func, cst.Attribute))):
+            target = first.evaluated_value
+            if isinstance(target, str):
+                ours = self.retarget(original, target)
+                if ours is not None:
+                    value = first.value.replace(target.split(".")[0], PACKAGE, 1)
+                    return updated.with_changes(args=[
+                        updated.args[0].with_changes(value=first.with_changes(value=value)),
+                        *updated.args[1:]])
+            return updated
+        if name in PATCH_BY_OBJECT and len(args) >= 2 \
+                and isinstance(args[1].value, cst.SimpleString):
+            module = self.modules.get(_dotted(first) or "")
+            attribute = args[1].value.evaluated_value
+            if module is not None and isinstance(attribute, str):
+                self.retarget(original, f"{module}.{attribute}")
+        return updated
+
+    def retarget(self, node: cst.CSTNode, target: str) -> str | None:
+        """The name in this package for a patch target in urllib.request/urllib.error, or None
+        (not ours to change, or impossible: then a note says why)."""
+        module = next((module for module in TARGETS
+                       if target == module or target.startswith(f"{module}.")), None)
+        if module is None:
+            return None
+        if target == module:
+            return TARGETS[module]
+        name = target[len(module) + 1:].split(".")[0]
+        if module == "urllib.request" and name in HELPERS:
+            return None  # modules using only helpers stay on the stdlib: so does their patch
+        if not hasattr(_PROVIDES[module], name):
+            self.notes.append((node, f"cannot retarget the patch of {target}: "
+                                     f"{TARGETS[module]} has no {name} (patch what the migrated "
+                                     "code looks up instead)"))
+            return None
+        return TARGETS[module] + target[len(module):]
+
+
+class _Rewriter(_PatchRewriter):
+    """The imports, ``urllib.request.X`` chains and patch targets."""
+
+    def __init__(self, facts: _Facts, modules: Mapping[str, str]) -> None:
+        super().__init__(modules)
         self.facts = facts
 
     def leave_Import(self, original: cst.Import, updated: cst.Import) -> cst.Import:
@@ -248,6 +411,20 @@ def _without_last_comma(aliases: list[cst.ImportAlias],
     return [*aliases[:-1], aliases[-1].with_changes(comma=cst.MaybeSentinel.DEFAULT)]
 
 
+def _parse_problem(source: bytes, exc: cst.ParserSyntaxError) -> str:
+    """Python's own message and line, as ``check`` reports them (libcst points at the token
+    after the error, often on the next line); libcst's when Python parses the file."""
+    try:
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")  # invalid escapes etc.
+            ast.parse(source)
+    except SyntaxError as python:
+        return syntax_error_text(python)
+    except (ValueError, RecursionError, MemoryError):
+        pass
+    return f"cannot parse: {exc.message} (line {exc.raw_line}, column {exc.raw_column})"
+
+
 def _diff(path: Path, before: str, after: str) -> str:
     lines = difflib.unified_diff(before.splitlines(keepends=True),
                                  after.splitlines(keepends=True),
@@ -257,10 +434,10 @@ def _diff(path: Path, before: str, after: str) -> str:
                    for line in lines)
 
 
-def migrate(paths: Sequence[str], write: bool = False) -> int:
+def migrate(paths: Sequence[str], write: bool = False, exclude: Sequence[str] = ()) -> int:
     """Print a unified diff (or, with ``write``, rewrite the files); 1 if a file could not be
-    parsed or read, else 0."""
-    files = python_files(paths)
+    parsed or read or a patch could not be retargeted (said on stderr, file and line), else 0."""
+    files = python_files(paths, exclude)
     progress = Progress(len(files), "migrate: scanned")
     changed = failed = 0
     try:
@@ -271,9 +448,9 @@ def migrate(paths: Sequence[str], write: bool = False) -> int:
                 original = path.read_bytes()
                 if b"urllib" not in original:
                     continue  # nothing to rewrite: spare the (slow) full parse
-                module = rewrite_source(original)
+                module, notes = rewrite(original)
             except cst.ParserSyntaxError as exc:
-                problem = f"cannot parse (line {exc.raw_line}, column {exc.raw_column})"
+                problem = _parse_problem(original, exc)
             except (SyntaxError, LookupError, UnicodeDecodeError) as exc:  # encoding cookie
                 problem = f"cannot parse: {getattr(exc, 'msg', None) or exc}"
             except RecursionError:
@@ -285,6 +462,11 @@ def migrate(paths: Sequence[str], write: bool = False) -> int:
                 progress.close()
                 print(f"{path}: {problem}: not rewritten", file=sys.stderr)
                 continue
+            if notes:
+                failed += 1
+                progress.close()
+            for line, why in notes:
+                print(f"{path}:{line}: {why}", file=sys.stderr)
             new = module.bytes
             if new == original:
                 continue

@@ -13,6 +13,7 @@ import pytest
 
 from requests_urllib_compat import catalog
 from requests_urllib_compat._cli_common import Progress
+from requests_urllib_compat.scan import scan_all as scan_source_all
 from requests_urllib_compat.scan import scan_source
 
 from .cli_helpers import ROOT, assert_clean_error, run_cli
@@ -194,19 +195,21 @@ def test_strict_fails_on_unsupported_uses(tmp_path: Path) -> None:
 
 
 def test_syntax_error_is_reported_and_the_scan_goes_on(tmp_path: Path) -> None:
-    (tmp_path / "a_broken.py").write_text("def f(:\n    pass\n")
+    (tmp_path / "a_broken.py").write_text("import urllib.request\ndef f(:\n    pass\n")
     (tmp_path / "b_fine.py").write_text("import urllib.request\n")
-    (tmp_path / "c_nul.py").write_bytes(b"x = 1\0\n")
+    (tmp_path / "c_nul.py").write_bytes(b"import urllib\nx = 1\0\n")
+    (tmp_path / "d_unrelated.py").write_text("def f(:\n")  # never mentions urllib: not parsed
     result = run_cli("check", str(tmp_path))
     assert result.returncode == 1
     assert "Traceback" not in result.stderr
     errors = result.stderr.splitlines()
     assert len(errors) == 2
     assert errors[0].startswith(f"{tmp_path / 'a_broken.py'}: cannot parse: ")
-    assert errors[0].endswith("(line 1)")
+    assert errors[0].endswith("(line 2)")
     assert errors[1].startswith(f"{tmp_path / 'c_nul.py'}: cannot parse: ")
+    assert "None" not in errors[1]  # no line number on 3.12+: none shown
     assert "b_fine.py:1:1: import urllib.request: supported" in result.stdout
-    assert "3 files scanned, 1 of them use urllib, 2 could not be parsed or read." \
+    assert "4 files scanned, 1 of them use urllib, 2 could not be parsed or read." \
         in result.stdout
 
 
@@ -314,3 +317,188 @@ def test_same_object_notes_are_true() -> None:
         entry = catalog.lookup_name("urllib.request", name)
         if entry.note == catalog._SAME:
             assert getattr(compat, name) is getattr(urllib.request, name), name
+
+
+PATCHES = textwrap.dedent('''\
+    import urllib.request
+    from unittest import mock
+    from unittest.mock import patch
+
+    @mock.patch("urllib.request.urlopen")
+    def test_a(fake, monkeypatch):
+        monkeypatch.setattr("urllib.request.build_opener", None)
+        monkeypatch.setattr(urllib.request, "Request", None)
+        with patch.object(urllib.request, "urlopen"), patch("urllib.error.HTTPError"):
+            pass
+        mock.patch("urllib.request.pathname2url")
+        mock.patch("os.getcwd")
+        setattr(urllib.request, "install_opener", None)
+        patch("requests_urllib_compat.request.urlopen")
+''')
+
+
+def test_patch_targets_are_reported() -> None:
+    found = uses(PATCHES)
+    assert [use for use in found if use[1] == "patch"] == [
+        (5, "patch", "urllib.request.urlopen", "difference"),
+        (7, "patch", "urllib.request.build_opener", "difference"),
+        (8, "patch", "urllib.request.Request", "difference"),
+        (9, "patch", "urllib.request.urlopen", "difference"),
+        (9, "patch", "urllib.error.HTTPError", "difference"),
+        (11, "patch", "urllib.request.pathname2url", "difference"),
+        (13, "patch", "urllib.request.install_opener", "difference"),
+    ]
+    (urlopen,) = [use for use in scan_source(PATCHES) if use.line == 5]
+    assert "requests_urllib_compat.request.urlopen" in urlopen.entry.note
+    (helper,) = [use for use in scan_source(PATCHES) if use.line == 11]
+    assert "helper" in helper.entry.note
+    (reference,) = scan_source("import urllib.request\nurllib.request.pathname2url('/')\n")[1:]
+    assert "migrate` leaves a module using only helpers on the stdlib" in reference.entry.note
+
+
+def test_python2_fallback_and_pragma_pass_strict(tmp_path: Path) -> None:
+    (tmp_path / "compat.py").write_text(textwrap.dedent('''\
+        try:
+            from urllib import urlopen, urlencode
+        except ImportError:
+            from urllib.request import urlopen
+        try:
+            from urllib.request import Request
+        except (ImportError, AttributeError):
+            from urllib2 import Request
+        try:
+            import urllib2
+        except ModuleNotFoundError:
+            urllib2 = None
+        import urllib2 as legacy  # urllib-compat: ignore
+        x = "# urllib-compat: ignore"; import urllib2
+        urlopen(Request("http://example.invalid/"))
+    '''))
+    found = uses((tmp_path / "compat.py").read_text())
+    assert found == [
+        (4, "import", "urllib.request.urlopen", "difference"),
+        (6, "import", "urllib.request.Request", "supported"),
+        (14, "import", "urllib2", "unsupported"),  # the pragma was in a string: no pragma
+        (15, "call", "urllib.request.urlopen", "difference"),  # the Python 3 binding wins
+        (15, "call", "urllib.request.Request", "supported"),
+    ]
+    (tmp_path / "compat.py").write_text(
+        (tmp_path / "compat.py").read_text().replace("import urllib2\nurlopen",
+                                                     "import urllib2  # urllib-compat: ignore\n"
+                                                     "urlopen"))
+    assert run_cli("check", "--strict", "compat.py", cwd=tmp_path).returncode == 0
+
+
+def test_exclude(tmp_path: Path) -> None:
+    for name in ("app/main.py", "app/vendor/six.py", "tests/fixtures/old.py", "app/gen_pb2.py"):
+        (tmp_path / name).parent.mkdir(parents=True, exist_ok=True)
+        (tmp_path / name).write_text("import urllib2\n")
+    result = run_cli("check", "--strict", ".", "--exclude", "vendor", "--exclude",
+                     "tests/fixtures", "--exclude", "*_pb2.py", cwd=tmp_path)
+    assert result.returncode == 1
+    assert result.stdout.startswith(f"{Path('app/main.py')}:1:1: import urllib2")
+    assert "1 file scanned" in result.stdout
+    result = run_cli("check", "--strict", "app/main.py", "--exclude", "app", cwd=tmp_path)
+    assert (result.returncode, result.stdout.splitlines()[0]) == (0, "0 files scanned, 0 of "
+                                                                      "them use urllib.")
+
+
+def test_uses_of_this_package_are_a_separate_section(tmp_path: Path) -> None:
+    (tmp_path / "done.py").write_text("import requests_urllib_compat.request as ur\n"
+                                      "from requests_urllib_compat import urlopen\n"
+                                      "from requests_urllib_compat.error import HTTPError\n")
+    (tmp_path / "test_done.py").write_text(
+        "from unittest import mock\n"
+        "@mock.patch('requests_urllib_compat.request.urlopen')\ndef test(f): pass\n")
+    result = run_cli("check", ".", cwd=tmp_path)
+    assert result.returncode == 0
+    assert result.stdout.splitlines() == [
+        "Uses of requests_urllib_compat (the migration is over, and the package can go, when "
+        "none are left):",
+        "done.py:1:1: import requests_urllib_compat.request",
+        "done.py:2:1: import requests_urllib_compat.urlopen",
+        "done.py:3:1: import requests_urllib_compat.error.HTTPError",
+        "test_done.py:2:2: patch requests_urllib_compat.request.urlopen",
+        "",
+        "2 files scanned, 0 of them use urllib.",
+        "4 uses of requests_urllib_compat in 2 file(s).",
+        "0 uses: 0 supported, 0 supported with a documented difference, 0 not supported.",
+    ]
+    report = json.loads(run_cli("check", "--format", "json", ".", cwd=tmp_path).stdout)
+    assert [(use["path"], use["line"], use["name"]) for use in report["compat_uses"]] == [
+        ("done.py", 1, "requests_urllib_compat.request"),
+        ("done.py", 2, "requests_urllib_compat.urlopen"),
+        ("done.py", 3, "requests_urllib_compat.error.HTTPError"),
+        ("test_done.py", 2, "requests_urllib_compat.request.urlopen"),
+    ]
+
+
+def test_a_deeply_nested_valid_file_is_scanned(tmp_path: Path) -> None:
+    """Like sympy's generated polys/numberfields/resolvent_lookup.py: Python compiles it, the
+    default recursion limit is too low to walk its tree."""
+    terms = " + ".join(f"{n}*x**2" for n in range(2500))
+    (tmp_path / "deep.py").write_text(f"from urllib.request import urlopen\nx = 1\n"
+                                      f"table = {{1: ({terms}, [urlopen])}}\n")
+    compile((tmp_path / "deep.py").read_text(), "deep.py", "exec")  # valid Python
+    result = run_cli("check", "deep.py", cwd=tmp_path)
+    assert (result.returncode, result.stderr) == (0, "")
+    assert "deep.py:3:" in result.stdout and "reference urllib.request.urlopen" in result.stdout
+
+
+def test_many_files_are_scanned_in_parallel_with_the_same_report(tmp_path: Path) -> None:
+    from requests_urllib_compat import scan
+
+    count = scan._PARALLEL_MIN + 6  # files worth parsing: enough for the pool
+    for number in range(count):
+        (tmp_path / f"m{number:03}.py").write_text(
+            f"import os\n{'from urllib.request import urlopen' if number % 2 else '# urllib'}\n")
+        (tmp_path / f"other{number:03}.py").write_text("import os\n")
+    (tmp_path / "m000.py").write_text("import urllib.request\ndef f(:\n")
+    result = run_cli("check", str(tmp_path))
+    assert result.returncode == 1
+    assert result.stderr == f"{tmp_path / 'm000.py'}: cannot parse: invalid syntax (line 2)\n"
+    lines = result.stdout.splitlines()
+    expected = [f"{tmp_path / f'm{number:03}.py'}:2:1: import urllib.request.urlopen: supported "
+                "with a documented difference - sent through requests over pooled keep-alive "
+                "connections (see docs/differences.md#connections-are-kept-alive-and-pooled)"
+                for number in range(1, count, 2)]
+    assert lines[:-3] == expected  # in order
+    assert lines[-2:] == [f"{2 * count} files scanned, {count // 2} of them use urllib, 1 could "
+                          "not be parsed or read.", f"{count // 2} uses: 0 supported, "
+                          f"{count // 2} supported with a documented difference, 0 not "
+                          "supported."]
+
+
+@pytest.mark.parametrize(("source", "parsed"), [
+    ('"""Fetches pages, as urllib would."""\ndef f(:\n', False),  # prose: not even parsed
+    ("# see urllib.request\nimport os\n", False),
+    ("import os, \\\n    urllib.request\n", True),
+    ("x = 1; import urllib.request\n", True),
+    ("if PY2: import urllib2\n", True),
+    ("from six.moves import (\n    urllib,\n)\n", True),
+    ("import six\nsix.moves.urllib.request.urlopen(u)\n", True),
+    ("def test(m):\n    m.setattr('urllib.request.urlopen', None)\n", True),
+    ("from requests_urllib_compat import urlopen\n", True),
+])
+def test_files_worth_parsing(source: str, parsed: bool) -> None:
+    from requests_urllib_compat.scan import _WORTH_PARSING
+
+    assert bool(_WORTH_PARSING.search(source.encode())) is parsed
+    if parsed:
+        assert scan_source(source) or scan_source_all(source)[1]
+
+
+def test_a_file_too_deep_even_for_a_big_stack_is_a_warning(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
+        capsys: pytest.CaptureFixture[str]) -> None:
+    from requests_urllib_compat import scan
+
+    monkeypatch.setattr(scan, "_DEEP_RECURSION_LIMIT", 0)  # the retry gets no higher limit
+    terms = " + ".join(f"{n}*x" for n in range(2500))
+    (tmp_path / "deep.py").write_text(f"import urllib.request\nx = {terms}\n")
+    (tmp_path / "fine.py").write_text("import urllib.request\n")
+    assert scan.check([str(tmp_path)]) == 0  # not an error: the scan is valid for the rest
+    out, err = capsys.readouterr()
+    assert err == f"{tmp_path / 'deep.py'}: warning: nested too deeply for this Python's " \
+                  "parser: not scanned\n"
+    assert "2 files scanned, 1 of them use urllib, 1 not scanned (see the warnings)." in out
