@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import http.client
 import io
+import ipaddress
 import os
 import re
 import socket
@@ -562,7 +563,18 @@ _HEADER_CHECK = _HeaderCheck()
 #: (unbracketed) IPv6 address, with an optional decimal port.  Any other host goes through
 #: :func:`_connect_netloc`.
 _PLAIN_HOST = re.compile(r"(?:[A-Za-z0-9._-]+|\[[0-9A-Fa-f:.]+\])(?::[0-9]{1,5})?")
-_PLAIN_NAME = re.compile(r"[A-Za-z0-9._-]+|[0-9A-Fa-f:.]+")
+_PLAIN_NAME = re.compile(r"[A-Za-z0-9._-]+")
+
+
+def _plain_name(name: str) -> bool:
+    """Whether urllib3 reads ``name`` (a host name or an IPv6 address) as the socket does."""
+    if ":" not in name:
+        return bool(_PLAIN_NAME.fullmatch(name))
+    try:
+        ipaddress.IPv6Address(name)
+    except ValueError:
+        return False
+    return True
 
 
 def _http_client_checks(req: urllib.request.Request, host: str, method: str, selector: str,
@@ -592,15 +604,20 @@ def _connect_netloc(hostname: str, port: int) -> str:
     """``host:port`` for urllib3, naming what http.client would connect to, for a host urllib3
     would parse differently: a port ``int()`` reads (``+8080``, `` 8080``), a name the socket
     module encodes with Python's IDNA codec (``UnicodeError`` when it cannot, as in urllib), a
-    name that is no host name for urllib3 (``user:pw@host``, an empty name) but one
-    ``getaddrinfo`` is asked about (``URLError`` with its error, as urllib)."""
+    name that is no host name for urllib3 (``user:pw@host``, an empty name) or a port out of
+    range (a negative one) that ``getaddrinfo`` is asked about (``URLError`` with its error,
+    as urllib).  A port above 65535 that getaddrinfo accepts is refused (a documented
+    difference: the socket layer would connect to that number modulo 65536)."""
     if not hostname.isascii():
         hostname = hostname.encode("idna").decode("ascii")
-    if not _PLAIN_NAME.fullmatch(hostname):
+    in_range = 0 <= port <= 65535
+    if not in_range or not _plain_name(hostname):
         try:
             socket.getaddrinfo(hostname, port, 0, socket.SOCK_STREAM)
         except OSError as exc:
             raise URLError(exc) from None
+    if not in_range:  # the socket layer would take it modulo 65536: another port (documented)
+        raise URLError("Port out of range 0-65535")
     if ":" in hostname:
         hostname = f"[{hostname}]"
     return f"{hostname}:{port}"
