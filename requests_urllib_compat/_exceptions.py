@@ -194,7 +194,7 @@ def scrub(exc: BaseException) -> None:
         e.args = tuple(redacted(a) if isinstance(a, str) else a for a in e.args)
         url = getattr(e, "url", None)
         if isinstance(url, str):
-            e.url = redacted(url)  # type: ignore[attr-defined]
+            setattr(e, "url", redacted(url))  # noqa: B010
 
 
 def _raise(exc: BaseException, phase: Phase) -> NoReturn:

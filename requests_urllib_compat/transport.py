@@ -625,13 +625,15 @@ def _connect_netloc(hostname: str, port: int) -> str:
 
 def _as_http_client_body(data: Any, debuglevel: int = 0) -> Any:
     """``data`` as http.client accepts it: bytes-like objects and binary files as they are,
-    text files as http.client encodes them (see :class:`_Latin1Reader`), other iterables chunk
+    text files as http.client encodes them (see :class:`_HttpClientReader`), other iterables chunk
     by chunk with http.client's checks (urllib3 would encode ``str`` chunks, so a ``dict`` or a
     list of ``str`` would go out as text where urllib raises ``TypeError``)."""
     if data is None or isinstance(data, (bytes, bytearray)):
         return data
     if hasattr(data, "read"):
-        return _Latin1Reader(data, debuglevel) if isinstance(data, io.TextIOBase) else data
+        if debuglevel > 0 or isinstance(data, io.TextIOBase):
+            return _HttpClientReader(data, debuglevel)
+        return data
     try:
         memoryview(data)
     except TypeError:
@@ -652,22 +654,25 @@ def _checked_chunks(chunks: Iterator[Any]) -> Iterator[Any]:
         yield chunk
 
 
-class _Latin1Reader:
-    """A text file body read as http.client reads it: ``blocksize`` (8192) characters at a
-    time, each block encoded ISO-8859-1, so text beyond Latin-1 raises ``UnicodeEncodeError``
-    as in urllib, where urllib3 would send UTF-8.  ``tell``/``seek`` let urllib3 rewind it for
-    a retry, as it does a binary file."""
+class _HttpClientReader:
+    """A file body read as http.client reads it: ``blocksize`` (8192) at a time, a text file's
+    blocks encoded ISO-8859-1 (so text beyond Latin-1 raises ``UnicodeEncodeError`` as in
+    urllib, where urllib3 would send UTF-8), with http.client's debug lines.  ``tell`` and
+    ``seek`` let urllib3 rewind it for a retry, as it does a file."""
 
     def __init__(self, stream: Any, debuglevel: int) -> None:
         self._stream = stream
+        self._text = isinstance(stream, io.TextIOBase)
         self._debuglevel = debuglevel
 
     def read(self, size: int = -1) -> bytes:
         if self._debuglevel > 0:
-            print("encoding file using iso-8859-1")
+            print(_READING_A_READABLE)
+            if self._text:
+                print("encoding file using iso-8859-1")
             self._debuglevel = 0
-        block: str = self._stream.read(_BLOCKSIZE)
-        return block.encode("iso-8859-1")
+        block: Any = self._stream.read(_BLOCKSIZE)
+        return block.encode("iso-8859-1") if self._text else block  # type: ignore[no-any-return]
 
     def tell(self) -> Any:
         return self._stream.tell()
@@ -678,3 +683,6 @@ class _Latin1Reader:
 
 #: http.client's default ``blocksize``: how much of a file it reads per send.
 _BLOCKSIZE = 8192
+#: What http.client's ``_read_readable`` prints first at debuglevel > 0 (reworded in 3.11).
+_READING_A_READABLE = ("reading a readable" if sys.version_info >= (3, 11)
+                       else "sendIng a read()able")

@@ -5,6 +5,7 @@ and no secret in a printed traceback.  Each case runs through urllib and through
 from __future__ import annotations
 
 import io
+import re
 import secrets
 import socket
 import ssl
@@ -111,7 +112,8 @@ def test_port_spellings_int_reads(server: RecordingServer) -> None:
 
 def test_port_spellings_through_url(server: RecordingServer) -> None:
     for spelling in (f"+{server.port}", f"0{server.port}", f"{server.port} "):
-        run = assert_same(lambda u: u.urlopen(f"http://127.0.0.1:{spelling}/q"), server)
+        url = f"http://127.0.0.1:{spelling}/q"
+        run = assert_same(lambda u, url=url: u.urlopen(url), server)
         assert run.received, spelling
 
 
@@ -185,7 +187,7 @@ def test_framing_headers_per_method(server: RecordingServer, data: bytes | None)
     expects a body with (POST, PUT, PATCH, any case); urllib3 adds it to every method but
     six.  The server must see http.client's headers, for every method."""
     for method in METHODS:
-        def scenario(u: ModuleType) -> Any:
+        def scenario(u: ModuleType, method: str = method) -> Any:
             req = u.Request(server.url("/m"), data=data, method=method)
             with u.urlopen(req) as r:
                 return r.read()
@@ -331,7 +333,8 @@ def test_traceback_of_refused_connection_shows_no_query() -> None:
 
 def test_traceback_of_failed_certificate_check_shows_no_query(
         tls_server: RecordingServer) -> None:
-    exc = _assert_no_secret(lambda: compat.urlopen(tls_server.url(f"/p?token={TOKEN}&a={PASSWORD}")))
+    url = tls_server.url(f"/p?token={TOKEN}&a={PASSWORD}")
+    exc = _assert_no_secret(lambda: compat.urlopen(url))
     assert isinstance(exc, urllib.error.URLError)
     assert isinstance(exc.reason, ssl.SSLError)
 
@@ -365,3 +368,21 @@ def test_stdlib_traceback_shows_no_url_either() -> None:
     _, text = _printed(
         lambda: urllib.request.urlopen(f"http://127.0.0.1:{_free_port()}/p?token={TOKEN}"))
     assert "SECRET" not in text
+
+
+@pytest.mark.parametrize("body", [lambda: io.StringIO("caf\u00e9"), lambda: io.BytesIO(b"raw")],
+                         ids=["text", "binary"])
+def test_file_body_debug_lines(server: RecordingServer, capsys: Any, body: Any) -> None:
+    """debuglevel prints what http.client prints for a file body ("reading a readable", and
+    the encoding of a text file), around the same ``send:`` lines."""
+    def exchange(u: ModuleType) -> str:
+        capsys.readouterr()
+        opener = u.build_opener(u.HTTPHandler(debuglevel=1))
+        with opener.open(u.Request(server.url("/d"), data=body())) as r:
+            r.read()
+        out: str = capsys.readouterr().out.replace("Connection: close\\r\\n", "")
+        return re.sub(r"header: Date: .*\n", "", out)
+
+    ours, theirs = exchange(compat), exchange(urllib.request)
+    assert ours == theirs
+    assert "a readable\n" in ours or "a read()able\n" in ours
