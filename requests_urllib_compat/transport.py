@@ -559,11 +559,12 @@ class _HeaderCheck(http.client.HTTPConnection):
 
 _HEADER_CHECK = _HeaderCheck()
 
-#: A host urllib3 parses as the socket module reads it: a plain name, an IPv4 address or an
-#: (unbracketed) IPv6 address, with an optional decimal port.  Any other host goes through
-#: :func:`_connect_netloc`.
-_PLAIN_HOST = re.compile(r"(?:[A-Za-z0-9._-]+|\[[0-9A-Fa-f:.]+\])(?::[0-9]{1,5})?")
-_PLAIN_NAME = re.compile(r"[A-Za-z0-9._-]+")
+#: A host urllib3 parses as the socket module reads it: a plain name (labels of 1 to 63
+#: characters), an IPv4 address or a bracketed IPv6 address, with an optional decimal port.
+#: Any other host goes through :func:`_connect_netloc`.
+_PLAIN_HOST = re.compile(
+    r"(?:(?:[A-Za-z0-9_-]{1,63}\.)*[A-Za-z0-9_-]{1,63}\.?|\[[0-9A-Fa-f:.]+\])(?::[0-9]{1,5})?")
+_PLAIN_NAME = re.compile(r"(?:[A-Za-z0-9_-]{1,63}\.)*[A-Za-z0-9_-]{1,63}\.?")
 
 
 def _plain_name(name: str) -> bool:
@@ -595,20 +596,21 @@ def _http_client_checks(req: urllib.request.Request, host: str, method: str, sel
     for name, value in headers.items():
         if value is not SKIP_HEADER:
             _HEADER_CHECK.putheader(name, value)
-    if _PLAIN_HOST.fullmatch(host):
+    if port <= 65535 and _PLAIN_HOST.fullmatch(host):
         return host
     return _connect_netloc(hostname, port)
 
 
 def _connect_netloc(hostname: str, port: int) -> str:
     """``host:port`` for urllib3, naming what http.client would connect to, for a host urllib3
-    would parse differently: a port ``int()`` reads (``+8080``, `` 8080``), a name the socket
+    would parse differently: a port ``int()`` reads (``'+8080'``, ``' 8080'``), a name the socket
     module encodes with Python's IDNA codec (``UnicodeError`` when it cannot, as in urllib), a
     name that is no host name for urllib3 (``user:pw@host``, an empty name) or a port out of
     range (a negative one) that ``getaddrinfo`` is asked about (``URLError`` with its error,
     as urllib).  A port above 65535 that getaddrinfo accepts is refused (a documented
     difference: the socket layer would connect to that number modulo 65536)."""
-    if not hostname.isascii():
+    if ":" not in hostname or not _plain_name(hostname):
+        # As the socket module, even for ASCII: an empty label is a UnicodeError.
         hostname = hostname.encode("idna").decode("ascii")
     in_range = 0 <= port <= 65535
     if not in_range or not _plain_name(hostname):

@@ -5,6 +5,7 @@ and no secret in a printed traceback.  Each case runs through urllib and through
 from __future__ import annotations
 
 import io
+import random
 import re
 import secrets
 import socket
@@ -89,6 +90,24 @@ def test_empty_host_name_is_looked_up(server: RecordingServer, url: str) -> None
 def test_userinfo_host_is_looked_up(server: RecordingServer) -> None:
     run = assert_same(lambda u: u.urlopen(f"http://user:pw@127.0.0.1:{server.port}/"), server)
     assert run.outcome.reason_type == "socket.gaierror" and run.received == []
+
+
+HOST_ALPHABET = [*"ab1.-_@:[]%\\~!$&'()*+,;= \t\x00\x1f\x7f\x85", "\u00e9", "\u20ac",
+                 "\u0661", "\uff10", "::1", "..", "x" * 64]
+
+
+@pytest.mark.parametrize("seed", range(4))
+def test_random_hosts(server: RecordingServer, seed: int) -> None:
+    """Property: for any host text (loopback based, so nothing leaves the machine), the
+    same outcome and the same requests at the server as urllib."""
+    rnd = random.Random(seed)
+    ports = [str(server.port), f"+{server.port}", f" {server.port}", "", "x", "-1", "0"]
+    for _ in range(150):
+        host = "127.0.0.1" + "".join(rnd.choice(HOST_ALPHABET)
+                                     for _ in range(rnd.randint(0, 5)))
+        if rnd.random() < 0.7:
+            host += ":" + rnd.choice(ports)
+        assert_same(_with_host(server.url("/r"), host), server)
 
 
 def _port_spellings(port: int) -> list[str]:
