@@ -12,6 +12,7 @@ from __future__ import annotations
 import http.client
 import io
 import ipaddress
+import logging
 import os
 import re
 import socket
@@ -36,7 +37,7 @@ from urllib3.util import SKIP_HEADER
 from urllib3.util.retry import Retry
 
 from . import _stdlib
-from ._exceptions import mark_connect_failure, translated
+from ._exceptions import mark_connect_failure, redacted, translated
 from .error import URLError
 from .response import HTTPResponse
 
@@ -289,6 +290,21 @@ class _HttpClientConnection:
 
 #: The request target as urllib built it, for the pool call in progress in this context.
 _verbatim_target: ContextVar[str | None] = ContextVar("_verbatim_target", default=None)
+
+
+class _RedactingFilter(logging.Filter):
+    """urllib3 logs the request target (a retry at WARNING level, each request at DEBUG):
+    while one of our pools is sending, the query strings and userinfo in what it logs are
+    redacted, as in the exceptions we chain (urllib logs nothing)."""
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        if _verbatim_target.get() is not None and isinstance(record.args, tuple):
+            record.args = tuple(redacted(a) if isinstance(a, str) else a for a in record.args)
+        return True
+
+
+for _name in ("urllib3.connectionpool", "urllib3.util.retry"):
+    logging.getLogger(_name).addFilter(_RedactingFilter())
 
 
 class _VerbatimTargetPool:

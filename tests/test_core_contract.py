@@ -5,6 +5,7 @@ and no secret in a printed traceback.  Each case runs through urllib and through
 from __future__ import annotations
 
 import io
+import logging
 import random
 import re
 import secrets
@@ -405,3 +406,18 @@ def test_file_body_debug_lines(server: RecordingServer, capsys: Any, body: Any) 
     ours, theirs = exchange(compat), exchange(urllib.request)
     assert ours == theirs
     assert "a readable\n" in ours or "a read()able\n" in ours
+
+
+def test_urllib3_logs_show_no_query(server: RecordingServer, caplog: Any) -> None:
+    """urllib3 logs each request (DEBUG) and a retried one (WARNING) with its target: not the
+    query string of ours."""
+    from .servers import write_raw
+    server.route("/ok", write_raw(b"HTTP/1.1 200 OK\r\nContent-Length: 2\r\n\r\nok",
+                                  then_close=True))
+    url = server.url(f"/ok?token={TOKEN}")
+    with caplog.at_level(logging.DEBUG):
+        for _ in range(3):  # the server hangs up after each answer: stale connections retried
+            with compat.urlopen(url) as r:
+                assert r.read() == b"ok"
+    assert caplog.records and all(TOKEN not in r.getMessage() for r in caplog.records)
+    assert any("/ok?[redacted]" in r.getMessage() for r in caplog.records)
