@@ -219,6 +219,27 @@ def test_framing_headers_per_method(server: RecordingServer, data: bytes | None)
             assert lengths == [], method
 
 
+TCHAR = "!#$%&'*+-.^_`|~0123456789abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ"
+
+
+@pytest.mark.parametrize("seed", range(2))
+def test_random_method_tokens(server: RecordingServer, seed: int) -> None:
+    """Property: any token as the method (and the case variants of POST/PUT/PATCH), with and
+    without a body: the headers and body the server sees are urllib's."""
+    rnd = random.Random(seed)
+    methods = ["".join(rnd.choice(TCHAR) for _ in range(rnd.randint(1, 12)))
+               for _ in range(40)]
+    methods += ["".join(rnd.choice((c.lower(), c)) for c in m) for m in ("POST", "PUT", "PATCH")]
+    for method in methods:
+        for data in (None, b"x"):
+            def scenario(u: ModuleType, method: str = method, data: Any = data) -> Any:
+                req = u.Request(server.url("/r"), data=data, method=method)
+                with u.urlopen(req) as r:
+                    return r.read()
+
+            assert_same(scenario, server)
+
+
 def test_framing_headers_with_callers_length(server: RecordingServer) -> None:
     def scenario(u: ModuleType) -> Any:
         req = u.Request(server.url("/m"), method="PROPFIND", headers={"Content-Length": "0"})
