@@ -520,12 +520,11 @@ def send(adapter: CompatAdapter, req: urllib.request.Request) -> HTTPResponse:
     headers.pop("Connection", None)
     if "User-Agent" not in headers:
         headers["User-Agent"] = SKIP_HEADER  # urllib3 would add its own; urllib sends none
-    host = _http_client_checks(req, host, method, selector, headers)
+    host, tunnel_host = _http_client_checks(req, host, method, selector, headers)
 
     proxies: dict[str, str] = {}
     origin: tuple[str, str] | None = None
     tunnel_headers: dict[str, str] = {}
-    tunnel_host: str | None = req._tunnel_host  # type: ignore[attr-defined]
     socks: str | None = getattr(req, "socks_proxy", None)
     if socks:  # beyond urllib: the connection goes through a SOCKS proxy, the request is direct
         url = f"{req.type}://{host}{selector}"
@@ -595,17 +594,22 @@ def _plain_name(name: str) -> bool:
 
 
 def _http_client_checks(req: urllib.request.Request, host: str, method: str, selector: str,
-                        headers: dict[str, Any]) -> str:
+                        headers: dict[str, Any]) -> tuple[str, str | None]:
     """Run the checks http.client makes before connecting, in its order, raising its errors;
-    return the host (``host[:port]``) to hand to urllib3, which would parse it otherwise.
+    return the host (``host[:port]``) to hand to urllib3, which would parse it otherwise, and
+    the same for the origin of a CONNECT tunnel, if any.
 
     As ``do_open``: the connection is made for ``host`` (``InvalidURL`` for a bad port or a
-    control character or space in the name), then ``putrequest`` checks the method and target
-    and ``putheader`` each header (``ValueError``, ``UnicodeEncodeError`` beyond Latin-1).
+    control character or space in the name), ``set_tunnel`` reads the origin's port, then
+    ``putrequest`` checks the method and target and ``putheader`` each header
+    (``ValueError``, ``UnicodeEncodeError`` beyond Latin-1).
     """
     connection: Any = http.client.HTTPSConnection if req.type == "https" else _HTTP_CONNECTION
     hostname, port = connection._get_hostport(connection, host, None)  # InvalidURL
     _HTTP_CONNECTION._validate_host(None, hostname)  # InvalidURL: control characters
+    tunnel_host: str | None = req._tunnel_host  # type: ignore[attr-defined]
+    if tunnel_host:
+        tunnel_host = _tunnel_netloc(tunnel_host)
     _HTTP_CONNECTION._validate_method(None, method)
     _HTTP_CONNECTION._validate_path(None, selector)
     f"{method} {selector} HTTP/1.1".encode("ascii")
@@ -613,8 +617,18 @@ def _http_client_checks(req: urllib.request.Request, host: str, method: str, sel
         if value is not SKIP_HEADER:
             _HEADER_CHECK.putheader(name, value)
     if port <= 65535 and _PLAIN_HOST.fullmatch(host):
-        return host
-    return _connect_netloc(hostname, port)
+        return host, tunnel_host
+    return _connect_netloc(hostname, port), tunnel_host
+
+
+def _tunnel_netloc(origin: str) -> str:
+    """The CONNECT target as ``set_tunnel`` reads it (``InvalidURL`` for a port ``int()``
+    cannot read, ``+443`` for 443), for urllib3.  The proxy resolves it, not us."""
+    https: Any = http.client.HTTPSConnection
+    name, port = https._get_hostport(https, origin, None)
+    if port > 65535 or _PLAIN_HOST.fullmatch(origin):
+        return origin
+    return f"[{name}]:{port}" if ":" in name else f"{name}:{port}"
 
 
 def _connect_netloc(hostname: str, port: int) -> str:

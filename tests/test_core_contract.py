@@ -442,3 +442,37 @@ def test_urllib3_logs_show_no_query(server: RecordingServer, caplog: Any) -> Non
                 assert r.read() == b"ok"
     assert caplog.records and all(TOKEN not in r.getMessage() for r in caplog.records)
     assert any("/ok?[redacted]" in r.getMessage() for r in caplog.records)
+
+
+# -- the origin of a CONNECT tunnel, as set_tunnel reads it --------------------------------
+
+def _through_proxy(proxy: Any, context: ssl.SSLContext, url: str, timeout: float = 10) -> Any:
+    def scenario(u: ModuleType) -> Any:
+        opener = u.build_opener(u.ProxyHandler({"https": proxy.url}),
+                                u.HTTPSHandler(context=context))
+        with opener.open(url, timeout=timeout) as r:
+            return r.read()
+    return scenario
+
+
+@pytest.mark.parametrize("spelling", ["+{port}", "0{port}", "{port} "])
+def test_tunnel_origin_port_spellings(tls_server: RecordingServer, forward_proxy: Any,
+                                      client_context: ssl.SSLContext, spelling: str) -> None:
+    port = spelling.format(port=tls_server.port)
+    run = assert_same(_through_proxy(forward_proxy, client_context,
+                                     f"https://127.0.0.1:{port}/t"), tls_server)
+    assert run.outcome.kind == "value" and run.received
+
+
+def test_tunnel_origin_nonnumeric_port(tls_server: RecordingServer, forward_proxy: Any,
+                                       client_context: ssl.SSLContext) -> None:
+    run = assert_same(_through_proxy(forward_proxy, client_context,
+                                     "https://127.0.0.1:4x3/t"), tls_server)
+    assert run.outcome.error_type == "http.client.InvalidURL"
+
+
+def test_tls_handshake_timeout_through_tunnel(silent_tls: _SilentTLS, forward_proxy: Any,
+                                              client_context: ssl.SSLContext) -> None:
+    run = assert_same(_through_proxy(forward_proxy, client_context,
+                                     f"https://127.0.0.1:{silent_tls.port}/t", timeout=0.5))
+    assert run.outcome.error_type == "urllib.error.URLError"
