@@ -253,8 +253,8 @@ def test_framing_headers_with_callers_length(server: RecordingServer) -> None:
 # -- §3 TLS handshakes that time out or are reset ------------------------------------------
 
 class _SilentTLS:
-    """A TCP listener that accepts and then, instead of a TLS handshake, stays silent or
-    resets the connection (RST) once the client hello arrived."""
+    """A TCP listener that accepts and then, instead of a TLS handshake, stays silent, or
+    resets (RST) or closes (FIN) the connection once the client hello arrived."""
 
     def __init__(self, mode: str) -> None:
         self.mode = mode
@@ -273,6 +273,9 @@ class _SilentTLS:
             if self.mode == "reset":
                 conn.recv(65536)
                 conn.setsockopt(socket.SOL_SOCKET, socket.SO_LINGER, struct.pack("ii", 1, 0))
+                conn.close()
+            elif self.mode == "close":
+                conn.recv(65536)
                 conn.close()
             else:
                 self._held.append(conn)
@@ -311,6 +314,15 @@ def test_tls_handshake_reset_is_urlerror(resetting_tls: _SilentTLS) -> None:
                                           timeout=5))
     assert run.outcome.error_type == "urllib.error.URLError"
     assert run.outcome.reason_type == "builtins.ConnectionResetError"
+
+
+def test_tls_handshake_closed_is_urlerror() -> None:
+    server = _SilentTLS("close")
+    try:
+        run = assert_same(lambda u: u.urlopen(f"https://127.0.0.1:{server.port}/", timeout=5))
+    finally:
+        server.close()
+    assert run.outcome.error_type == "urllib.error.URLError"
 
 
 def test_tls_handshake_timeout_through_opener_context(silent_tls: _SilentTLS,
