@@ -392,9 +392,10 @@ def test_traceback_of_failed_certificate_check_shows_no_query(
     assert isinstance(exc.reason, ssl.SSLError)
 
 
+@pytest.mark.parametrize("proxy_scheme", ["http", "socks5"])
 @pytest.mark.parametrize("scheme", ["http", "https"])
-def test_traceback_through_proxy_with_credentials(scheme: str) -> None:
-    proxy = f"http://{USER}:{PASSWORD}@127.0.0.1:{_free_port()}"
+def test_traceback_through_proxy_with_credentials(scheme: str, proxy_scheme: str) -> None:
+    proxy = f"{proxy_scheme}://{USER}:{PASSWORD}@127.0.0.1:{_free_port()}"
     opener = compat.build_opener(compat.ProxyHandler({scheme: proxy}))
     exc = _assert_no_secret(lambda: opener.open(f"{scheme}://example.invalid/p?token={TOKEN}"))
     assert isinstance(exc, urllib.error.URLError)
