@@ -10,6 +10,7 @@ into urllib's; the original is always kept as ``__cause__``.
 from __future__ import annotations
 
 import http.client
+import re
 import socket
 import ssl
 from collections.abc import Iterator
@@ -57,6 +58,25 @@ def _timeout() -> OSError:
     return socket.timeout("timed out")
 
 
+_CONNECT_MARK = "urllib_connect_failure"
+
+
+def mark_connect_failure(exc: BaseException) -> None:
+    """Mark ``exc`` as raised while connecting (our connection's ``connect()``): whatever the
+    engine wraps it in, urllib's ``do_open`` would have raised ``URLError(exc)``."""
+    setattr(exc, _CONNECT_MARK, True)
+
+
+def _marked_connect_failure(exc: BaseException) -> BaseException | None:
+    """``URLError(<the error>)`` for a failure marked by :func:`mark_connect_failure`: a TLS
+    handshake that timed out or was reset, which urllib3 reports as a read timeout or a
+    dropped connection (on Python 3.9 the timeout stays a ``socket.timeout``)."""
+    for e in _chain(exc):
+        if getattr(e, _CONNECT_MARK, False):
+            return URLError(e)
+    return None
+
+
 def _connect_failure(exc: BaseException) -> BaseException:
     """Connecting failed: ``URLError(<the OSError the socket raised>)``, like ``do_open``."""
     for kind in (ssl.SSLError, ssl.CertificateError, socket.gaierror):
@@ -70,7 +90,7 @@ def _connect_failure(exc: BaseException) -> BaseException:
     if any(isinstance(e, (u3.ConnectTimeoutError, *TIMEOUTS)) for e in _chain(exc)):
         return URLError(_timeout())
     # e.g. ``responses``' "Connection refused by Responses": no socket error inside.
-    return URLError(str(exc.args[0]) if exc.args else str(exc))
+    return URLError(redacted(str(exc.args[0]) if exc.args else str(exc)))
 
 
 def _response_failure(exc: BaseException) -> BaseException:
@@ -113,7 +133,7 @@ EXCEPTION_TABLE: dict[Phase, list[tuple[type[BaseException], Translator]]] = {
         (rex.ProxyError, _proxy_failure),
         (rex.SSLError, _connect_failure),
         (rex.ConnectTimeout, _connect_failure),
-        (rex.ReadTimeout, lambda e: _timeout()),
+        (rex.ReadTimeout, lambda e: _marked_connect_failure(e) or _timeout()),
         (rex.InvalidHeader, lambda e: ValueError(str(e))),
         (rex.ConnectionError, lambda e: _send_connection_error(e)),
         (rex.RequestException, _connect_failure),
@@ -131,7 +151,11 @@ EXCEPTION_TABLE: dict[Phase, list[tuple[type[BaseException], Translator]]] = {
 
 def _send_connection_error(exc: BaseException) -> BaseException:
     """``ConnectionError`` covers both phases: it is a response failure when the connection was
-    made and the server then hung up or sent garbage (urllib3's ``ProtocolError``)."""
+    made and the server then hung up or sent garbage (urllib3's ``ProtocolError``), except
+    while the connection was still being set up (a TLS handshake reset)."""
+    marked = _marked_connect_failure(exc)
+    if marked is not None:
+        return marked
     if any(isinstance(e, u3.ProtocolError) for e in _chain(exc)):
         return _response_failure(exc)
     if any(isinstance(e, u3.ReadTimeoutError) for e in _chain(exc)):
@@ -147,7 +171,34 @@ def translate(exc: BaseException, phase: Phase) -> BaseException | None:
     return None
 
 
+#: A URL's query (after a path or host) and userinfo, as engine messages print them
+#: (``Max retries exceeded with url: /p?token=...``, ``http://user:pw@proxy``).
+_QUERY = re.compile(r"(?<=[^\s'\"(=:?])\?\S+")
+_USERINFO = re.compile(r"(?<=://)[^/\s@'\"]+@")
+
+
+def redacted(text: str) -> str:
+    """``text`` without the query strings and userinfo of the URLs it shows."""
+    if "?" not in text and "@" not in text:
+        return text
+    return _QUERY.sub("?[redacted]", _USERINFO.sub("[redacted]@", text))
+
+
+def scrub(exc: BaseException) -> None:
+    """Redact the engine's exceptions chained to ``exc`` (their messages, args and ``url``):
+    they stay as ``__cause__`` for debugging, but a printed or logged traceback shows no token
+    from a query string and no credentials (urllib's own tracebacks show no URL at all)."""
+    for e in _chain(exc):
+        if not isinstance(e, (rex.RequestException, u3.HTTPError)):
+            continue
+        e.args = tuple(redacted(a) if isinstance(a, str) else a for a in e.args)
+        url = getattr(e, "url", None)
+        if isinstance(url, str):
+            setattr(e, "url", redacted(url))  # noqa: B010
+
+
 def _raise(exc: BaseException, phase: Phase) -> NoReturn:
+    scrub(exc)
     new = translate(exc, phase)
     if new is None:
         raise exc

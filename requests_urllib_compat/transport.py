@@ -10,7 +10,11 @@ settings, so legacy code calling ``build_opener()`` per request still reuses con
 from __future__ import annotations
 
 import http.client
+import io
+import ipaddress
+import logging
 import os
+import re
 import socket
 import ssl
 import sys
@@ -34,7 +38,7 @@ from urllib3.util import SKIP_HEADER
 from urllib3.util.retry import Retry
 
 from . import _stdlib
-from ._exceptions import translated
+from ._exceptions import mark_connect_failure, redacted, translated
 from .error import URLError
 from .response import HTTPResponse
 
@@ -253,8 +257,61 @@ class _ReuseAwareConnection:
         return response
 
 
+class _HttpClientConnection:
+    """Mixin for urllib3 connections: where urllib3's connection acts differently from
+    http.client's below the request urllib hands over.
+
+    - A request without a body gets ``Content-Length: 0`` from urllib3 for any method but
+      GET, HEAD, DELETE, OPTIONS, TRACE and CONNECT; http.client sends it only for the methods
+      it expects a body with (POST, PUT, PATCH), so PROPFIND, MKCOL, PURGE... go without.
+    - A failure inside ``connect()`` (a TLS handshake that times out or is reset, after the TCP
+      connection was made) is marked for :mod:`._exceptions`: urllib wraps it in ``URLError``,
+      as every error of connecting, where urllib3 reports it as a failure of the response.
+    """
+
+    _length_unwanted = False
+
+    def connect(self) -> None:
+        try:
+            super().connect()  # type: ignore[misc]
+        except OSError as exc:
+            mark_connect_failure(exc)
+            raise
+
+    def request(self, method: str, url: str, body: Any = None, headers: Any = None,
+                **kwargs: Any) -> None:
+        names = {name.lower() for name in headers or ()}
+        self._length_unwanted = (
+            body is None and "content-length" not in names and "transfer-encoding" not in names
+            and method.upper() not in http.client._METHODS_EXPECTING_BODY)  # type: ignore[attr-defined]
+        try:
+            super().request(method, url, body, headers, **kwargs)  # type: ignore[misc]
+        finally:
+            self._length_unwanted = False
+
+    def putheader(self, header: Any, *values: Any) -> None:
+        # Only urllib3's own Content-Length can reach here while _length_unwanted is set.
+        if not (self._length_unwanted and header == "Content-Length"):
+            super().putheader(header, *values)  # type: ignore[misc]
+
+
 #: The request target as urllib built it, for the pool call in progress in this context.
 _verbatim_target: ContextVar[str | None] = ContextVar("_verbatim_target", default=None)
+
+
+class _RedactingFilter(logging.Filter):
+    """urllib3 logs the request target (a retry at WARNING level, each request at DEBUG):
+    while one of our pools is sending, the query strings and userinfo in what it logs are
+    redacted, as in the exceptions we chain (urllib logs nothing)."""
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        if _verbatim_target.get() is not None and isinstance(record.args, tuple):
+            record.args = tuple(redacted(a) if isinstance(a, str) else a for a in record.args)
+        return True
+
+
+for _name in ("urllib3.connectionpool", "urllib3.util.retry"):
+    logging.getLogger(_name).addFilter(_RedactingFilter())
 
 
 class _VerbatimTargetPool:
@@ -294,7 +351,8 @@ def _use_compat_connections(manager: Any, debuglevel: int) -> None:
         key = (pool_cls, debuglevel)
         if key not in _pool_classes:
             conn_cls = type(f"Compat{pool_cls.ConnectionCls.__name__}",
-                            (_ReuseAwareConnection, pool_cls.ConnectionCls),
+                            (_ReuseAwareConnection, _HttpClientConnection,
+                             pool_cls.ConnectionCls),
                             {"debuglevel": debuglevel})
             namespace: dict[str, Any] = {"ConnectionCls": conn_cls}
             if issubclass(pool_cls, HTTPSConnectionPool):
@@ -543,21 +601,16 @@ def send(adapter: CompatAdapter, req: urllib.request.Request) -> HTTPResponse:
     headers = dict(req.unredirected_hdrs)
     headers.update({k: v for k, v in req.headers.items() if k not in headers})
     headers = {name.title(): val for name, val in headers.items()}
+    # urllib replaces the caller's Connection header with "close" without looking at it: the
+    # caller's value is neither checked nor sent (we keep the connection alive instead).
+    headers.pop("Connection", None)
     if "User-Agent" not in headers:
         headers["User-Agent"] = SKIP_HEADER  # urllib3 would add its own; urllib sends none
-
-    # What http.client checks before anything is sent; urllib3 would quietly re-quote instead.
-    hostname, port = _HTTP_CONNECTION._get_hostport(_HTTP_CONNECTION, host, None)  # InvalidURL
-    if "@" in hostname:
-        _resolve_as_http_client(hostname, port)
-    _HTTP_CONNECTION._validate_method(None, method)
-    _HTTP_CONNECTION._validate_path(None, selector)
-    f"{method} {selector} HTTP/1.1".encode("ascii")
+    host, tunnel_host = _http_client_checks(req, host, method, selector, headers)
 
     proxies: dict[str, str] = {}
     origin: tuple[str, str] | None = None
     tunnel_headers: dict[str, str] = {}
-    tunnel_host: str | None = req._tunnel_host  # type: ignore[attr-defined]
     socks: str | None = getattr(req, "socks_proxy", None)
     if socks:  # beyond urllib: the connection goes through a SOCKS proxy, the request is direct
         url = f"{req.type}://{host}{selector}"
@@ -580,7 +633,7 @@ def send(adapter: CompatAdapter, req: urllib.request.Request) -> HTTPResponse:
     prepared.method = method
     prepared.url = url
     prepared.headers = CaseInsensitiveDict(headers)
-    prepared.body = _as_http_client_body(req.data)
+    prepared.body = _as_http_client_body(req.data, adapter.debuglevel)
     prepared.hooks = {"response": []}
     prepared.urllib_selector = selector  # type: ignore[attr-defined]
     prepared.urllib_tunnel_headers = tunnel_headers  # type: ignore[attr-defined]
@@ -591,20 +644,113 @@ def send(adapter: CompatAdapter, req: urllib.request.Request) -> HTTPResponse:
     return HTTPResponse(response, req.get_full_url())
 
 
-def _resolve_as_http_client(name: str, port: int) -> None:
-    """http.client takes ``user:pw@host`` for a host name (urllib3 would strip the userinfo and
-    connect to ``host``): look it up as http.client would, failing the same way."""
+class _HeaderCheck(http.client.HTTPConnection):
+    """http.client's own ``putheader`` checks, with nothing buffered: a connection that is never
+    opened, always in the "request started" state, whose output goes nowhere (so one instance
+    serves every thread)."""
+
+    class _Nowhere(list):  # type: ignore[type-arg]
+        def append(self, item: Any) -> None:
+            pass
+
+    def __init__(self) -> None:  # no super().__init__: nothing to connect to
+        self._buffer = self._Nowhere()
+        self._HTTPConnection__state = http.client._CS_REQ_STARTED  # type: ignore[attr-defined]
+
+
+_HEADER_CHECK = _HeaderCheck()
+
+#: A host urllib3 parses as the socket module reads it: a plain name (labels of 1 to 63
+#: characters), an IPv4 address or a bracketed IPv6 address, with an optional decimal port.
+#: Any other host goes through :func:`_connect_netloc`.
+_PLAIN_HOST = re.compile(
+    r"(?:(?:[A-Za-z0-9_-]{1,63}\.)*[A-Za-z0-9_-]{1,63}\.?|\[[0-9A-Fa-f:.]+\])(?::[0-9]{1,5})?")
+_PLAIN_NAME = re.compile(r"(?:[A-Za-z0-9_-]{1,63}\.)*[A-Za-z0-9_-]{1,63}\.?")
+
+
+def _plain_name(name: str) -> bool:
+    """Whether urllib3 reads ``name`` (a host name or an IPv6 address) as the socket does."""
+    if ":" not in name:
+        return bool(_PLAIN_NAME.fullmatch(name))
     try:
-        socket.getaddrinfo(name, port, 0, socket.SOCK_STREAM)
-    except OSError as exc:
-        raise URLError(exc) from None
+        ipaddress.IPv6Address(name)
+    except ValueError:
+        return False
+    return True
 
 
-def _as_http_client_body(data: Any) -> Any:
-    """``data`` as http.client accepts it: bytes-like objects and files as they are, other
-    iterables chunk by chunk with http.client's checks (urllib3 would encode ``str`` chunks, so
-    a ``dict`` or a list of ``str`` would go out as text where urllib raises ``TypeError``)."""
-    if data is None or isinstance(data, (bytes, bytearray)) or hasattr(data, "read"):
+def _http_client_checks(req: urllib.request.Request, host: str, method: str, selector: str,
+                        headers: dict[str, Any]) -> tuple[str, str | None]:
+    """Run the checks http.client makes before connecting, in its order, raising its errors;
+    return the host (``host[:port]``) to hand to urllib3, which would parse it otherwise, and
+    the same for the origin of a CONNECT tunnel, if any.
+
+    As ``do_open``: the connection is made for ``host`` (``InvalidURL`` for a bad port or a
+    control character or space in the name), ``set_tunnel`` reads the origin's port, then
+    ``putrequest`` checks the method and target and ``putheader`` each header
+    (``ValueError``, ``UnicodeEncodeError`` beyond Latin-1).
+    """
+    connection: Any = http.client.HTTPSConnection if req.type == "https" else _HTTP_CONNECTION
+    hostname, port = connection._get_hostport(connection, host, None)  # InvalidURL
+    _HTTP_CONNECTION._validate_host(None, hostname)  # InvalidURL: control characters
+    tunnel_host: str | None = req._tunnel_host  # type: ignore[attr-defined]
+    if tunnel_host:
+        tunnel_host = _tunnel_netloc(tunnel_host)
+    _HTTP_CONNECTION._validate_method(None, method)
+    _HTTP_CONNECTION._validate_path(None, selector)
+    f"{method} {selector} HTTP/1.1".encode("ascii")
+    for name, value in headers.items():
+        if value is not SKIP_HEADER:
+            _HEADER_CHECK.putheader(name, value)
+    if port <= 65535 and _PLAIN_HOST.fullmatch(host):
+        return host, tunnel_host
+    return _connect_netloc(hostname, port), tunnel_host
+
+
+def _tunnel_netloc(origin: str) -> str:
+    """The CONNECT target as ``set_tunnel`` reads it (``InvalidURL`` for a port ``int()``
+    cannot read, ``+443`` for 443), for urllib3.  The proxy resolves it, not us."""
+    https: Any = http.client.HTTPSConnection
+    name, port = https._get_hostport(https, origin, None)
+    if port > 65535 or _PLAIN_HOST.fullmatch(origin):
+        return origin
+    return f"[{name}]:{port}" if ":" in name else f"{name}:{port}"
+
+
+def _connect_netloc(hostname: str, port: int) -> str:
+    """``host:port`` for urllib3, naming what http.client would connect to, for a host urllib3
+    would parse differently: a port ``int()`` reads (``'+8080'``, ``' 8080'``), a name the socket
+    module encodes with Python's IDNA codec (``UnicodeError`` when it cannot, as in urllib), a
+    name that is no host name for urllib3 (``user:pw@host``, an empty name) or a port out of
+    range (a negative one) that ``getaddrinfo`` is asked about (``URLError`` with its error,
+    as urllib).  A port above 65535 that getaddrinfo accepts is refused (a documented
+    difference: the socket layer would connect to that number modulo 65536)."""
+    if ":" not in hostname or not _plain_name(hostname):
+        # As the socket module, even for ASCII: an empty label is a UnicodeError.
+        hostname = hostname.encode("idna").decode("ascii")
+    in_range = 0 <= port <= 65535
+    if not in_range or not _plain_name(hostname):
+        try:
+            socket.getaddrinfo(hostname, port, 0, socket.SOCK_STREAM)
+        except OSError as exc:
+            raise URLError(exc) from None
+    if not in_range:  # the socket layer would take it modulo 65536: another port (documented)
+        raise URLError("Port out of range 0-65535")
+    if ":" in hostname:
+        hostname = f"[{hostname}]"
+    return f"{hostname}:{port}"
+
+
+def _as_http_client_body(data: Any, debuglevel: int = 0) -> Any:
+    """``data`` as http.client accepts it: bytes-like objects and binary files as they are,
+    text files as http.client encodes them (see :class:`_HttpClientReader`), other iterables chunk
+    by chunk with http.client's checks (urllib3 would encode ``str`` chunks, so a ``dict`` or a
+    list of ``str`` would go out as text where urllib raises ``TypeError``)."""
+    if data is None or isinstance(data, (bytes, bytearray)):
+        return data
+    if hasattr(data, "read"):
+        if debuglevel > 0 or isinstance(data, io.TextIOBase):
+            return _HttpClientReader(data, debuglevel)
         return data
     try:
         memoryview(data)
@@ -624,3 +770,37 @@ def _checked_chunks(chunks: Iterator[Any]) -> Iterator[Any]:
             # The expression http.client evaluates, so the error is the same.
             f"{len(chunk):X}\r\n".encode("ascii") + chunk + b"\r\n"
         yield chunk
+
+
+class _HttpClientReader:
+    """A file body read as http.client reads it: ``blocksize`` (8192) at a time, a text file's
+    blocks encoded ISO-8859-1 (so text beyond Latin-1 raises ``UnicodeEncodeError`` as in
+    urllib, where urllib3 would send UTF-8), with http.client's debug lines.  ``tell`` and
+    ``seek`` let urllib3 rewind it for a retry, as it does a file."""
+
+    def __init__(self, stream: Any, debuglevel: int) -> None:
+        self._stream = stream
+        self._text = isinstance(stream, io.TextIOBase)
+        self._debuglevel = debuglevel
+
+    def read(self, size: int = -1) -> bytes:
+        if self._debuglevel > 0:
+            print(_READING_A_READABLE)
+            if self._text:
+                print("encoding file using iso-8859-1")
+            self._debuglevel = 0
+        block: Any = self._stream.read(_BLOCKSIZE)
+        return block.encode("iso-8859-1") if self._text else block  # type: ignore[no-any-return]
+
+    def tell(self) -> Any:
+        return self._stream.tell()
+
+    def seek(self, *args: Any) -> Any:
+        return self._stream.seek(*args)
+
+
+#: http.client's default ``blocksize``: how much of a file it reads per send.
+_BLOCKSIZE = 8192
+#: What http.client's ``_read_readable`` prints first at debuglevel > 0 (reworded in 3.11).
+_READING_A_READABLE = ("reading a readable" if sys.version_info >= (3, 11)
+                       else "sendIng a read()able")

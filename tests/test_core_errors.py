@@ -96,13 +96,19 @@ def test_bad_urls(url: str) -> None:
     assert_same(lambda u: u.urlopen(url))
 
 
-@pytest.mark.parametrize("url", ["http://127.0.0.1:99999/", "http://127.0.0.1:-1/"])
+@pytest.mark.parametrize("url", ["http://127.0.0.1:99999/", "http://127.0.0.1:65536/"])
 def test_port_out_of_range(url: str) -> None:
     """Documented difference: urllib hands the number to the socket layer (99999 wraps to
-    another port!); urllib3 refuses it before connecting.  Both raise URLError."""
+    another port!); we refuse it before connecting.  Both raise URLError."""
     with pytest.raises(urllib.error.URLError) as info:
         compat.urlopen(url)
-    assert "Port" in str(info.value.reason)
+    assert str(info.value.reason) == "Port out of range 0-65535"
+
+
+@pytest.mark.parametrize("url", ["http://127.0.0.1:-1/", "http://127.0.0.1:-80/"])
+def test_negative_port_fails_as_in_urllib(url: str) -> None:
+    """getaddrinfo refuses a negative port: URLError(gaierror) in both."""
+    assert_same(lambda u: u.urlopen(url))
 
 
 @pytest.mark.parametrize("path", ["/a b", "/a\tb", "/a\x00b", "/a\x7fb", "/\u00e9t\u00e9",
