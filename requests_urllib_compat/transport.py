@@ -44,7 +44,7 @@ from .error import URLError
 from .response import HTTPResponse
 
 __all__ = ["AbstractHTTPHandler", "HTTPHandler", "HTTPSHandler", "close_shared_pools",
-           "handler_adapter", "handler_context"]
+           "configure", "handler_adapter", "handler_context"]
 
 
 class _StaleConnectionRetry(Retry):
@@ -67,6 +67,41 @@ class _StaleConnectionRetry(Retry):
 _RETRY = _StaleConnectionRetry(total=1, connect=0, read=1, status=0, other=0, redirect=0,
                                raise_on_redirect=False, raise_on_status=False,
                                respect_retry_after_header=False)
+
+
+class _Settings:
+    """The transport's pool and retry settings (see :func:`configure`)."""
+
+    def __init__(self, pool_maxsize: int = 10, pool_block: bool = False,
+                 max_retries: Retry | int | None = None) -> None:
+        self.pool_maxsize = pool_maxsize
+        self.pool_block = pool_block
+        self.max_retries = max_retries
+
+
+_settings = _Settings()
+
+
+def configure(*, pool_maxsize: int = 10, pool_block: bool = False,
+              max_retries: Retry | int | None = None) -> None:
+    """Pool size and retries of the default transport (openers without ``session=``).
+
+    ``pool_maxsize``: connections kept per host (requests' default, 10); more threads than
+    that to one host open extra connections, closed after use, unless ``pool_block`` makes
+    them wait for a pooled one.  ``max_retries``: a urllib3 ``Retry`` (or a count) replacing
+    the default, which retries only a request whose kept-alive connection the server had
+    closed.  Call it once, at start-up: pooled connections are closed, and every opener then
+    uses these settings (arguments left out go back to their defaults).
+    """
+    global _settings
+    if pool_maxsize < 1:
+        raise ValueError("pool_maxsize must be at least 1")
+    with _shared_lock:
+        _settings = _Settings(pool_maxsize, bool(pool_block), max_retries)
+        adapters = list(_shared.values())
+        _shared.clear()
+    for adapter in adapters:
+        adapter.close()
 
 
 class _FrozenContext:
@@ -108,7 +143,9 @@ class CompatAdapter(HTTPAdapter):
         self.debuglevel = debuglevel
         # (scheme, host[, TLS settings]) -> (urllib3 pool key, pool), see _origin_pool
         self._origin_pools: dict[tuple[Any, ...], tuple[Any, HTTPConnectionPool]] = {}
-        super().__init__(max_retries=_RETRY)
+        settings = _settings
+        super().__init__(pool_maxsize=settings.pool_maxsize, pool_block=settings.pool_block,
+                         max_retries=settings.max_retries or _RETRY)
 
     def __getstate__(self) -> dict[str, Any]:  # contexts cannot be pickled
         raise TypeError(f"cannot pickle {type(self).__name__!r} object")
