@@ -495,3 +495,40 @@ def test_configure_pool_size(configured: Callable[..., None]) -> None:
     assert (sizes._pool_maxsize, sizes._pool_block) == (32, True)
     with pytest.raises(ValueError):
         configured(pool_maxsize=0)
+
+
+@pytest.mark.parametrize("recorder", ["stdlib", "compat"])
+def test_cassettes_are_shared_with_stdlib_urllib(recorder: str, tmp_path: Path,
+                                                 server: RecordingServer) -> None:
+    stdlib_open = urllib.request.urlopen  # (not swapped in this test)
+    record, replay = ((stdlib_open, compat.urlopen) if recorder == "stdlib"
+                      else (compat.urlopen, stdlib_open))
+    cassette = str(tmp_path / "tape.yaml")
+    with vcr.use_cassette(cassette):
+        assert read(record, server.url("/shared?q=1")) == b"hello /shared?q=1"
+    with vcr.use_cassette(cassette, record_mode="none"):
+        assert read(replay, server.url("/shared?q=1")) == b"hello /shared?q=1"
+    assert len(server.received) == 1
+
+
+def test_session_auth_replaces_urllibs_authorization(server: RecordingServer) -> None:
+    server.route("/private", basic("r", "user", "pw"))
+    session = requests.Session()
+    session.auth = ("user", "pw")
+    request = urllib.request.Request(server.url("/private"),
+                                     headers={"Authorization": "Bearer stale"})
+    assert read(session_open(session), request) == b"welcome"
+    assert server.received[0].header("Authorization").startswith("Basic ")
+
+
+def test_session_path_reads_no_environment(server: RecordingServer, tmp_path: Path,
+                                           monkeypatch: pytest.MonkeyPatch) -> None:
+    netrc = tmp_path / "netrc"
+    netrc.write_text("machine 127.0.0.1 login user password secret\n")
+    monkeypatch.setenv("NETRC", str(netrc))
+    monkeypatch.setenv("HTTP_PROXY", "http://127.0.0.1:9")  # urllib's ProxyHandler reads it,
+    monkeypatch.setenv("NO_PROXY", "127.0.0.1")             # and bypasses it for this host
+    session = requests.Session()
+    assert session.trust_env
+    read(session_open(session), server.url("/"))
+    assert server.received[0].header("Authorization") is None
