@@ -700,8 +700,14 @@ def _send_through(session: requests.Session, prepared: requests.PreparedRequest,
         "response", session.hooks.get("response", []))
     if not proxies and session.proxies:
         proxies = dict(session.proxies)
-    response: requests.Response = session.send(prepared, stream=True, timeout=timeout,
-                                               proxies=proxies, allow_redirects=False)
+    try:
+        response: requests.Response = session.send(prepared, stream=True, timeout=timeout,
+                                                   proxies=proxies, allow_redirects=False)
+    except requests.TooManyRedirects as exc:
+        # max_redirects=0: send() refuses even to prepare the next hop; urllib decides.
+        if not isinstance(exc.response, requests.Response):
+            raise
+        response = exc.response
     return _replayable(response)
 
 

@@ -331,6 +331,8 @@ def test_redirects_are_urllibs(server: RecordingServer) -> None:
     server.route("/loop", Reply(302, [("Location", "/loop2")]))
     server.route("/loop2", Reply(302, [("Location", "/done")]))
     assert read(session_open(session), server.url("/loop")) == b"hello /done"  # urllib's limit
+    session.max_redirects = 0
+    assert read(session_open(session), server.url("/loop")) == b"hello /done"
 
 
 def test_http_error_and_url_error(server: RecordingServer) -> None:
