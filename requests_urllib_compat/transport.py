@@ -698,6 +698,9 @@ def _send_through(session: requests.Session, prepared: requests.PreparedRequest,
             prepared.__dict__.update(authed.__dict__)
     prepared.register_hook(  # type: ignore[no-untyped-call]
         "response", session.hooks.get("response", []))
+    if session.params:  # added to the query as requests does (which requotes the URL)
+        prepared.prepare_url(prepared.url, session.params)
+        prepared.urllib_selector = None  # type: ignore[attr-defined]  # (the target from it)
     if not proxies and session.proxies:
         proxies = dict(session.proxies)
     try:

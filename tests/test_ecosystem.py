@@ -270,6 +270,13 @@ def test_session_changed_default_header_is_sent(server: RecordingServer) -> None
     assert server.received[0].header("Accept") == "application/json"
 
 
+def test_session_params_are_added_to_the_query(server: RecordingServer) -> None:
+    session = requests.Session()
+    session.params = {"api_key": "k 1"}
+    read(session_open(session), server.url("/p?a=1"))
+    assert server.received[0].target == "/p?a=1&api_key=k+1"
+
+
 def test_session_cookies_and_cookie_processor(server: RecordingServer) -> None:
     server.route("/set", Reply(headers=[("Set-Cookie", "from_server=1; Path=/")]))
     session = requests.Session()
