@@ -677,6 +677,9 @@ def _send_through(session: requests.Session, prepared: requests.PreparedRequest,
     cookies, auth and hooks; see docs/ecosystem.md for what wins over what), then its
     ``send()``, which picks the adapter and applies ``verify``/``cert``.  Not its ``request()``:
     urllib built the request and follows redirects itself; the environment stays urllib's."""
+    if session.params:  # added to the query as requests does (which requotes the URL)
+        prepared.prepare_url(prepared.url, session.params)
+        prepared.urllib_selector = None  # type: ignore[attr-defined]  # (the target from it)
     headers = prepared.headers
     session_headers: Any = session.headers
     for name, value in session_headers.items():
@@ -698,9 +701,6 @@ def _send_through(session: requests.Session, prepared: requests.PreparedRequest,
             prepared.__dict__.update(authed.__dict__)
     prepared.register_hook(  # type: ignore[no-untyped-call]
         "response", session.hooks.get("response", []))
-    if session.params:  # added to the query as requests does (which requotes the URL)
-        prepared.prepare_url(prepared.url, session.params)
-        prepared.urllib_selector = None  # type: ignore[attr-defined]  # (the target from it)
     if not proxies and session.proxies:
         proxies = dict(session.proxies)
     try:
