@@ -541,3 +541,31 @@ def test_session_path_reads_no_environment(server: RecordingServer, tmp_path: Pa
     assert session.trust_env
     read(session_open(session), server.url("/"))
     assert server.received[0].header("Authorization") is None
+
+
+def test_configured_pool_keeps_32_threads_connections(configured: Callable[..., None],
+                                                      server: RecordingServer,
+                                                      caplog: pytest.LogCaptureFixture) -> None:
+    import threading
+
+    configured(pool_maxsize=32)
+    barrier = threading.Barrier(32)
+    errors: list[BaseException] = []
+
+    def worker() -> None:
+        try:
+            for _ in range(3):
+                barrier.wait(timeout=10)
+                assert read(compat.urlopen, server.url("/t")) == b"hello /t"
+        except BaseException as exc:  # reported below
+            errors.append(exc)
+
+    with caplog.at_level("WARNING", logger="urllib3.connectionpool"):
+        threads = [threading.Thread(target=worker) for _ in range(32)]
+        for thread in threads:
+            thread.start()
+        for thread in threads:
+            thread.join(timeout=30)
+    assert errors == []
+    assert "Connection pool is full" not in caplog.text
+    assert server.connections <= 32
