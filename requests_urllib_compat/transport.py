@@ -626,6 +626,8 @@ def _dispatch(adapter: requests.adapters.BaseAdapter, prepared: requests.Prepare
             and cls.get_adapter is _SESSION_GET_ADAPTER):
         return adapter.send(prepared, stream=True, timeout=timeout, proxies=proxies)
     session = _transport_session(adapter, cls)
+    # as a prepared request from requests (a cache serialises it; auth plugins read it)
+    prepared._cookies = requests.cookies.RequestsCookieJar()  # type: ignore[attr-defined]
     response: requests.Response = session.send(prepared, stream=True, timeout=timeout,
                                                proxies=proxies, allow_redirects=False)
     return _replayable(response)
@@ -655,8 +657,13 @@ def _transport_session(adapter: Any, cls: type[requests.Session]) -> requests.Se
     Made once per adapter and class, and kept on the adapter."""
     made: tuple[type[Any], requests.Session] | None = getattr(adapter, _TRANSPORT_ATTRIBUTE,
                                                                None)
-    if made is not None and made[0] is cls:
-        return made[1]
+    if made is not None:
+        if made[0] is cls:
+            return made[1]
+        # The class changed back or again (a cache uninstalled): close the old Session as
+        # requests.get closes its own (a cache's database connection), keeping the adapter.
+        made[1].adapters.clear()
+        made[1].close()
     session = cls()
     session.trust_env = False
     session.cookies = _KeepNothingJar()

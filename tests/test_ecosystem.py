@@ -146,6 +146,23 @@ def test_uninstall_cache_hits_the_server_again(server: RecordingServer) -> None:
     assert len(server.received) == 2
 
 
+def test_install_cache_on_disk(tmp_path: Path, server: RecordingServer) -> None:
+    """The default backend serialises requests and responses (and holds a database
+    connection, closed when the cache is uninstalled and the class changes back)."""
+    url = server.url("/disk")
+    requests_cache.install_cache(str(tmp_path / "cache"))
+    try:
+        assert read(compat.urlopen, url) == read(compat.urlopen, url) == b"hello /disk"
+        session_opener = compat.build_opener(session=requests_cache.CachedSession(
+            str(tmp_path / "other")))
+        assert read(session_opener.open, url) == read(session_opener.open, url)
+        session_opener.session.close()
+    finally:
+        requests_cache.uninstall_cache()
+    read(compat.urlopen, url)
+    assert len(server.received) == 3
+
+
 def test_cached_session_given(server: RecordingServer) -> None:
     session = requests_cache.CachedSession(backend=requests_cache.backends.BaseCache())
     opener = compat.build_opener(session=session)
