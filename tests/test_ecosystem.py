@@ -597,3 +597,27 @@ def test_configured_pool_keeps_32_threads_connections(configured: Callable[..., 
     assert errors == []
     assert "Connection pool is full" not in caplog.text
     assert server.connections <= 32
+
+
+def test_any_patch_of_session_send_sees_the_default_path_wire_unchanged(
+        server: RecordingServer, monkeypatch: pytest.MonkeyPatch) -> None:
+    """No tool is special: a wrapper of ``Session.send`` sees each hop, and what reaches the
+    server through it is what the unpatched transport sends."""
+    server.route("/moved", Reply(302, [("Location", "/here")]))
+    request = urllib.request.Request(server.url("/moved?a=%2f"), data=b"x=1",
+                                     headers={"X-Custom": "1"})
+    read(compat.urlopen, request)
+    unpatched = [r.comparable() for r in server.received]
+    server.reset()
+    seen: list[str] = []
+    original = requests.sessions.Session.send
+
+    def send(self: requests.Session, prepared: requests.PreparedRequest, **kwargs: Any) -> Any:
+        seen.append(f"{prepared.method} {prepared.url}")
+        assert kwargs["allow_redirects"] is False and kwargs["stream"] is True
+        return original(self, prepared, **kwargs)
+
+    monkeypatch.setattr(requests.sessions.Session, "send", send)
+    read(compat.urlopen, request)
+    assert seen == [f"POST {server.url('/moved?a=%2f')}", f"GET {server.url('/here')}"]
+    assert [r.comparable() for r in server.received] == unpatched
