@@ -256,6 +256,26 @@ def _compat_build_opener_each(url: str, ctx: ssl.SSLContext, ca_file: str) -> tu
     return step, None
 
 
+def _compat_session_opener(url: str, ctx: ssl.SSLContext, ca_file: str) -> tuple[Step, Step]:
+    """``build_opener(session=requests.Session())``: each request through the Session's send()."""
+    import requests
+
+    from requests_urllib_compat import request as compat
+
+    session = requests.Session()
+    session.verify = ca_file  # TLS through a Session is the Session's
+    opener = compat.build_opener(session=session)
+
+    def step() -> None:
+        with opener.open(url) as r:
+            r.read()
+
+    def cleanup() -> None:
+        opener.close()
+        session.close()
+    return step, cleanup
+
+
 def _stdlib_urlopen(url: str, ctx: ssl.SSLContext, ca_file: str) -> tuple[Step, None]:
     context = ctx if url.startswith("https:") else None
 
@@ -320,6 +340,7 @@ CASES: list[tuple[str, Setup]] = [
     ("compat urlopen", _compat_urlopen),
     ("compat opener (reused)", _compat_opener),
     ("compat build_opener().open", _compat_build_opener_each),
+    ("compat opener(session=) (reused)", _compat_session_opener),
     ("stdlib urlopen", _stdlib_urlopen),
     ("stdlib build_opener().open", _stdlib_build_opener_each),
     ("requests Session().get", _requests_session(True)),
@@ -493,6 +514,8 @@ def report(server: BenchServer, args: argparse.Namespace,
              0.65),
             ("HTTP: compat build_opener().open / compat opener (reused)", h,
              "compat build_opener().open", "compat opener (reused)", 0.9),
+            ("HTTP: compat opener(session=) / requests Session(trust_env=False)", h,
+             "compat opener(session=) (reused)", "requests Session(trust_env=False)", 1.3),
         ]:
             checks.append((label, _ratio(rates_, a, b), target, True,
                            _round_ratio(rates_, a, b)))

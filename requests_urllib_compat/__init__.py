@@ -13,6 +13,7 @@ from .error import ContentTooShortError, HTTPError, URLError
 from .request import *  # noqa: F403
 from .request import __all__ as _request_all
 from .swap import install, is_installed, patch_module, patched, uninstall
+from .transport import configure
 
 __version__ = "0.1.0"
 
@@ -21,6 +22,7 @@ __all__ = [
     "ContentTooShortError",
     "HTTPError",
     "URLError",
+    "configure",
     "error",
     "install",
     "is_installed",

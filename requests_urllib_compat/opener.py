@@ -26,7 +26,7 @@ from .proxies import ProxyHandler
 from .redirect import HTTPRedirectHandler
 from .schemes import FTPHandler
 from .session import build_session, set_headers
-from .transport import AbstractHTTPHandler, HTTPHandler, HTTPSHandler
+from .transport import AbstractHTTPHandler, HTTPHandler, HTTPSHandler, Route, route
 
 __all__ = ["OpenerDirector", "build_opener", "install_opener", "urlopen"]
 
@@ -41,14 +41,20 @@ class OpenerDirector(urllib.request.OpenerDirector):
         self._session: requests.Session | None = None
         self._session_headers: list[tuple[str, str]] | None = None  # as copied into it
         self._session_lock = threading.Lock()
+        #: The caller's Session (``build_opener(session=...)``): http(s) hops go through it.
+        self._user_session: requests.Session | None = None
 
     @property
     def session(self) -> requests.Session:
-        """A :class:`requests.Session` configured as this opener (see :mod:`.session`).
+        """The Session given to :func:`build_opener`, else a :class:`requests.Session`
+        configured as this opener (see :mod:`.session`).
 
-        Built on first use and rebuilt after :meth:`add_handler`; ``addheaders`` (replaced or
-        changed in place) is copied into ``session.headers`` whenever it changed.
+        That one is built on first use and rebuilt after :meth:`add_handler`; ``addheaders``
+        (replaced or changed in place) is copied into ``session.headers`` whenever it changed.
+        Adapters mounted on it carry this opener's http(s) requests too.
         """
+        if self._user_session is not None:
+            return self._user_session
         with self._session_lock:
             if self._session is None:
                 self._session = build_session(self.handlers, self.addheaders)
@@ -57,6 +63,19 @@ class OpenerDirector(urllib.request.OpenerDirector):
                 set_headers(self._session, self.addheaders)
                 self._session_headers = list(self.addheaders)
             return self._session
+
+    def open(self, fullurl: str | urllib.request.Request, data: Any = None,
+             timeout: float | None = socket._GLOBAL_DEFAULT_TIMEOUT,  # type: ignore[attr-defined]
+             ) -> Any:
+        """urllib's ``open``; its http(s) hops (redirects, auth retries) go through the
+        caller's Session, or the adapters mounted on :attr:`session` once it was built."""
+        user = self._user_session
+        mounts = self._session
+        token = route.set(None if user is None and mounts is None else Route(user, mounts))
+        try:
+            return super().open(fullurl, data, timeout)
+        finally:
+            route.reset(token)
 
     def add_handler(self, handler: urllib.request.BaseHandler) -> None:
         _adopt_transport(handler)
@@ -140,13 +159,21 @@ def _default_handlers(skip: set[type[Any]]) -> tuple[list[urllib.request.BaseHan
     return made, tuple(proxies)
 
 
-def build_opener(*handlers: _Handler) -> OpenerDirector:
+#: The Session openers are built with while ``install(session=...)`` is on (see swap.py).
+installed_session: requests.Session | None = None
+
+
+def build_opener(*handlers: _Handler, session: requests.Session | None = None
+                 ) -> OpenerDirector:
     """Create an opener object from a list of handlers, as ``urllib.request.build_opener``.
 
     The default handlers are added unless a handler of the same (stdlib) type, or a subclass of
-    it, is given; classes are instantiated.
+    it, is given; classes are instantiated.  With ``session`` (by default the one given to
+    ``install(session=...)``, if any), the opener's http(s) requests go through that
+    :class:`requests.Session`: see docs/ecosystem.md.
     """
     opener = OpenerDirector()
+    opener._user_session = session if session is not None else installed_session
     skip = set()
     for check in handlers:
         test: Any = issubclass if isinstance(check, type) else isinstance
@@ -170,12 +197,25 @@ def install_opener(opener: urllib.request.OpenerDirector | None) -> None:
     _opener = opener
 
 
+_built_default: urllib.request.OpenerDirector | None = None  # the last _opener built here
+
+
 def _default_opener() -> urllib.request.OpenerDirector:
-    global _opener
+    global _opener, _built_default
     with _opener_lock:
         if _opener is None:
-            _opener = build_opener()
+            _opener = _built_default = build_opener()
         return _opener
+
+
+def set_installed_session(session: requests.Session | None) -> None:
+    """Openers built from now on use ``session``; so does module-level :func:`urlopen`
+    (its default opener is rebuilt, unless one was installed with :func:`install_opener`)."""
+    global installed_session, _opener
+    with _opener_lock:
+        installed_session = session
+        if _opener is not None and _opener is _built_default:
+            _opener = None
 
 
 def _context_opener(context: ssl.SSLContext) -> OpenerDirector:

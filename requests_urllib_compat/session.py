@@ -1,8 +1,10 @@
 """The opener's :class:`requests.Session`: each handler becomes a Session feature.
 
 Calls through an opener run urllib's handler chain and send each hop through the transport
-adapter directly; the Session built here is for new code (``opener.session.get(url)``) and
-carries the same configuration, so a script can move to requests one call at a time:
+adapter (once this Session is built, the adapter it has mounted for the URL, so an adapter you
+mount here is used by ``opener.open()`` too); the Session built here is for new code
+(``opener.session.get(url)``) and carries the same configuration, so a script can move to
+requests one call at a time:
 
 - ``addheaders`` -> ``session.headers`` (plus ``Accept-Encoding: identity``, as urllib sends);
 - ``HTTPHandler``/``HTTPSHandler`` -> the shared transport adapters mounted for ``http://`` and

@@ -29,6 +29,8 @@ import urllib.request
 from collections.abc import Iterable, Iterator
 from typing import Any, Union
 
+import requests
+
 from . import opener as _compat_opener
 from . import request as _compat
 
@@ -89,6 +91,8 @@ class _State:
         self.applied: list[_Patch] = []  # the patches of urllib.request itself
         self.modules: list[_Patch] = []  # patch_module's patches
         self.saved_openers: tuple[Any, Any] = (None, None)
+        self.installed_session: requests.Session | None = None  # install(session=)
+        self.session_stack: list[requests.Session | None] = []  # patched(session=) blocks
 
 
 _state = _State()
@@ -123,7 +127,11 @@ def _release(owner: object) -> None:
         patch.undo()
     _state.modules = [p for p in _state.modules if p.owner is not owner]
     if not _state.explicit and not _state.contexts:
+        _state.installed_session = None
+        _use_session(None)
         _unapply()
+    else:
+        _use_session(_current_session())
 
 
 def _patch_module(module: ModuleLike, owner: object) -> list[str]:
@@ -140,14 +148,36 @@ def _patch_module(module: ModuleLike, owner: object) -> list[str]:
     return names
 
 
-def install(modules: Iterable[ModuleLike] = ()) -> None:
+def _use_session(session: requests.Session | None) -> None:
+    """Openers built from now on (module-level ``urlopen``'s included) use ``session``."""
+    if session is _compat_opener.installed_session:
+        return
+    _compat_opener.set_installed_session(session)
+    stdlib: Any = urllib.request
+    if isinstance(stdlib._opener, _compat_opener.OpenerDirector) and getattr(
+            stdlib._opener, "_user_session", None) is not session:
+        stdlib._opener = None  # cached by a stdlib urlopen: rebuilt, with the session
+
+
+def _current_session() -> requests.Session | None:
+    """The innermost open :func:`patched` block's session, else :func:`install`'s."""
+    given = [s for s in _state.session_stack if s is not None]
+    return given[-1] if given else _state.installed_session
+
+
+def install(modules: Iterable[ModuleLike] = (), session: requests.Session | None = None
+            ) -> None:
     """Make ``urllib.request`` this package until :func:`uninstall`; idempotent.
 
-    ``modules`` (module objects or names) are also passed to :func:`patch_module`.
+    ``modules`` (module objects or names) are also passed to :func:`patch_module`.  With
+    ``session``, every opener built while installed (``urlopen``'s, third-party code's) sends
+    its http(s) requests through that :class:`requests.Session` (docs/ecosystem.md).
     """
     with _state.lock:
         _state.explicit = True
         _apply()
+        _state.installed_session = session
+        _use_session(_current_session())
         for module in modules:
             _patch_module(module, _INSTALL)
 
@@ -191,21 +221,26 @@ class Swap:
 
 
 @contextlib.contextmanager
-def patched(modules: Iterable[ModuleLike] = ()) -> Iterator[Swap]:
+def patched(modules: Iterable[ModuleLike] = (), session: requests.Session | None = None
+            ) -> Iterator[Swap]:
     """The swap for the duration of a ``with`` block (or of a function, as a decorator).
 
     Blocks nest and may run in several threads: the swap stays on while any block (or an
-    :func:`install`) wants it.
+    :func:`install`) wants it.  ``session`` as for :func:`install`, for the block (the
+    innermost open block's session is the one used).
     """
     swap = Swap()
     with _state.lock:
         _state.contexts += 1
+        _state.session_stack.append(session)
         try:
             _apply()
+            _use_session(_current_session())
             for module in modules:
                 _patch_module(module, swap)
         except BaseException:
             _state.contexts -= 1
+            _state.session_stack.remove(session)
             _release(swap)
             raise
     try:
@@ -213,4 +248,5 @@ def patched(modules: Iterable[ModuleLike] = ()) -> Iterator[Swap]:
     finally:
         with _state.lock:
             _state.contexts -= 1
+            _state.session_stack.remove(session)
             _release(swap)

@@ -9,6 +9,7 @@ settings, so legacy code calling ``build_opener()`` per request still reuses con
 
 from __future__ import annotations
 
+import contextlib
 import http.client
 import io
 import ipaddress
@@ -28,6 +29,10 @@ from typing import Any, cast
 
 import requests
 import requests.adapters
+import requests.auth
+import requests.cookies
+import requests.utils
+import urllib3
 from requests.adapters import HTTPAdapter
 from requests.structures import CaseInsensitiveDict
 from requests.utils import get_encoding_from_headers
@@ -43,7 +48,7 @@ from .error import URLError
 from .response import HTTPResponse
 
 __all__ = ["AbstractHTTPHandler", "HTTPHandler", "HTTPSHandler", "close_shared_pools",
-           "handler_adapter", "handler_context"]
+           "configure", "handler_adapter", "handler_context"]
 
 
 class _StaleConnectionRetry(Retry):
@@ -66,6 +71,41 @@ class _StaleConnectionRetry(Retry):
 _RETRY = _StaleConnectionRetry(total=1, connect=0, read=1, status=0, other=0, redirect=0,
                                raise_on_redirect=False, raise_on_status=False,
                                respect_retry_after_header=False)
+
+
+class _Settings:
+    """The transport's pool and retry settings (see :func:`configure`)."""
+
+    def __init__(self, pool_maxsize: int = 10, pool_block: bool = False,
+                 max_retries: Retry | int | None = None) -> None:
+        self.pool_maxsize = pool_maxsize
+        self.pool_block = pool_block
+        self.max_retries = max_retries
+
+
+_settings = _Settings()
+
+
+def configure(*, pool_maxsize: int = 10, pool_block: bool = False,
+              max_retries: Retry | int | None = None) -> None:
+    """Pool size and retries of the default transport (openers without ``session=``).
+
+    ``pool_maxsize``: connections kept per host (requests' default, 10); more threads than
+    that to one host open extra connections, closed after use, unless ``pool_block`` makes
+    them wait for a pooled one.  ``max_retries``: a urllib3 ``Retry`` (or a count) replacing
+    the default, which retries only a request whose kept-alive connection the server had
+    closed.  Call it once, at start-up: pooled connections are closed, and every opener then
+    uses these settings (arguments left out go back to their defaults).
+    """
+    global _settings
+    if pool_maxsize < 1:
+        raise ValueError("pool_maxsize must be at least 1")
+    with _shared_lock:
+        _settings = _Settings(pool_maxsize, bool(pool_block), max_retries)
+        adapters = list(_shared.values())
+        _shared.clear()
+    for adapter in adapters:
+        adapter.close()
 
 
 class _FrozenContext:
@@ -107,7 +147,9 @@ class CompatAdapter(HTTPAdapter):
         self.debuglevel = debuglevel
         # (scheme, host[, TLS settings]) -> (urllib3 pool key, pool), see _origin_pool
         self._origin_pools: dict[tuple[Any, ...], tuple[Any, HTTPConnectionPool]] = {}
-        super().__init__(max_retries=_RETRY)
+        settings = _settings
+        super().__init__(pool_maxsize=settings.pool_maxsize, pool_block=settings.pool_block,
+                         max_retries=settings.max_retries or _RETRY)
 
     def __getstate__(self) -> dict[str, Any]:  # contexts cannot be pickled
         raise TypeError(f"cannot pickle {type(self).__name__!r} object")
@@ -230,7 +272,8 @@ class CompatAdapter(HTTPAdapter):
 
     def request_url(self, request: requests.PreparedRequest, proxies: Any) -> str:
         selector = getattr(request, "urllib_selector", None)
-        if selector is not None:
+        # (a direct request given proxies by a caller's Session: requests' target for them)
+        if selector is not None and not (proxies and getattr(request, "urllib_origin", None)):
             return str(selector)
         return super().request_url(request, {} if proxies is None else proxies)
 
@@ -342,6 +385,38 @@ def _validate_conn_quietly(pool: Any, conn: Any) -> None:
 
 
 _pool_classes: dict[tuple[type[Any], int], type[Any]] = {}
+_connection_classes: dict[tuple[type[Any], int], type[Any]] = {}
+
+
+def _compat_connection(conn_cls: type[Any], debuglevel: int) -> type[Any]:
+    """``conn_cls`` made reuse-aware (and verbose), one class per (class, debuglevel)."""
+    key = (conn_cls, debuglevel)
+    made = _connection_classes.get(key)
+    if made is None:
+        if len(_connection_classes) >= 64:  # classes patched in and out (per test, say)
+            _connection_classes.clear()
+        made = _connection_classes[key] = type(f"Compat{conn_cls.__name__}",
+                                               (_ReuseAwareConnection,
+                                                _HttpClientConnection, conn_cls),
+                                               {"debuglevel": debuglevel})
+    return made
+
+
+class _CurrentConnectionCls:
+    """``ConnectionCls`` of a compat pool class: the base pool class's connection class *as it
+    is now*, made reuse-aware.  Looked up each time a pool makes (or checks) a connection, so a
+    connection class patched onto urllib3's pools after our first request (as test recorders
+    do) is used, as it is by urllib3's own pools."""
+
+    def __init__(self, base: type[Any], debuglevel: int) -> None:
+        self._base = base
+        self._debuglevel = debuglevel
+
+    def __get__(self, pool: Any, owner: Any = None) -> type[Any]:
+        current: type[Any] = self._base.ConnectionCls
+        if issubclass(current, _ReuseAwareConnection):
+            return current
+        return _compat_connection(current, self._debuglevel)
 
 
 def _use_compat_connections(manager: Any, debuglevel: int) -> None:
@@ -350,11 +425,8 @@ def _use_compat_connections(manager: Any, debuglevel: int) -> None:
     for scheme, pool_cls in classes.items():
         key = (pool_cls, debuglevel)
         if key not in _pool_classes:
-            conn_cls = type(f"Compat{pool_cls.ConnectionCls.__name__}",
-                            (_ReuseAwareConnection, _HttpClientConnection,
-                             pool_cls.ConnectionCls),
-                            {"debuglevel": debuglevel})
-            namespace: dict[str, Any] = {"ConnectionCls": conn_cls}
+            namespace: dict[str, Any] = {
+                "ConnectionCls": _CurrentConnectionCls(pool_cls, debuglevel)}
             if issubclass(pool_cls, HTTPSConnectionPool):
                 namespace["_validate_conn"] = _validate_conn_quietly
             _pool_classes[key] = type(f"Compat{pool_cls.__name__}",
@@ -639,9 +711,164 @@ def send(adapter: CompatAdapter, req: urllib.request.Request) -> HTTPResponse:
     prepared.urllib_tunnel_headers = tunnel_headers  # type: ignore[attr-defined]
     prepared.urllib_origin = origin  # type: ignore[attr-defined]  # direct: pool remembered
     with translated("send"):
-        response = adapter.send(prepared, stream=True, timeout=_timeout(req.timeout),
-                                verify=True, cert=None, proxies=proxies)  # (as a Session)
+        response = _dispatch(adapter, prepared, _timeout(req.timeout), proxies)
     return HTTPResponse(response, req.get_full_url())
+
+
+# -- dispatch: which Session's ``send`` and which adapter carry a hop --------------------------
+
+
+class Route:
+    """What an opener's ``open()`` call sends its http(s) hops through (see :data:`route`).
+
+    ``session``: the caller's :class:`requests.Session` (``build_opener(session=...)``): each hop
+    goes through its ``send()`` with its headers, cookies, auth, hooks, adapters and TLS.
+    ``mounts``: without one, the opener's own :attr:`~.OpenerDirector.session` once built, whose
+    mounted adapters pick the adapter of each hop (so an adapter mounted there is used).
+    """
+
+    __slots__ = ("mounts", "session")
+
+    def __init__(self, session: requests.Session | None = None,
+                 mounts: requests.Session | None = None) -> None:
+        self.session = session
+        self.mounts = mounts
+
+
+#: The route of the ``open()`` call in progress in this context (set by ``OpenerDirector.open``;
+#: ``None``: the handler's own adapter, as for a stdlib ``OpenerDirector`` holding our handlers).
+route: ContextVar[Route | None] = ContextVar("route", default=None)
+
+_SESSION_CLASS = requests.sessions.Session
+_SESSION_SEND = requests.sessions.Session.send
+_SESSION_GET_ADAPTER = requests.sessions.Session.get_adapter
+#: What requests sends unless told otherwise: not the caller's configuration, never sent.
+_REQUESTS_DEFAULT_HEADERS = requests.utils.default_headers()
+
+
+def _dispatch(adapter: requests.adapters.BaseAdapter, prepared: requests.PreparedRequest,
+              timeout: Any, proxies: dict[str, str]) -> requests.Response:
+    """Send one hop: through the caller's Session when the opener has one, else through a
+    ``requests.Session`` of the class requests uses *now* (``requests.sessions.Session``), so
+    whatever patches ``Session`` or its ``send``/``get_adapter`` (mocks, caches, tracing) sees
+    urllib's traffic as it sees ``requests.get``'s.  While neither is patched, that ``send``
+    would only call ``adapter.send``: the adapter is called directly (the hot path)."""
+    current = route.get()
+    if current is not None:
+        if current.session is not None:
+            return _send_through(current.session, prepared, timeout, proxies)
+        if current.mounts is not None:
+            adapter = current.mounts.get_adapter(str(prepared.url))
+    cls = requests.sessions.Session
+    if (cls is _SESSION_CLASS and cls.send is _SESSION_SEND
+            and cls.get_adapter is _SESSION_GET_ADAPTER):
+        return adapter.send(prepared, stream=True, timeout=timeout, verify=True, cert=None,
+                            proxies=proxies)  # (as a Session calls it)
+    session = _transport_session(adapter, cls)
+    # as a prepared request from requests (a cache serialises it; auth plugins read it)
+    prepared._cookies = requests.cookies.RequestsCookieJar()  # type: ignore[attr-defined]
+    response: requests.Response = session.send(prepared, stream=True, timeout=timeout,
+                                               proxies=proxies, allow_redirects=False)
+    return _replayable(response)
+
+
+class _KeepNothingJar(requests.cookies.RequestsCookieJar):
+    """The transport Session's jar: cookies are urllib's business (``HTTPCookieProcessor``)."""
+
+    def extract_cookies(self, response: Any, request: Any) -> None:
+        """Keeps nothing."""
+
+    def set_cookie(self, cookie: Any, *args: Any, **kwargs: Any) -> None:
+        """Keeps nothing."""
+
+
+def _no_redirect(response: requests.Response) -> None:
+    """urllib's handler chain decides redirects: the transport Session never sees one."""
+    return None
+
+
+_TRANSPORT_ATTRIBUTE = "_requests_urllib_compat_transport"
+
+
+def _transport_session(adapter: Any, cls: type[requests.Session]) -> requests.Session:
+    """A Session of class ``cls`` sending every http(s) URL through ``adapter``, adding
+    nothing: no environment (``trust_env`` off), no cookies kept, no redirects followed.
+    Made once per adapter and class, and kept on the adapter."""
+    made: tuple[type[Any], requests.Session] | None = getattr(adapter, _TRANSPORT_ATTRIBUTE,
+                                                               None)
+    if made is not None:
+        if made[0] is cls:
+            return made[1]
+        # The class changed back or again (a cache uninstalled): close the old Session as
+        # requests.get closes its own (a cache's database connection), keeping the adapter.
+        made[1].adapters.clear()
+        made[1].close()
+    session = cls()
+    session.trust_env = False
+    session.cookies = _KeepNothingJar()
+    session.get_redirect_target = _no_redirect  # type: ignore[method-assign,assignment]
+    for prefix in ("http://", "https://"):
+        replaced = session.adapters.get(prefix)
+        session.mount(prefix, adapter)
+        if replaced is not None and replaced is not adapter:
+            replaced.close()
+    with contextlib.suppress(AttributeError):  # (an adapter with __slots__: one per hop)
+        setattr(adapter, _TRANSPORT_ATTRIBUTE, (cls, session))
+    return session
+
+
+def _send_through(session: requests.Session, prepared: requests.PreparedRequest, timeout: Any,
+                  proxies: dict[str, str]) -> requests.Response:
+    """One hop through the caller's Session: what it would add to a request (its headers,
+    cookies, auth and hooks; see docs/ecosystem.md for what wins over what), then its
+    ``send()``, which picks the adapter and applies ``verify``/``cert``.  Not its ``request()``:
+    urllib built the request and follows redirects itself; the environment stays urllib's."""
+    if session.params:  # added to the query as requests does (which requotes the URL)
+        prepared.prepare_url(prepared.url, session.params)
+        prepared.urllib_selector = None  # type: ignore[attr-defined]  # (the target from it)
+    headers = prepared.headers
+    session_headers: Any = session.headers
+    for name, value in session_headers.items():
+        if (value is not None and name not in headers
+                and _REQUESTS_DEFAULT_HEADERS.get(name) != value):
+            headers[name] = value
+    jar = session.cookies
+    prepared._cookies = jar  # type: ignore[attr-defined]  # auth plugins' retries read it
+    if "Cookie" not in headers and len(jar):
+        cookie = requests.cookies.get_cookie_header(jar, prepared)  # type: ignore[no-untyped-call]
+        if cookie:
+            headers["Cookie"] = cookie
+    auth: Any = session.auth
+    if auth:
+        if isinstance(auth, tuple) and len(auth) == 2:
+            auth = requests.auth.HTTPBasicAuth(*auth)
+        authed = auth(prepared)  # may register its own response hook (challenge answers)
+        if authed is not None and authed is not prepared:
+            prepared.__dict__.update(authed.__dict__)
+    prepared.register_hook(  # type: ignore[no-untyped-call]
+        "response", session.hooks.get("response", []))
+    if not proxies and session.proxies:
+        proxies = dict(session.proxies)
+    try:
+        response: requests.Response = session.send(prepared, stream=True, timeout=timeout,
+                                                   proxies=proxies, allow_redirects=False)
+    except requests.TooManyRedirects as exc:
+        # max_redirects=0: send() refuses even to prepare the next hop; urllib decides.
+        if not isinstance(exc.response, requests.Response):
+            raise
+        response = exc.response
+    return _replayable(response)
+
+
+def _replayable(response: requests.Response) -> requests.Response:
+    """A response whose body a Session already read (a cached one, a redirect whose next hop
+    requests prepared) is read again from that content."""
+    content = getattr(response, "_content", False)
+    if getattr(response, "_content_consumed", False) and isinstance(content, bytes):
+        response.raw = urllib3.HTTPResponse(
+            body=io.BytesIO(content), headers=response.headers, status=response.status_code,
+            reason=response.reason, preload_content=False, decode_content=False)
+    return response
 
 
 class _HeaderCheck(http.client.HTTPConnection):
