@@ -651,6 +651,8 @@ def warn_check_hostname(check_hostname: bool | None) -> None:
 
 
 _HTTP_CONNECTION: Any = http.client.HTTPConnection
+#: Captured at import: a recorder (vcrpy) replaces http.client's classes with its own.
+_HTTPS_CONNECTION: Any = http.client.HTTPSConnection
 
 
 def _timeout(value: Any) -> Any:
@@ -917,7 +919,7 @@ def _http_client_checks(req: urllib.request.Request, host: str, method: str, sel
     ``putrequest`` checks the method and target and ``putheader`` each header
     (``ValueError``, ``UnicodeEncodeError`` beyond Latin-1).
     """
-    connection: Any = http.client.HTTPSConnection if req.type == "https" else _HTTP_CONNECTION
+    connection: Any = _HTTPS_CONNECTION if req.type == "https" else _HTTP_CONNECTION
     hostname, port = connection._get_hostport(connection, host, None)  # InvalidURL
     _HTTP_CONNECTION._validate_host(None, hostname)  # InvalidURL: control characters
     tunnel_host: str | None = req._tunnel_host  # type: ignore[attr-defined]
@@ -937,8 +939,7 @@ def _http_client_checks(req: urllib.request.Request, host: str, method: str, sel
 def _tunnel_netloc(origin: str) -> str:
     """The CONNECT target as ``set_tunnel`` reads it (``InvalidURL`` for a port ``int()``
     cannot read, ``+443`` for 443), for urllib3.  The proxy resolves it, not us."""
-    https: Any = http.client.HTTPSConnection
-    name, port = https._get_hostport(https, origin, None)
+    name, port = _HTTPS_CONNECTION._get_hostport(_HTTPS_CONNECTION, origin, None)
     if port > 65535 or _PLAIN_HOST.fullmatch(origin):
         return origin
     return f"[{name}]:{port}" if ":" in name else f"{name}:{port}"
