@@ -45,9 +45,12 @@ class _StaleConnectionRetry(Retry):
     """Retry once when a pooled connection turned out to be closed by the server.
 
     urllib opens a fresh connection per request, so it never meets a kept-alive connection that
-    the server closed meanwhile.  Such a failure is retried on a new connection when that is safe:
-    the method is idempotent (urllib3's ``read`` rule) and the connection was dropped; any other
-    failure is raised at once, as requests' default ``Retry(0, read=False)`` does.
+    the server closed meanwhile, nor bytes a previous exchange left on it.  Such a failure (a
+    reused connection dropped, or answering with something that is no response) is retried on
+    a fresh connection when that is safe: the method is idempotent (urllib3's ``read`` rule) and
+    the body can be sent again (:class:`_ReuseGuardPool` sends any other request on a fresh
+    connection, so it never gets here); any other failure is raised at once, as requests'
+    default ``Retry(0, read=False)`` does.
     """
 
     def increment(self, *args: Any, **kwargs: Any) -> Retry:  # type: ignore[override]
@@ -224,26 +227,141 @@ class CompatAdapter(HTTPAdapter):
         return super().request_url(request, proxies)
 
 
+# -- connection reuse ------------------------------------------------------------------------
+#
+# urllib sends ``Connection: close`` and never reuses a socket: whatever a server or a caller gets
+# wrong dies with that connection.  Every reuse here is a promise urllib never made, so the rule
+# at each decision below is the same: when in doubt, close -- closing costs only the speed urllib
+# never had.  A connection is reused only after an exchange whose end both sides agree on; a
+# request that could not be sent again goes on a fresh connection; a reused connection that fails
+# under a request that can be sent again is replaced and the request resent, unseen by the caller.
+
+#: Whether the pool call in progress must use a connection that has carried no exchange yet.
+_fresh_connection: ContextVar[bool] = ContextVar("_fresh_connection", default=False)
+
+def _resendable(method: str, body: Any) -> bool:
+    """Whether a request can be sent again, unchanged, if a reused connection fails under it:
+    an idempotent method (urllib3's list, the one the stale-connection retry uses) and a body
+    that can be replayed (none, bytes, or a file urllib3 can seek back).  An iterator is sent
+    once; a POST may have been applied by a server that then closed without answering."""
+    if method.upper() not in Retry.DEFAULT_ALLOWED_METHODS:
+        return False
+    if body is None or isinstance(body, (bytes, str)):
+        return True
+    if hasattr(body, "read"):
+        try:
+            return isinstance(body.tell(), int) and hasattr(body, "seek")
+        except (OSError, ValueError, AttributeError):
+            return False
+    try:
+        memoryview(body)
+    except TypeError:
+        return False
+    return True
+
+
+def _asks_to_close(headers: dict[str, Any]) -> bool:
+    return any(k.lower() == "connection" and "close" in str(v).lower()
+               for k, v in headers.items())
+
+
+def _ends_in_doubt(response: Any) -> bool:
+    """Whether the exchange may go on past the response urllib3 parsed.
+
+    A 1xx other than ``100 Continue`` (http.client reads past that one itself) is returned as
+    the response, but the final answer is still on its way: the next request on the connection
+    would receive it.  A 204 or 304 that announces a body: http.client reads none, the bytes
+    would be the start of the next response.
+    """
+    status = int(response.status)
+    if status < 200:
+        return True
+    if status in (204, 304):
+        headers = response.headers
+        return ("transfer-encoding" in headers
+                or str(headers.get("content-length", "0")).strip() != "0")
+    return False
+
+
 class _ReuseAwareConnection:
-    """Mixin for urllib3 connections: a dropped connection that had already served a response
-    is marked ``stale_keepalive`` on the error, the one case :class:`_StaleConnectionRetry`
-    retries.  ``debuglevel`` (a class attribute here) makes http.client print the exchange."""
+    """Mixin for urllib3 connections that decides what the pool may reuse.
+
+    ``served`` counts the responses read since the socket was opened: a dropped connection
+    that had already served one (a reused connection) is marked ``stale_keepalive`` on the
+    error, the one case :class:`_StaleConnectionRetry` retries; that includes an answer that
+    does not parse as a response (bytes the previous exchange left behind).  ``reusable`` is
+    cleared when the current socket must not carry another exchange; the pool then closes it
+    instead of keeping it.  ``debuglevel`` (a class attribute here) makes http.client print
+    the exchange."""
 
     served = 0
+    reusable = True
 
     def connect(self) -> None:
         self.served = 0
         super().connect()  # type: ignore[misc]
 
+    def close(self) -> None:
+        self.reusable = True  # the doubt was about the socket being closed
+        super().close()  # type: ignore[misc]
+
+    def request(self, method: str, url: str, body: Any = None, headers: Any = None,
+                **kwargs: Any) -> None:
+        """urllib3's ``request``; a request that says ``Connection: close`` marks the
+        connection as not reusable."""
+        if _asks_to_close(dict(headers or {})):
+            self.reusable = False  # the server will close it, maybe without saying so
+        super().request(method, url, body, headers, **kwargs)  # type: ignore[misc]
+
     def getresponse(self, *args: Any, **kwargs: Any) -> Any:
         try:
             response = super().getresponse(*args, **kwargs)  # type: ignore[misc]
-        except (http.client.RemoteDisconnected, ConnectionResetError, BrokenPipeError) as exc:
+        except (http.client.HTTPException, ConnectionError) as exc:
+            # RemoteDisconnected, a reset, or bytes that are no status line: on a reused
+            # connection, the server's goodbye or leftovers of the previous exchange.
             if self.served:
                 setattr(exc, "stale_keepalive", True)  # noqa: B010
             raise
         self.served += 1
+        if _ends_in_doubt(response):
+            self.reusable = False
         return response
+
+
+class _ReuseGuardPool:
+    """Mixin for urllib3 pools: a connection goes back into the pool only when it may carry
+    another exchange, and a request that cannot be sent again never goes on a reused one.
+
+    A server may close a kept-alive connection at any moment (after each response, without
+    ``Connection: close``; after an idle timeout) and the client learns it only when the next
+    request fails.  urllib, which opens a connection per request, never meets that.  A request
+    that can be resent is retried on a fresh connection (:class:`_StaleConnectionRetry`); any
+    other request (a POST, a body from an iterator) is sent on a connection that has carried
+    no exchange yet, so it fails only where urllib's would.  The retry itself also takes a
+    fresh connection."""
+
+    def urlopen(self, method: str, url: str, body: Any = None, headers: Any = None,
+                retries: Any = None, *args: Any, **kwargs: Any) -> Any:
+        fresh = (isinstance(retries, Retry) and bool(retries.history)) or not _resendable(
+            method, body)
+        token = _fresh_connection.set(fresh)
+        try:
+            return super().urlopen(  # type: ignore[misc]
+                method, url, body, headers, retries, *args, **kwargs)
+        finally:
+            _fresh_connection.reset(token)
+
+    def _get_conn(self, timeout: float | None = None) -> Any:
+        conn = super()._get_conn(timeout)  # type: ignore[misc]
+        if _fresh_connection.get() and conn.served and not conn.is_closed:
+            conn.close()  # when in doubt, close: it reconnects before the request is sent
+        return conn
+
+    def _put_conn(self, conn: Any) -> None:
+        if conn is not None and not conn.reusable:
+            conn.close()  # when in doubt, close: an empty slot is refilled on demand
+            conn = None
+        super()._put_conn(conn)  # type: ignore[misc]
 
 
 #: The request target as urllib built it, for the pool call in progress in this context.
@@ -293,7 +411,8 @@ def _use_compat_connections(manager: Any, debuglevel: int) -> None:
             if issubclass(pool_cls, HTTPSConnectionPool):
                 namespace["_validate_conn"] = _validate_conn_quietly
             _pool_classes[key] = type(f"Compat{pool_cls.__name__}",
-                                      (_VerbatimTargetPool, pool_cls), namespace)
+                                      (_ReuseGuardPool, _VerbatimTargetPool, pool_cls),
+                                      namespace)
         classes[scheme] = _pool_classes[key]
     manager.pool_classes_by_scheme = classes
 
