@@ -27,6 +27,7 @@ from requests.adapters import HTTPAdapter
 from requests.structures import CaseInsensitiveDict
 from requests.utils import get_encoding_from_headers, select_proxy
 from urllib3._collections import HTTPHeaderDict
+from urllib3.connection import _ResponseOptions
 from urllib3.connectionpool import HTTPConnectionPool, HTTPSConnectionPool
 from urllib3.poolmanager import proxy_from_url
 from urllib3.util import SKIP_HEADER
@@ -106,6 +107,16 @@ class CompatAdapter(HTTPAdapter):
         # (scheme, host[, TLS settings]) -> (urllib3 pool key, pool), see _origin_pool
         self._origin_pools: dict[tuple[Any, ...], tuple[Any, HTTPConnectionPool]] = {}
         super().__init__(max_retries=_RETRY)
+
+    def send(self, request: requests.PreparedRequest,
+             *args: Any, **kwargs: Any) -> requests.Response:
+        """requests' ``send``; a request built by urllib (it carries urllib's selector) is
+        written on the connection as http.client writes it (see ``_ReuseAwareConnection``)."""
+        token = _urllib_exchange.set(getattr(request, "urllib_selector", None) is not None)
+        try:
+            return super().send(request, *args, **kwargs)
+        finally:
+            _urllib_exchange.reset(token)
 
     def __getstate__(self) -> dict[str, Any]:  # contexts cannot be pickled
         raise TypeError(f"cannot pickle {type(self).__name__!r} object")
@@ -236,8 +247,17 @@ class CompatAdapter(HTTPAdapter):
 # request that could not be sent again goes on a fresh connection; a reused connection that fails
 # under a request that can be sent again is replaced and the request resent, unseen by the caller.
 
+#: Whether the request being sent was built by urllib (``send`` below): it is then written on the
+#: connection byte for byte as http.client writes it.  Requests made through ``opener.session``
+#: keep requests' (urllib3's) way.
+_urllib_exchange: ContextVar[bool] = ContextVar("_urllib_exchange", default=False)
+
 #: Whether the pool call in progress must use a connection that has carried no exchange yet.
 _fresh_connection: ContextVar[bool] = ContextVar("_fresh_connection", default=False)
+
+#: The block size http.client reads a file body with (urllib3's connections use 16 KiB).
+_HTTP_CLIENT_BLOCKSIZE = 8192
+
 
 def _resendable(method: str, body: Any) -> bool:
     """Whether a request can be sent again, unchanged, if a reused connection fails under it:
@@ -258,6 +278,46 @@ def _resendable(method: str, body: Any) -> bool:
     except TypeError:
         return False
     return True
+
+
+def _body_size(body: Any) -> int | None:
+    """The number of bytes http.client sends for ``body``, when known before sending it."""
+    if body is None:
+        return 0
+    if isinstance(body, str):
+        return len(body)  # http.client encodes it ISO-8859-1: one byte per character
+    if hasattr(body, "read"):
+        return None
+    try:
+        return memoryview(body).nbytes
+    except TypeError:
+        return None
+
+
+def _framing_in_doubt(body: Any, headers: dict[str, Any]) -> bool:
+    """Whether the request framing the caller chose may not match the bytes http.client sends.
+
+    http.client sends a caller's ``Content-Length`` / ``Transfer-Encoding`` as given and the
+    body as it is; bytes beyond the announced framing (a length shorter than the body, a
+    terminating chunk nobody announced, chunk sizes counted in items instead of bytes) would be
+    read by the server as the start of the next request on a kept-alive connection.
+    """
+    lengths = [str(v) for k, v in headers.items() if k.lower() == "content-length"]
+    codings = [str(v) for k, v in headers.items() if k.lower() == "transfer-encoding"]
+    size = _body_size(body)
+    if codings:  # http.client chunk-encodes the body (a Content-Length beside it: sent raw)
+        if lengths or body is None or len(codings) > 1:
+            return True
+        if codings[0].strip().lower() != "chunked":
+            return True
+        # one chunk whose size line says len(body): an array's items, not its bytes
+        return size is not None and not isinstance(body, str) and len(body) != size
+    if lengths:
+        value = lengths[0].strip()
+        # a length we cannot check before sending (a file, an iterator) is in doubt too
+        return (len(lengths) > 1 or not (value.isascii() and value.isdigit()) or size is None
+                or int(value) != size)
+    return False  # http.client frames the body itself
 
 
 def _asks_to_close(headers: dict[str, Any]) -> bool:
@@ -305,13 +365,56 @@ class _ReuseAwareConnection:
         self.reusable = True  # the doubt was about the socket being closed
         super().close()  # type: ignore[misc]
 
-    def request(self, method: str, url: str, body: Any = None, headers: Any = None,
-                **kwargs: Any) -> None:
-        """urllib3's ``request``; a request that says ``Connection: close`` marks the
-        connection as not reusable."""
-        if _asks_to_close(dict(headers or {})):
+    def request(self, method: str, url: str, body: Any = None, headers: Any = None, *,
+                chunked: bool = False, preload_content: bool = True,
+                decode_content: bool = True, enforce_content_length: bool = True) -> None:
+        """urllib3's ``request``, except for a request built by urllib: that one is written
+        by http.client's own ``request``, so the framing is byte for byte urllib's (the
+        caller's ``Content-Length`` / ``Transfer-Encoding`` honoured as http.client does, no
+        terminating chunk without a body, chunk sizes in upper-case hex, http.client's block
+        size).  When the framing the caller chose may not match what is sent, the request
+        says ``Connection: close`` (what urllib always says) and the connection is not
+        reused: when in doubt, close."""
+        headers = dict(headers or {})
+        if _asks_to_close(headers):
             self.reusable = False  # the server will close it, maybe without saying so
-        super().request(method, url, body, headers, **kwargs)  # type: ignore[misc]
+        if not _urllib_exchange.get():
+            super().request(  # type: ignore[misc]
+                method, url, body, headers, chunked=chunked, preload_content=preload_content,
+                decode_content=decode_content, enforce_content_length=enforce_content_length)
+            return
+        if _framing_in_doubt(body, headers):
+            self.reusable = False
+            name = next((k for k in headers if k.lower() == "connection"), "Connection")
+            headers[name] = "close"
+        if not (body is None or hasattr(body, "read") or _body_size(body) is not None):
+            body = self._metered_chunks(body)
+        connection: Any = self
+        if connection.sock is not None:  # as urllib3's request: a reused socket's timeout
+            connection.sock.settimeout(connection.timeout)
+        connection._response_options = _ResponseOptions(
+            request_method=method, request_url=url, preload_content=preload_content,
+            decode_content=decode_content, enforce_content_length=enforce_content_length)
+        blocksize, connection.blocksize = connection.blocksize, _HTTP_CLIENT_BLOCKSIZE
+        try:
+            encode_chunked = any(k.lower() == "transfer-encoding" for k in headers)
+            http.client.HTTPConnection.request(  # as urllib's do_open calls it
+                connection, method, url, body, headers, encode_chunked=encode_chunked)
+        finally:
+            connection.blocksize = blocksize
+
+    def _metered_chunks(self, chunks: Any) -> Iterator[Any]:
+        """The chunks of an iterable body, unchanged; one whose ``len()`` is not its size in
+        bytes (an ``array`` of wider items) gets a chunk size line that does not match the
+        bytes sent (http.client's, too): the connection is then not reused."""
+        for chunk in chunks:
+            if chunk and not isinstance(chunk, (bytes, bytearray)):
+                try:
+                    if len(chunk) != memoryview(chunk).nbytes:
+                        self.reusable = False
+                except TypeError:
+                    pass  # http.client raises its own error for it
+            yield chunk
 
     def getresponse(self, *args: Any, **kwargs: Any) -> Any:
         try:

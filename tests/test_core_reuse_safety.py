@@ -8,7 +8,9 @@ server must see the same, and no request may receive another one's answer.
 
 from __future__ import annotations
 
+import array
 import functools
+import io
 import socket
 import time
 import urllib.request
@@ -140,6 +142,123 @@ def test_stray_bytes_never_reach_the_next_request(serve: Any, case: str, timing:
         assert ours.received == theirs.received
     else:  # the GET was resent on a fresh connection after the reused one answered garbage
         assert ours.received == theirs.received[:1] + theirs.received[1:] * 2
+
+
+# -- §1: request framing the caller chose --------------------------------------------------------
+
+_TEXT = "héllo wörld"
+
+#: Requests whose framing headers (set by the caller) do not match the body http.client sends.
+_FRAMINGS: dict[str, Callable[[ModuleType, str], Any]] = {
+    "length-shorter": lambda u, url: u.Request(
+        url, data=_TEXT.encode(), headers={"Content-Length": str(len(_TEXT))}),
+    "length-shorter-array": lambda u, url: u.Request(
+        url, data=array.array("H", b"GET /x HTTP/1.1\r\n\r\n"[:18]),
+        headers={"Content-Length": "9"}, method="PUT"),
+    "length-shorter-file": lambda u, url: u.Request(
+        url, data=io.BytesIO(b"0123GET /smuggled HTTP/1.1\r\n\r\n"),
+        headers={"Content-Length": "4"}, method="PUT"),
+    "length-shorter-iterator": lambda u, url: u.Request(
+        url, data=iter([b"0123", b"GET /smuggled HTTP/1.1\r\n\r\n"]),
+        headers={"Content-Length": "4"}),
+    "length-longer": lambda u, url: u.Request(
+        url, data=b"abc", headers={"Content-Length": "10"}, method="PUT"),
+    "length-without-body": lambda u, url: u.Request(
+        url, headers={"Content-Length": "5"}),
+    "coding-without-body": lambda u, url: u.Request(
+        url, headers={"Transfer-Encoding": "gzip"}),
+    "coding-not-chunked": lambda u, url: u.Request(
+        url, data=b"hello", headers={"Transfer-Encoding": "gzip"}),
+    "coding-and-length": lambda u, url: u.Request(
+        url, data=b"0\r\n\r\nGET /smuggled HTTP/1.1\r\n\r\n",
+        headers={"Transfer-Encoding": "chunked", "Content-Length": "5"}),
+    "coding-array": lambda u, url: u.Request(
+        url, data=array.array("H", b"0\r\n\r\nGET /smuggled HTTP/1.1\r\n\r\n"[:30]),
+        headers={"Transfer-Encoding": "chunked"}),
+}
+
+
+@pytest.mark.parametrize("case", list(_FRAMINGS))
+def test_request_framing_leftovers_never_reach_the_server_as_a_request(serve: Any,
+                                                                       case: str) -> None:
+    """urllib writes the caller's framing headers and the body as http.client does, and says
+    ``Connection: close``: a server reads no request in the bytes beyond the framing.  We send
+    the same bytes and, whenever the framing may not match them, the same ``Connection:
+    close``, and never reuse that connection."""
+    server = serve(by_path({}))
+
+    def scenario(u: ModuleType) -> Any:
+        opener = u.build_opener()
+        first = observe(lambda: _fetch(u, opener, _FRAMINGS[case](u, server.url("/up")),
+                                       timeout=0.5))
+        return first.kind, first.value, _fetch(u, opener, server.url("/next"))
+
+    ours = assert_same(scenario, server)
+    assert ours.outcome.value[2] == (200, b"hello /next")
+    assert not any(b"smuggled" in r.line for r in server.received)
+    assert server.received[-1].connection == server.connections  # a fresh one for /next
+
+
+def test_array_chunks_close_the_connection(serve: Any) -> None:
+    """Items of an iterable body whose ``len()`` is not their size in bytes get a chunk size
+    line that does not match what is sent (http.client's too, as urllib would send them): the
+    connection is not reused after it."""
+    server = serve(by_path({}))
+
+    def scenario(u: ModuleType) -> Any:
+        opener = u.build_opener()
+        chunks = iter([b"ab", array.array("I", [0x41424344])])
+        return (_fetch(u, opener, u.Request(server.url("/up"), data=chunks, method="PUT")),
+                _fetch(u, opener, server.url("/next")))
+
+    ours = assert_same(scenario, server)
+    assert ours.outcome.value[1] == (200, b"hello /next")
+    run(scenario, compat, [server])
+    assert server.connections == 2
+
+
+def _wire(server: RawServer) -> list[bytes]:
+    """Each connection's bytes, without the Connection header (urllib's one difference)."""
+    return [b"".join(line for line in bytes(raw).splitlines(keepends=True)
+                     if not line.lower().startswith(b"connection:"))
+            for _, raw in sorted(server.raw.items())]
+
+
+@pytest.mark.parametrize("body", [
+    pytest.param(lambda: iter([b"x" * 26, b"", b"y" * 300]), id="iterator"),
+    pytest.param(lambda: io.BytesIO(b"z" * 20000), id="file"),
+    pytest.param(lambda: b"\xe9" * 10, id="bytes"),
+    pytest.param(lambda: io.StringIO("\xe9" * 10), id="text-file"),
+])
+@pytest.mark.parametrize("method", ["POST", "PROPFIND", "GET"])
+def test_same_bytes_on_the_wire_as_http_client(serve: Any, body: Callable[[], Any],
+                                               method: str) -> None:
+    """The framing bytes themselves are http.client's: upper-case chunk sizes, its block
+    size for files, no Content-Length it would not send."""
+    server = serve(by_path({}))
+
+    def scenario(u: ModuleType) -> Any:
+        for data in (body(), None):
+            with u.urlopen(u.Request(server.url("/w"), data=data, method=method)) as r:
+                r.read()
+
+    assert_same(scenario, server)
+    run(scenario, compat, [server])
+    ours = _wire(server)
+    run(scenario, urllib.request, [server])
+    assert b"".join(ours) == b"".join(_wire(server))
+
+
+def test_text_file_beyond_latin_1_fails_as_in_urllib(serve: Any) -> None:
+    """http.client encodes a text file ISO-8859-1 (after the headers went out)."""
+    server = serve(by_path({}))
+
+    def scenario(u: ModuleType) -> Any:
+        return u.urlopen(u.Request(server.url("/t"), data=io.StringIO("\u0101"), method="PUT"))
+
+    ours, theirs = run(scenario, compat, [server]), run(scenario, urllib.request, [server])
+    assert ours.outcome == theirs.outcome
+    assert ours.outcome.error_type == "builtins.UnicodeEncodeError"
 
 
 # -- §5: a server that closes after each response without saying so ------------------------------
