@@ -242,7 +242,7 @@ class CompatAdapter(HTTPAdapter):
 #
 # urllib sends ``Connection: close`` and never reuses a socket: whatever a server or a caller gets
 # wrong dies with that connection.  Every reuse here is a promise urllib never made, so the rule
-# at each decision below is the same: when in doubt, close -- closing costs only the speed urllib
+# at each decision below is the same: when in doubt, close — closing costs only the speed urllib
 # never had.  A connection is reused only after an exchange whose end both sides agree on; a
 # request that could not be sent again goes on a fresh connection; a reused connection that fails
 # under a request that can be sent again is replaced and the request resent, unseen by the caller.
