@@ -76,6 +76,27 @@ def test_informational_response_never_reaches_another_opener(serve: Any, status:
     assert ours.outcome.value == ((status, b""), (200, b"bob-page"))
 
 
+def test_informational_response_over_tls(tls_server: RecordingServer,
+                                         client_context: Any) -> None:
+    """The same over HTTPS, where two openers with one context share a pool."""
+    def alice(rec: Any, handler: Any) -> None:
+        handler.wfile.write(b"HTTP/1.1 103 Early Hints\r\nLink: </a.css>\r\n\r\n")
+        handler.wfile.flush()
+        time.sleep(0.3)
+        handler.wfile.write(b"HTTP/1.1 200 OK\r\nContent-Length: 18\r\n\r\nalice-private-data")
+        handler.wfile.flush()
+
+    tls_server.route("/alice", alice)
+
+    def scenario(u: ModuleType) -> Any:
+        alice, bob = (u.build_opener(u.HTTPSHandler(context=client_context)) for _ in "ab")
+        request = u.Request(tls_server.url("/alice"), headers={"Authorization": "Bearer alice"})
+        return _fetch(u, alice, request), _fetch(u, bob, tls_server.url("/bob"))
+
+    ours = assert_same(scenario, tls_server)
+    assert ours.outcome.value == ((103, b""), (200, b"hello /bob"))
+
+
 def test_error_in_response_head_never_leaves_the_connection_to_another(serve: Any) -> None:
     """A response refused while its head is parsed (two different Content-Length values) ends
     the exchange with the rest of it still on the connection: it is not reused."""
