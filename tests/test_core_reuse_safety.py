@@ -359,3 +359,16 @@ def test_response_refused_before_its_body_closes_its_connection(
     with compat.urlopen(server.url("/b")) as r:
         assert r.read() == b"hello /b"
     assert server.connections == 3
+
+
+def test_post_through_a_tunnel_takes_a_fresh_one(tls_server: RecordingServer, forward_proxy: Any,
+                                                 client_context: Any) -> None:
+    """A request that cannot be resent goes on a fresh connection through a proxy too: a new
+    tunnel (CONNECT again); the pooled tunnel serves the GETs after it."""
+    opener = compat.build_opener(compat.ProxyHandler({"https": forward_proxy.url}),
+                                 compat.HTTPSHandler(context=client_context))
+    for data in (None, b"one", None, b"two", None):
+        with opener.open(tls_server.url("/p"), data=data) as r:
+            assert r.read() == b"hello /p"
+    assert [(r.method, r.connection) for r in tls_server.received] == [
+        ("GET", 1), ("POST", 2), ("GET", 2), ("POST", 3), ("GET", 3)]
