@@ -133,7 +133,7 @@ class RawServer:
                     return
                 with self._lock:  # recorded in the order requests begin
                     self.received.append(request)
-                request.body = _read_body(reader, request)
+                _read_body(reader, request)
                 if request.line.count(b" ") != 2 or not request.line.endswith(b"HTTP/1.1"):
                     sock.sendall(b"HTTP/1.1 400 Bad Request\r\nContent-Length: 0\r\n"
                                  b"Connection: close\r\n\r\n")
@@ -180,23 +180,26 @@ def _read_head(reader: io.BufferedReader, number: int) -> RawRequest | None:
     return RawRequest(number, line.rstrip(b"\r\n"), headers, b"")
 
 
-def _read_body(reader: io.BufferedReader, request: RawRequest) -> bytes:
+def _read_body(reader: io.BufferedReader, request: RawRequest) -> None:
+    """Read the body into ``request.body`` as it arrives (a body cut short shows what came)."""
     coding = (request.header("Transfer-Encoding") or "").lower()
     length = request.header("Content-Length")
     if coding == "chunked":
-        chunks = []
         while True:
             size = int(reader.readline(65537).split(b";")[0].strip(), 16)
             if size == 0:
                 while reader.readline(65537) not in (b"\r\n", b"\n", b""):
                     pass
-                break
-            chunks.append(reader.read(size))
+                return
+            request.body += reader.read(size)
             reader.readline(65537)
-        return b"".join(chunks)
-    if length:
-        return reader.read(int(length))
-    return b""
+    remaining = int(length) if length else 0
+    while remaining > 0:
+        data = reader.read1(remaining)
+        if not data:
+            return
+        request.body += data
+        remaining -= len(data)
 
 
 # -- answers ----------------------------------------------------------------------------------
