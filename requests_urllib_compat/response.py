@@ -39,6 +39,17 @@ class HTTPResponse(http.client.HTTPResponse):
     def __init__(self, requests_response: requests.Response, url: str) -> None:
         # http.client.HTTPResponse.__init__ wants a socket: the parsing was done by urllib3.
         io.BufferedIOBase.__init__(self)
+        try:
+            self._view(requests_response, url)
+        except BaseException:
+            # The exchange ends before its body was framed here: its connection, with the rest
+            # of the response on it, is closed, never given back to the pool.
+            requests_response.close()
+            self._released = True
+            self._response = _detached()  # what close() (also from __del__) then sees
+            raise
+
+    def _view(self, requests_response: requests.Response, url: str) -> None:
         raw = requests_response.raw
         self.requests_response = requests_response
         self.url = url
@@ -93,7 +104,9 @@ class HTTPResponse(http.client.HTTPResponse):
 
     # -- the connection -----------------------------------------------------------------------
     def _release(self) -> None:
-        """End of body: the connection goes back to the pool."""
+        """End of body: the connection goes back to the pool, which keeps it only if the
+        exchange really ended there (see ``transport._ReuseGuardPool``: a 1xx or a 204/304
+        announcing a body does not end it, nor does a request framed in doubt)."""
         if not self._released:
             self._released = True
             self.requests_response.raw.release_conn()

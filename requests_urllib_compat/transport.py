@@ -37,6 +37,7 @@ from requests.adapters import HTTPAdapter
 from requests.structures import CaseInsensitiveDict
 from requests.utils import get_encoding_from_headers
 from urllib3._collections import HTTPHeaderDict
+from urllib3.connection import _ResponseOptions
 from urllib3.connectionpool import HTTPConnectionPool, HTTPSConnectionPool
 from urllib3.poolmanager import proxy_from_url
 from urllib3.util import SKIP_HEADER
@@ -55,9 +56,12 @@ class _StaleConnectionRetry(Retry):
     """Retry once when a pooled connection turned out to be closed by the server.
 
     urllib opens a fresh connection per request, so it never meets a kept-alive connection that
-    the server closed meanwhile.  Such a failure is retried on a new connection when that is safe:
-    the method is idempotent (urllib3's ``read`` rule) and the connection was dropped; any other
-    failure is raised at once, as requests' default ``Retry(0, read=False)`` does.
+    the server closed meanwhile, nor bytes a previous exchange left on it.  Such a failure (a
+    reused connection dropped, or answering with something that is no response) is retried on
+    a fresh connection when that is safe: the method is idempotent (urllib3's ``read`` rule) and
+    the body can be sent again (:class:`_ReuseGuardPool` sends any other request on a fresh
+    connection, so it never gets here); any other failure is raised at once, as requests'
+    default ``Retry(0, read=False)`` does.
     """
 
     def increment(self, *args: Any, **kwargs: Any) -> Retry:  # type: ignore[override]
@@ -150,6 +154,16 @@ class CompatAdapter(HTTPAdapter):
         settings = _settings
         super().__init__(pool_maxsize=settings.pool_maxsize, pool_block=settings.pool_block,
                          max_retries=settings.max_retries or _RETRY)
+
+    def send(self, request: requests.PreparedRequest,
+             *args: Any, **kwargs: Any) -> requests.Response:
+        """requests' ``send``; a request built by urllib (it carries urllib's selector) is
+        written on the connection as http.client writes it (see ``_ReuseAwareConnection``)."""
+        token = _urllib_exchange.set(getattr(request, "urllib_selector", None) is not None)
+        try:
+            return super().send(request, *args, **kwargs)
+        finally:
+            _urllib_exchange.reset(token)
 
     def __getstate__(self) -> dict[str, Any]:  # contexts cannot be pickled
         raise TypeError(f"cannot pickle {type(self).__name__!r} object")
@@ -278,25 +292,196 @@ class CompatAdapter(HTTPAdapter):
         return super().request_url(request, {} if proxies is None else proxies)
 
 
+# -- connection reuse ------------------------------------------------------------------------
+#
+# urllib sends ``Connection: close`` and never reuses a socket: whatever a server or a caller gets
+# wrong dies with that connection.  Every reuse here is a promise urllib never made, so the rule
+# at each decision below is the same: when in doubt, close — closing costs only the speed urllib
+# never had.  A connection is reused only after an exchange whose end both sides agree on; a
+# request that could not be sent again goes on a fresh connection; a reused connection that fails
+# under a request that can be sent again is replaced and the request resent, unseen by the caller.
+
+#: Whether the request being sent was built by urllib (``send`` below): it is then written on the
+#: connection byte for byte as http.client writes it.  Requests made through ``opener.session``
+#: keep requests' (urllib3's) way.
+_urllib_exchange: ContextVar[bool] = ContextVar("_urllib_exchange", default=False)
+
+#: Whether the pool call in progress must use a connection that has carried no exchange yet.
+_fresh_connection: ContextVar[bool] = ContextVar("_fresh_connection", default=False)
+
+#: The block size http.client reads a file body with (urllib3's connections use 16 KiB).
+_HTTP_CLIENT_BLOCKSIZE = 8192
+
+
+def _resendable(method: str, body: Any) -> bool:
+    """Whether a request can be sent again, unchanged, if a reused connection fails under it:
+    an idempotent method (urllib3's list, the one the stale-connection retry uses) and a body
+    that can be replayed (none, bytes, or a file urllib3 can seek back).  An iterator is sent
+    once; a POST may have been applied by a server that then closed without answering."""
+    if method.upper() not in Retry.DEFAULT_ALLOWED_METHODS:
+        return False
+    if body is None or isinstance(body, (bytes, str)):
+        return True
+    if hasattr(body, "read"):
+        try:
+            return isinstance(body.tell(), int) and hasattr(body, "seek")
+        except (OSError, ValueError, AttributeError):
+            return False
+    try:
+        memoryview(body)
+    except TypeError:
+        return False
+    return True
+
+
+def _body_size(body: Any) -> int | None:
+    """The number of bytes http.client sends for ``body``, when known before sending it."""
+    if body is None:
+        return 0
+    if isinstance(body, str):
+        return len(body)  # http.client encodes it ISO-8859-1: one byte per character
+    if hasattr(body, "read"):
+        return None
+    try:
+        return memoryview(body).nbytes
+    except TypeError:
+        return None
+
+
+def _framing_in_doubt(body: Any, headers: dict[str, Any]) -> bool:
+    """Whether the request framing the caller chose may not match the bytes http.client sends.
+
+    http.client sends a caller's ``Content-Length`` / ``Transfer-Encoding`` as given and the
+    body as it is; bytes beyond the announced framing (a length shorter than the body, a
+    terminating chunk nobody announced, chunk sizes counted in items instead of bytes) would be
+    read by the server as the start of the next request on a kept-alive connection.
+    """
+    lengths = [str(v) for k, v in headers.items() if k.lower() == "content-length"]
+    codings = [str(v) for k, v in headers.items() if k.lower() == "transfer-encoding"]
+    size = _body_size(body)
+    if codings:  # http.client chunk-encodes the body (a Content-Length beside it: sent raw)
+        if lengths or body is None or len(codings) > 1:
+            return True
+        if codings[0].strip().lower() != "chunked":
+            return True
+        # one chunk whose size line says len(body): an array's items, not its bytes
+        return size is not None and not isinstance(body, str) and len(body) != size
+    if lengths:
+        value = lengths[0].strip()
+        # a length we cannot check before sending (a file, an iterator) is in doubt too
+        return (len(lengths) > 1 or not (value.isascii() and value.isdigit()) or size is None
+                or int(value) != size)
+    return False  # http.client frames the body itself
+
+
+def _asks_to_close(headers: dict[str, Any]) -> bool:
+    return any(k.lower() == "connection" and "close" in str(v).lower()
+               for k, v in headers.items())
+
+
+def _ends_in_doubt(response: Any) -> bool:
+    """Whether the exchange may go on past the response urllib3 parsed.
+
+    A 1xx other than ``100 Continue`` (http.client reads past that one itself) is returned as
+    the response, but the final answer is still on its way: the next request on the connection
+    would receive it.  A 204 or 304 that announces a body: http.client reads none, the bytes
+    would be the start of the next response.
+    """
+    status = int(response.status)
+    if status < 200:
+        return True
+    if status in (204, 304):
+        headers = response.headers
+        return ("transfer-encoding" in headers
+                or str(headers.get("content-length", "0")).strip() != "0")
+    return False
+
+
 class _ReuseAwareConnection:
-    """Mixin for urllib3 connections: a dropped connection that had already served a response
-    is marked ``stale_keepalive`` on the error, the one case :class:`_StaleConnectionRetry`
-    retries.  ``debuglevel`` (a class attribute here) makes http.client print the exchange."""
+    """Mixin for urllib3 connections that decides what the pool may reuse.
+
+    ``served`` counts the responses read since the socket was opened: a dropped connection
+    that had already served one (a reused connection) is marked ``stale_keepalive`` on the
+    error, the one case :class:`_StaleConnectionRetry` retries; that includes an answer that
+    does not parse as a response (bytes the previous exchange left behind).  ``reusable`` is
+    cleared when the current socket must not carry another exchange; the pool then closes it
+    instead of keeping it.  ``debuglevel`` (a class attribute here) makes http.client print
+    the exchange."""
 
     served = 0
+    reusable = True
 
     def connect(self) -> None:
         self.served = 0
         super().connect()  # type: ignore[misc]
 
+    def close(self) -> None:
+        self.reusable = True  # the doubt was about the socket being closed
+        super().close()  # type: ignore[misc]
+
+    def request(self, method: str, url: str, body: Any = None, headers: Any = None, *,
+                chunked: bool = False, preload_content: bool = True,
+                decode_content: bool = True, enforce_content_length: bool = True) -> None:
+        """urllib3's ``request``, except for a request built by urllib: that one is written
+        by http.client's own ``request``, so the framing is byte for byte urllib's (the
+        caller's ``Content-Length`` / ``Transfer-Encoding`` honoured as http.client does, no
+        terminating chunk without a body, chunk sizes in upper-case hex, http.client's block
+        size).  When the framing the caller chose may not match what is sent, the request
+        says ``Connection: close`` (what urllib always says) and the connection is not
+        reused: when in doubt, close."""
+        headers = dict(headers or {})
+        if _asks_to_close(headers):
+            self.reusable = False  # the server will close it, maybe without saying so
+        if not _urllib_exchange.get():
+            super().request(  # type: ignore[misc]
+                method, url, body, headers, chunked=chunked, preload_content=preload_content,
+                decode_content=decode_content, enforce_content_length=enforce_content_length)
+            return
+        if _framing_in_doubt(body, headers):
+            self.reusable = False
+            name = next((k for k in headers if k.lower() == "connection"), "Connection")
+            headers[name] = "close"
+        if not (body is None or hasattr(body, "read") or _body_size(body) is not None):
+            body = self._metered_chunks(body)
+        connection: Any = self
+        if connection.sock is not None:  # as urllib3's request: a reused socket's timeout
+            connection.sock.settimeout(connection.timeout)
+        connection._response_options = _ResponseOptions(
+            request_method=method, request_url=url, preload_content=preload_content,
+            decode_content=decode_content, enforce_content_length=enforce_content_length)
+        blocksize, connection.blocksize = connection.blocksize, _HTTP_CLIENT_BLOCKSIZE
+        try:
+            encode_chunked = any(k.lower() == "transfer-encoding" for k in headers)
+            http.client.HTTPConnection.request(  # as urllib's do_open calls it
+                connection, method, url, body, headers, encode_chunked=encode_chunked)
+        finally:
+            connection.blocksize = blocksize
+
+    def _metered_chunks(self, chunks: Any) -> Iterator[Any]:
+        """The chunks of an iterable body, unchanged; one whose ``len()`` is not its size in
+        bytes (an ``array`` of wider items) gets a chunk size line that does not match the
+        bytes sent (http.client's, too): the connection is then not reused."""
+        for chunk in chunks:
+            if chunk and not isinstance(chunk, (bytes, bytearray)):
+                try:
+                    if len(chunk) != memoryview(chunk).nbytes:
+                        self.reusable = False
+                except TypeError:
+                    pass  # http.client raises its own error for it
+            yield chunk
+
     def getresponse(self, *args: Any, **kwargs: Any) -> Any:
         try:
             response = super().getresponse(*args, **kwargs)  # type: ignore[misc]
-        except (http.client.RemoteDisconnected, ConnectionResetError, BrokenPipeError) as exc:
+        except (http.client.HTTPException, ConnectionError) as exc:
+            # RemoteDisconnected, a reset, or bytes that are no status line: on a reused
+            # connection, the server's goodbye or leftovers of the previous exchange.
             if self.served:
                 setattr(exc, "stale_keepalive", True)  # noqa: B010
             raise
         self.served += 1
+        if _ends_in_doubt(response):
+            self.reusable = False
         return response
 
 
@@ -336,6 +521,42 @@ class _HttpClientConnection:
         # Only urllib3's own Content-Length can reach here while _length_unwanted is set.
         if not (self._length_unwanted and header == "Content-Length"):
             super().putheader(header, *values)  # type: ignore[misc]
+
+
+class _ReuseGuardPool:
+    """Mixin for urllib3 pools: a connection goes back into the pool only when it may carry
+    another exchange, and a request that cannot be sent again never goes on a reused one.
+
+    A server may close a kept-alive connection at any moment (after each response, without
+    ``Connection: close``; after an idle timeout) and the client learns it only when the next
+    request fails.  urllib, which opens a connection per request, never meets that.  A request
+    that can be resent is retried on a fresh connection (:class:`_StaleConnectionRetry`); any
+    other request (a POST, a body from an iterator) is sent on a connection that has carried
+    no exchange yet, so it fails only where urllib's would.  The retry itself also takes a
+    fresh connection."""
+
+    def urlopen(self, method: str, url: str, body: Any = None, headers: Any = None,
+                retries: Any = None, *args: Any, **kwargs: Any) -> Any:
+        fresh = (isinstance(retries, Retry) and bool(retries.history)) or not _resendable(
+            method, body)
+        token = _fresh_connection.set(fresh)
+        try:
+            return super().urlopen(  # type: ignore[misc]
+                method, url, body, headers, retries, *args, **kwargs)
+        finally:
+            _fresh_connection.reset(token)
+
+    def _get_conn(self, timeout: float | None = None) -> Any:
+        conn = super()._get_conn(timeout)  # type: ignore[misc]
+        if _fresh_connection.get() and conn.served and not conn.is_closed:
+            conn.close()  # when in doubt, close: it reconnects before the request is sent
+        return conn
+
+    def _put_conn(self, conn: Any) -> None:
+        if conn is not None and not conn.reusable:
+            conn.close()  # when in doubt, close: an empty slot is refilled on demand
+            conn = None
+        super()._put_conn(conn)  # type: ignore[misc]
 
 
 #: The request target as urllib built it, for the pool call in progress in this context.
@@ -430,7 +651,8 @@ def _use_compat_connections(manager: Any, debuglevel: int) -> None:
             if issubclass(pool_cls, HTTPSConnectionPool):
                 namespace["_validate_conn"] = _validate_conn_quietly
             _pool_classes[key] = type(f"Compat{pool_cls.__name__}",
-                                      (_VerbatimTargetPool, pool_cls), namespace)
+                                      (_ReuseGuardPool, _VerbatimTargetPool, pool_cls),
+                                      namespace)
         classes[scheme] = _pool_classes[key]
     manager.pool_classes_by_scheme = classes
 
