@@ -929,7 +929,7 @@ def send(adapter: CompatAdapter, req: urllib.request.Request) -> HTTPResponse:
     prepared.method = method
     prepared.url = url
     prepared.headers = CaseInsensitiveDict(headers)
-    prepared.body = _as_http_client_body(req.data, adapter.debuglevel)
+    prepared.body = _as_http_client_body(req.data)
     prepared.hooks = {"response": []}
     prepared.urllib_selector = selector  # type: ignore[attr-defined]
     prepared.urllib_tunnel_headers = tunnel_headers  # type: ignore[attr-defined]
@@ -1047,6 +1047,8 @@ def _send_through(session: requests.Session, prepared: requests.PreparedRequest,
     cookies, auth and hooks; see docs/ecosystem.md for what wins over what), then its
     ``send()``, which picks the adapter and applies ``verify``/``cert``.  Not its ``request()``:
     urllib built the request and follows redirects itself; the environment stays urllib's."""
+    if isinstance(prepared.body, io.TextIOBase):  # the session's adapter may write it as UTF-8
+        prepared.body = _HttpClientReader(prepared.body)
     if session.params:  # added to the query as requests does (which requotes the URL)
         prepared.prepare_url(prepared.url, session.params)
         prepared.urllib_selector = None  # type: ignore[attr-defined]  # (the target from it)
@@ -1191,16 +1193,12 @@ def _connect_netloc(hostname: str, port: int) -> str:
     return f"{hostname}:{port}"
 
 
-def _as_http_client_body(data: Any, debuglevel: int = 0) -> Any:
-    """``data`` as http.client accepts it: bytes-like objects and binary files as they are,
-    text files as http.client encodes them (see :class:`_HttpClientReader`), other iterables chunk
-    by chunk with http.client's checks (urllib3 would encode ``str`` chunks, so a ``dict`` or a
-    list of ``str`` would go out as text where urllib raises ``TypeError``)."""
-    if data is None or isinstance(data, (bytes, bytearray)):
-        return data
-    if hasattr(data, "read"):
-        if debuglevel > 0 or isinstance(data, io.TextIOBase):
-            return _HttpClientReader(data, debuglevel)
+def _as_http_client_body(data: Any) -> Any:
+    """``data`` as http.client accepts it: bytes-like objects and files as they are (http.client
+    writes them, see ``_ReuseAwareConnection.request``), other iterables chunk by chunk with
+    http.client's checks (urllib3 would encode ``str`` chunks, so a ``dict`` or a list of ``str``
+    would go out as text where urllib raises ``TypeError``)."""
+    if data is None or isinstance(data, (bytes, bytearray)) or hasattr(data, "read"):
         return data
     try:
         memoryview(data)
@@ -1223,24 +1221,16 @@ def _checked_chunks(chunks: Iterator[Any]) -> Iterator[Any]:
 
 
 class _HttpClientReader:
-    """A file body read as http.client reads it: ``blocksize`` (8192) at a time, a text file's
-    blocks encoded ISO-8859-1 (so text beyond Latin-1 raises ``UnicodeEncodeError`` as in
-    urllib, where urllib3 would send UTF-8), with http.client's debug lines.  ``tell`` and
-    ``seek`` let urllib3 rewind it for a retry, as it does a file."""
+    """A text file body read as http.client reads it, for a Session whose adapter writes with
+    urllib3 (which would send UTF-8): ``blocksize`` (8192) characters at a time, encoded
+    ISO-8859-1, so text beyond Latin-1 raises ``UnicodeEncodeError`` as in urllib.  ``tell``
+    and ``seek`` let urllib3 rewind it for a retry, as it does a file."""
 
-    def __init__(self, stream: Any, debuglevel: int) -> None:
+    def __init__(self, stream: Any) -> None:
         self._stream = stream
-        self._text = isinstance(stream, io.TextIOBase)
-        self._debuglevel = debuglevel
 
     def read(self, size: int = -1) -> bytes:
-        if self._debuglevel > 0:
-            print(_READING_A_READABLE)
-            if self._text:
-                print("encoding file using iso-8859-1")
-            self._debuglevel = 0
-        block: Any = self._stream.read(_BLOCKSIZE)
-        return block.encode("iso-8859-1") if self._text else block  # type: ignore[no-any-return]
+        return self._stream.read(_BLOCKSIZE).encode("iso-8859-1")  # type: ignore[no-any-return]
 
     def tell(self) -> Any:
         return self._stream.tell()
@@ -1251,6 +1241,3 @@ class _HttpClientReader:
 
 #: http.client's default ``blocksize``: how much of a file it reads per send.
 _BLOCKSIZE = 8192
-#: What http.client's ``_read_readable`` prints first at debuglevel > 0 (reworded in 3.11).
-_READING_A_READABLE = ("reading a readable" if sys.version_info >= (3, 11)
-                       else "sendIng a read()able")

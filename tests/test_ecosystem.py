@@ -621,3 +621,22 @@ def test_any_patch_of_session_send_sees_the_default_path_wire_unchanged(
     read(compat.urlopen, request)
     assert seen == [f"POST {server.url('/moved?a=%2f')}", f"GET {server.url('/here')}"]
     assert [r.comparable() for r in server.received] == unpatched
+
+
+@pytest.mark.parametrize("writer", ["compat adapter", "plain adapter"])
+def test_text_file_body_through_a_session_is_latin1(server: RecordingServer, writer: str) -> None:
+    """A text file body goes out ISO-8859-1 encoded, as http.client sends it, whichever adapter
+    of the caller's Session writes it (urllib3 alone would send UTF-8); beyond Latin-1 it raises
+    urllib's UnicodeEncodeError."""
+    import io
+
+    session = requests.Session()
+    if writer == "plain adapter":
+        session.mount("http://", HTTPAdapter())
+    opener = compat.build_opener(session=session)
+    with opener.open(compat.Request(server.url("/t"), data=io.StringIO("caf\u00e9"))) as r:
+        r.read()
+    assert server.received[-1].body == b"caf\xe9"
+    with pytest.raises(UnicodeEncodeError):
+        opener.open(compat.Request(server.url("/t"), data=io.StringIO("\u043f")))
+    session.close()
