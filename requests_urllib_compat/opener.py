@@ -46,7 +46,7 @@ class OpenerDirector(urllib.request.OpenerDirector):
     def session(self) -> requests.Session:
         """A :class:`requests.Session` configured as this opener (see :mod:`.session`).
 
-        Built on first use and rebuilt after :meth:`add_handler`; ``addheaders`` (replaced or
+        Built on first use and rebuilt after ``add_handler()``; ``addheaders`` (replaced or
         changed in place) is copied into ``session.headers`` whenever it changed.
         """
         with self._session_lock:
@@ -187,7 +187,7 @@ if sys.version_info >= (3, 13):
     def urlopen(url: str | urllib.request.Request, data: Any = None,
                 timeout: float | None = socket._GLOBAL_DEFAULT_TIMEOUT,  # type: ignore[attr-defined]
                 *, context: ssl.SSLContext | None = None) -> Any:
-        """Open ``url`` (a string or a :class:`Request`) as ``urllib.request.urlopen``."""
+        """Open ``url`` (a string or a ``Request``) as ``urllib.request.urlopen``."""
         opener = _context_opener(context) if context else _default_opener()
         return opener.open(url, data, timeout)
 
@@ -197,7 +197,7 @@ else:
                 timeout: float | None = socket._GLOBAL_DEFAULT_TIMEOUT,  # type: ignore[attr-defined]
                 *, cafile: str | None = None, capath: str | None = None,
                 cadefault: bool = False, context: ssl.SSLContext | None = None) -> Any:
-        """Open ``url`` (a string or a :class:`Request`) as ``urllib.request.urlopen``.
+        """Open ``url`` (a string or a ``Request``) as ``urllib.request.urlopen``.
 
         ``cafile``/``capath``/``cadefault`` are deprecated as in the stdlib (removed in 3.13).
         """

@@ -32,7 +32,8 @@ from typing import Any, Union
 from . import opener as _compat_opener
 from . import request as _compat
 
-__all__ = ["Swap", "install", "is_installed", "patch_module", "patched", "uninstall"]
+__all__ = ["ORIGINALS", "REPLACEMENTS", "Swap", "install", "is_installed", "patch_module",
+           "patched", "uninstall"]
 
 ModuleLike = Union[types.ModuleType, str]
 
