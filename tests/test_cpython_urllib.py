@@ -25,6 +25,7 @@ import sys
 import types
 import unittest
 import urllib
+from collections.abc import Iterator
 from typing import Any
 
 import pytest
@@ -144,6 +145,18 @@ def _collect() -> dict[str, type]:
 
 
 globals().update(_collect())
+
+
+@pytest.fixture(autouse=True, scope="module")
+def _stdlib_module_left_as_found() -> Iterator[None]:
+    """The stdlib's ``urllib.request`` fills module caches as these tests use it (``_thishost``
+    for ``file:`` URLs, ...): put them back, so later tests see the module as collected."""
+    before = dict(vars(urllib.request))
+    yield
+    namespace = vars(urllib.request)
+    for name in set(namespace) - set(before):
+        del namespace[name]
+    namespace.update(before)
 
 
 def test_the_loaded_tests_use_this_package() -> None:
