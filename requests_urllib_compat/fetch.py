@@ -17,7 +17,7 @@ import sys
 import urllib.request
 from collections.abc import Sequence
 from dataclasses import dataclass
-from typing import BinaryIO, TextIO
+from typing import Any, TextIO
 from urllib.parse import urlsplit
 
 import requests
@@ -76,7 +76,7 @@ def fetch(url: str, options: FetchOptions | None = None) -> int:
                 shutil.copyfileobj(response, sys.stdout.buffer)
                 sys.stdout.buffer.flush()
             else:
-                _save(response, options.output, response.headers.get("Content-Length"))
+                _save(response, options.output)
         except (OSError, http.client.HTTPException) as exc:
             print(f"error: {_failure(exc, response.geturl(), proxies)}", file=sys.stderr)
             return 1
@@ -154,9 +154,10 @@ def _netloc(scheme: str, host: str | None, port: int | None) -> str:
     return f"{scheme}://{host}:{port}" if port else f"{scheme}://{host}"
 
 
-def _save(response: BinaryIO, path: str, length: str | None) -> None:
+def _save(response: Any, path: str) -> None:
     """Write the body to ``path`` (through ``path.part``, renamed when complete), with a
     progress bar on stderr when it is a terminal, then one summary line."""
+    length = response.headers.get("Content-Length")
     total = int(length) if length and length.isdigit() else None
     progress = _Progress(path, total, sys.stderr)
     partial = f"{path}.part"
@@ -169,7 +170,8 @@ def _save(response: BinaryIO, path: str, length: str | None) -> None:
                 progress.update(done)
         if total is not None and done < total:  # read(n) ends quietly on a short body
             raise ContentTooShortError(  # as urlretrieve says it
-                f"retrieval incomplete: got only {done} out of {total} bytes", None)
+                f"retrieval incomplete: got only {done} out of {total} bytes",
+                (path, response.headers))
         os.replace(partial, path)
     except BaseException:
         progress.close()
