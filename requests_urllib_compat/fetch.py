@@ -53,11 +53,11 @@ def fetch(url: str, options: FetchOptions | None = None) -> int:
     naming the host, or the proxy, that failed); bad options raise :class:`CommandError`.
     """
     options = options or FetchOptions()
-    request = urllib.request.Request(url, data=_data(options.data),
-                                     headers=dict(_header(h) for h in options.headers))
+    data, headers = _data(options.data), dict(_header(h) for h in options.headers)
     opener = build_opener(*_handlers(options))
     proxies = _proxies(options)
     try:
+        request = urllib.request.Request(url, data=data, headers=headers)
         response = opener.open(request, timeout=options.timeout)
     except HTTPError as exc:
         response = exc
@@ -77,6 +77,8 @@ def fetch(url: str, options: FetchOptions | None = None) -> int:
                 sys.stdout.buffer.flush()
             else:
                 _save(response, options.output)
+        except BrokenPipeError:
+            raise  # (stdout piped into head: the command stops quietly)
         except (OSError, http.client.HTTPException) as exc:
             print(f"error: {_failure(exc, response.geturl(), proxies)}", file=sys.stderr)
             return 1

@@ -166,3 +166,18 @@ def test_progress_bar_on_a_terminal(server: RecordingServer, tmp_path: Path,
     assert f"\r{tmp_path / 'f'} [" in drawn
     assert "] 100% 293.0 KiB/293.0 KiB" in drawn
     assert drawn.endswith(f"\r\x1b[Ksaved 293.0 KiB to {tmp_path / 'f'}\n")
+
+
+def test_bad_url_is_one_line() -> None:
+    assert_clean_error(run_cli("get", "no-scheme"), "error:", "unknown url type")
+
+
+def test_output_piped_into_a_closed_reader(server: RecordingServer) -> None:
+    server.route("/big", Reply(200, [], b"z\n" * 500_000))
+    script = (f"{sys.executable} -m requests_urllib_compat get {server.url('/big')} | head -c 1")
+    env = {k: v for k, v in os.environ.items() if not k.lower().endswith("_proxy")}
+    env["PYTHONPATH"] = str(ROOT)
+    result = subprocess.run(["bash", "-o", "pipefail", "-c", script], capture_output=True,
+                            text=True, timeout=60, env=env, check=False)
+    assert result.stdout == "2"  # the status line's first byte
+    assert result.stderr == ""  # no "error:" line, no traceback
