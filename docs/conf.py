@@ -7,6 +7,7 @@ fails the build.  No intersphinx: the build must work offline.
 from __future__ import annotations
 
 import sys
+import types
 from pathlib import Path
 from typing import Any
 
@@ -64,9 +65,16 @@ autodoc_default_options = {"members": True, "show-inheritance": True}
 napoleon_google_docstring = True
 napoleon_numpy_docstring = False
 
-# Names of the stdlib and of requests are not resolvable offline (no intersphinx): leave
-# cross-references to them as plain text instead of warning.
-nitpicky = False
+# Every cross-reference must resolve (with -W a dead link fails the build), except those to
+# the stdlib and to requests/urllib3: not resolvable offline (no intersphinx), left as text.
+nitpicky = True
+nitpick_ignore_regex = [
+    (r"py:.*", r"(urllib|http|ssl|socket|collections|types|typing|email|requests|urllib3)"
+               r"(\..*)?"),
+    # Python 3.9 cannot evaluate ``X | None`` annotations: autodoc then shows them as written,
+    # with the names as the module imported them (the stdlib's addinfourl, a private alias).
+    (r"py:class", r"addinfourl|_ReportHook"),
+]
 
 
 
@@ -74,7 +82,12 @@ def _skip_reexported_stdlib(app: object, what: str, name: str, obj: object, skip
                             options: object) -> bool | None:
     """In a module's members, document this package's objects, not the stdlib's re-exports
     (their reference is the Python documentation)."""
-    if what == "module" and not _is_ours(obj):
+    # Only classes, functions and modules say where they were defined; data members (the
+    # ``#:``-documented tables such as FEATURES, REPLACEMENTS, STATUS) are kept: an int or a
+    # dict would otherwise look like the stdlib's (its type's ``__module__`` is ``builtins``).
+    defined = isinstance(obj, (type, types.FunctionType, types.BuiltinFunctionType,
+                               types.ModuleType))
+    if what == "module" and defined and not _is_ours(obj):
         return True
     return None
 

@@ -143,7 +143,7 @@ def lookup_name(module: str, name: str) -> Entry:
     if name in NAMES:
         return NAMES[name]
     stdlib_value = getattr(urllib.request, name, None)
-    ours = getattr(compat_request, name, None)
+    ours = vars(compat_request).get(name)  # (its __getattr__ reaches every stdlib name)
     if ours is None:
         if stdlib_value is None:
             return Entry("unsupported", f"urllib.request has no {name}")

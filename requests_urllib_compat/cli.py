@@ -17,9 +17,11 @@ __all__ = ["build_parser", "main"]
 
 
 def _get(args: argparse.Namespace) -> int:
-    from .fetch import fetch
+    from .fetch import FetchOptions, fetch
 
-    return fetch(args.url, args.timeout)
+    return fetch(args.url, FetchOptions(
+        timeout=args.timeout, cafile=args.cafile, insecure=args.insecure, proxy=args.proxy,
+        headers=args.header, data=args.data, output=args.output))
 
 
 def _demo(args: argparse.Namespace) -> int:
@@ -62,6 +64,20 @@ def build_parser(prog: str | None = None) -> argparse.ArgumentParser:
     p = commands.add_parser("get", help="fetch a URL and print status, headers and body")
     p.add_argument("url", help="the URL to fetch")
     p.add_argument("--timeout", type=float, default=None, help="seconds (default: none)")
+    tls = p.add_mutually_exclusive_group()
+    tls.add_argument("--cafile", metavar="FILE",
+                     help="verify the server against these CA certificates (PEM)")
+    tls.add_argument("-k", "--insecure", action="store_true",
+                     help="do not verify the server's certificate or host name")
+    p.add_argument("-x", "--proxy", metavar="URL",
+                   help="proxy for http and https (default: the *_proxy environment "
+                        "variables; '' for none)")
+    p.add_argument("-H", "--header", action="append", default=[], metavar="'NAME: VALUE'",
+                   help="add a request header (repeatable)")
+    p.add_argument("-d", "--data", metavar="DATA",
+                   help="send DATA as the body (a POST); @FILE sends a file, @- stdin")
+    p.add_argument("-o", "--output", metavar="FILE",
+                   help="write the body to FILE (progress bar on a terminal)")
     p.set_defaults(handler=_get)
 
     p = commands.add_parser(

@@ -227,7 +227,7 @@ if sys.version_info >= (3, 13):
     def urlopen(url: str | urllib.request.Request, data: Any = None,
                 timeout: float | None = socket._GLOBAL_DEFAULT_TIMEOUT,  # type: ignore[attr-defined]
                 *, context: ssl.SSLContext | None = None) -> Any:
-        """Open ``url`` (a string or a :class:`Request`) as ``urllib.request.urlopen``."""
+        """Open ``url`` (a string or a ``Request``) as ``urllib.request.urlopen``."""
         opener = _context_opener(context) if context else _default_opener()
         return opener.open(url, data, timeout)
 
@@ -237,7 +237,7 @@ else:
                 timeout: float | None = socket._GLOBAL_DEFAULT_TIMEOUT,  # type: ignore[attr-defined]
                 *, cafile: str | None = None, capath: str | None = None,
                 cadefault: bool = False, context: ssl.SSLContext | None = None) -> Any:
-        """Open ``url`` (a string or a :class:`Request`) as ``urllib.request.urlopen``.
+        """Open ``url`` (a string or a ``Request``) as ``urllib.request.urlopen``.
 
         ``cafile``/``capath``/``cadefault`` are deprecated as in the stdlib (removed in 3.13).
         """

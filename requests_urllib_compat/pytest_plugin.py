@@ -4,7 +4,9 @@
 package (see :func:`requests_urllib_compat.patched`) and restores it afterwards, so legacy code
 under test is answered by ``responses`` mocks or goes over pooled connections.  The fixture's
 value is the :class:`~requests_urllib_compat.swap.Swap` handle: ``urllib_compat.patch_module(m)``
-rebinds names ``m`` imported from ``urllib.request`` earlier, for this test only.
+rebinds names ``m`` imported from ``urllib.request`` earlier, for this test only.  A stdlib
+``urlopen`` imported earlier goes through this package during the test in any case, whatever
+other tests ran before (the swap sets the stdlib's cached opener aside).
 """
 
 from __future__ import annotations

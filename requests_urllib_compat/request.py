@@ -9,6 +9,7 @@ are this package's.
 from __future__ import annotations
 
 import sys
+import types
 import urllib.request
 from typing import Any
 from urllib.request import (
@@ -39,6 +40,7 @@ from urllib.request import (
     url2pathname,
 )
 
+from . import opener as _opener_module
 from .error import ContentTooShortError, HTTPError, URLError
 from .opener import OpenerDirector, build_opener, install_opener, urlopen
 from .proxies import ProxyHandler
@@ -113,3 +115,38 @@ _EXTRA = [
     request_host, thishost, unquote, unquote_to_bytes, unwrap, urljoin, urlparse, urlsplit,
     urlunparse,
 ]
+
+
+def __getattr__(name: str) -> Any:
+    """A name of ``urllib.request`` this module does not define (private helpers such as
+    ``_parse_proxy`` or ``_splittype``, which real code and CPython's own tests import): the
+    stdlib's object, looked up when asked (PEP 562), so every name of the running interpreter's
+    ``urllib.request`` is reachable here."""
+    if not (name.startswith("__") and name.endswith("__")):
+        try:
+            return getattr(_stdlib, name)
+        except AttributeError:
+            pass
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+
+
+def __dir__() -> list[str]:
+    return sorted(set(globals()) | set(dir(_stdlib)))
+
+
+class _Module(types.ModuleType):
+    """This module's type: ``_opener`` is the opener :func:`install_opener` installed for this
+    package's :func:`urlopen` (``None`` before first use or after :func:`urlcleanup`), as
+    ``urllib.request._opener`` is the stdlib's; setting it installs an opener.  Not forwarded
+    to the stdlib's global: that one belongs to the stdlib's ``urlopen``."""
+
+    @property
+    def _opener(self) -> urllib.request.OpenerDirector | None:
+        return _opener_module._opener
+
+    @_opener.setter
+    def _opener(self, opener: urllib.request.OpenerDirector | None) -> None:
+        install_opener(opener)
+
+
+sys.modules[__name__].__class__ = _Module

@@ -36,6 +36,7 @@ from ._exceptions import TIMEOUTS
 from .transport import shared_adapter
 
 __all__ = [
+    "STATUS",
     "CacheFTPHandler",
     "DataAdapter",
     "FTPAdapter",

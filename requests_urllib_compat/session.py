@@ -80,6 +80,8 @@ class OpenerSession(requests.Session):
         self.request_processors = []
 
     def prepare_request(self, request: requests.Request) -> requests.PreparedRequest:
+        """requests' preparation; the cookie jar it merged keeps this session's policy, and the
+        request processors run on the result."""
         prepared = super().prepare_request(request)
         policy: Any = getattr(self.cookies, "_policy", None)
         merged: Any = getattr(prepared, "_cookies", None)

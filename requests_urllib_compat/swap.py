@@ -14,9 +14,12 @@ those names up through ``urllib.request`` (it captured the stdlib classes at imp
 two never call each other in a loop.  ``http.cookiejar`` (``request_host``) and
 ``urllib.robotparser`` (``urllib.request.urlopen``) keep working, the latter through us.
 
-The limit: a module that ran ``from urllib.request import urlopen`` *before* the swap holds the
-stdlib function; :func:`patch_module` (or ``install(modules=[...])``) rebinds such names in
-that module, and the rebinding is undone with the swap.
+A module that ran ``from urllib.request import urlopen`` *before* the swap holds the stdlib
+function.  That function caches its opener in ``urllib.request._opener``, which the swap sets
+aside while it is on (and puts back after), so it builds and caches this package's opener
+through the swapped ``build_opener``: the same whatever ran before (a test suite's order does
+not matter).  :func:`patch_module` (or ``install(modules=[...])``) rebinds such names in that
+module to this package's objects themselves, and the rebinding is undone with the swap.
 """
 
 from __future__ import annotations
@@ -34,7 +37,8 @@ import requests
 from . import opener as _compat_opener
 from . import request as _compat
 
-__all__ = ["Swap", "install", "is_installed", "patch_module", "patched", "uninstall"]
+__all__ = ["ORIGINALS", "REPLACEMENTS", "Swap", "install", "is_installed", "patch_module",
+           "patched", "uninstall"]
 
 ModuleLike = Union[types.ModuleType, str]
 
@@ -104,21 +108,22 @@ def _apply() -> None:
         return
     stdlib: Any = urllib.request
     _state.saved_openers = (stdlib._opener, _compat_opener._opener)
+    # The stdlib's cached (or installed) opener is set aside: a stdlib ``urlopen`` bound before
+    # the swap then builds this package's opener (it looks ``build_opener`` up in the swapped
+    # module), whatever ran before; otherwise it would reuse a stdlib opener cached earlier.
+    stdlib._opener = None
     _state.applied = [_Patch(urllib.request, name, replacement, _INSTALL)
                       for name, replacement in REPLACEMENTS.items()]
 
 
 def _unapply() -> None:
-    """Restore ``urllib.request``'s names, and the openers that code installed (or that the
-    stdlib's ``urlopen`` cached) while the swap was on."""
+    """Restore ``urllib.request``'s names, and the openers set aside when the swap began:
+    those installed (or cached by a ``urlopen``) while it was on are dropped with it."""
     for patch in reversed(_state.applied):
         patch.undo()
     _state.applied.clear()
     stdlib: Any = urllib.request
-    saved_stdlib, saved_ours = _state.saved_openers
-    if isinstance(stdlib._opener, _compat_opener.OpenerDirector):
-        stdlib._opener = saved_stdlib  # cached by a stdlib urlopen that built ours
-    _compat_opener._opener = saved_ours
+    stdlib._opener, _compat_opener._opener = _state.saved_openers
     _state.saved_openers = (None, None)
 
 

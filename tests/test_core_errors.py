@@ -73,9 +73,10 @@ def test_httperror_custom_reason(server: RecordingServer) -> None:
 
 
 def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return int(s.getsockname()[1])
+    """A port that refuses connections (held bound by the process, never listening)."""
+    from requests_urllib_compat.demo.server import closed_port_url
+
+    return int(closed_port_url().rstrip("/").rsplit(":", 1)[1])
 
 
 def test_connection_refused() -> None:

@@ -90,8 +90,9 @@ def test_mocked_read_timeout_is_a_timeout_error() -> None:
     with responses.RequestsMock() as mock:
         mock.add(responses.GET, "http://api.test/slow",
                  body=requests.exceptions.ReadTimeout("slow"))
-        with pytest.raises(socket.timeout):  # TimeoutError from Python 3.10 on
+        with pytest.raises(socket.timeout) as info:  # TimeoutError from Python 3.10 on
             compat.urlopen("http://api.test/slow")
+        assert info.value.args == ("timed out",)  # as docs/testing.md says
 
 
 def test_mocked_short_body_is_incomplete_read() -> None:

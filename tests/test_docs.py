@@ -59,6 +59,14 @@ def test_docs_build_without_warnings(tmp_path: Path) -> None:
     api = (out / "api.html").read_text(encoding="utf-8")
     assert "requests_urllib_compat.request.build_opener" in api  # autodoc ran
     assert "requests_urllib_compat.request.Request" not in api  # the stdlib's: not repeated
+    # The documented tables render (data members), so the links to them resolve (nitpicky).
+    schemes = (out / "schemes.html").read_text(encoding="utf-8")
+    for html, target in ((api, "session.FEATURES"), (api, "swap.REPLACEMENTS"),
+                         (schemes, "schemes.STATUS")):
+        assert f'id="requests_urllib_compat.{target}"' in html, target
+    for page, target in (("migration", "session.FEATURES"), ("install", "swap.REPLACEMENTS")):
+        html = (out / f"{page}.html").read_text(encoding="utf-8")
+        assert f'href="api.html#requests_urllib_compat.{target}"' in html, (page, target)
     # The example files are included into the pages, as code.
     howto = page_text(out / "howto.html")
     assert "password_mgr.add_password(None, top_level_url, username, password)" in howto

@@ -80,9 +80,9 @@ def run_both(name: str, urls: dict[str, str], *servers: RecordingServer,
 
 
 def closed_port_url() -> str:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return f"http://127.0.0.1:{s.getsockname()[1]}"
+    from requests_urllib_compat.demo.server import closed_port_url as held
+
+    return held().rstrip("/")
 
 
 def test_fetch(server: RecordingServer) -> None:

@@ -4,6 +4,7 @@ the docs/testing.md example, run as a user would run it."""
 from __future__ import annotations
 
 import re
+import textwrap
 import urllib.request
 from pathlib import Path
 
@@ -61,6 +62,43 @@ def test_fixture_patch_module(pytester: pytest.Pytester) -> None:
         """)
     result = pytester.runpytest("-p", "no:cacheprovider")
     result.assert_outcomes(passed=2)
+
+
+EARLY_BOUND_TESTS = {
+    "test_stdlib_first": """
+        def test_stdlib_first():  # no fixture: the stdlib's urlopen caches a stdlib opener
+            with old_client.urlopen("data:,x") as response:
+                assert response.read() == b"x"
+        """,
+    "test_fixture": """
+        @responses.activate
+        def test_fixture(urllib_compat):
+            responses.get("http://api.test/hello", body=b"mocked")
+            assert old_client.fetch("http://api.test/hello") == b"mocked"
+        """,
+}
+
+
+@pytest.mark.parametrize("order", [["test_stdlib_first", "test_fixture"],
+                                   ["test_fixture", "test_stdlib_first"]])
+def test_fixture_early_bound_urlopen_in_any_order(pytester: pytest.Pytester,
+                                                  order: list[str]) -> None:
+    """``from urllib.request import urlopen`` run before the test: the fixture's swap answers
+    it the same way whichever test ran first (no real network attempt after a test that
+    cached the stdlib's opener)."""
+    pytester.makepyfile(
+        old_client="""
+        from urllib.request import urlopen
+
+        def fetch(url):
+            with urlopen(url, timeout=5) as response:
+                return response.read()
+        """,
+        test_it="import old_client\nimport responses\n\n"
+                + "\n".join(textwrap.dedent(EARLY_BOUND_TESTS[name]) for name in order))
+    result = pytester.runpytest("-p", "no:cacheprovider", "-v")
+    result.assert_outcomes(passed=2)
+    result.stdout.fnmatch_lines([f"*::{name} PASSED*" for name in order])
 
 
 def test_plugin_is_registered_by_the_entry_point(pytester: pytest.Pytester) -> None:

@@ -8,6 +8,7 @@ intranet host itself: nothing leaves the machine.
 
 from __future__ import annotations
 
+import atexit
 import base64
 import contextlib
 import http.server
@@ -178,9 +179,19 @@ class DemoProxy(_Server):
         super().__init__(_ProxyHandler)
 
 
+_HELD: list[socket.socket] = []  # the port closed_port_url() names, bound for the process
+_HELD_LOCK = threading.Lock()
+
+
 def closed_port_url() -> str:
-    """A loopback URL nothing listens on (the port was just bound and released)."""
-    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as sock:
-        sock.bind(("127.0.0.1", 0))
-        port = sock.getsockname()[1]
+    """A loopback URL nothing listens on: a port this process keeps bound without listening,
+    so every connection to it is refused (a port bound and released could be taken meanwhile
+    by another program's server, as when test suites run side by side)."""
+    with _HELD_LOCK:
+        if not _HELD:
+            sock = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
+            sock.bind(("127.0.0.1", 0))
+            _HELD.append(sock)
+            atexit.register(sock.close)
+        port = _HELD[0].getsockname()[1]
     return f"http://127.0.0.1:{port}/"
