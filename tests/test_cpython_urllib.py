@@ -42,24 +42,11 @@ MODULES = ("test_urllib2", "test_urllib2_localnet", "test_urllib")
 
 _FAKE_HTTP = ("patches http.client.HTTPConnection with a fake socket: this package's http(s) "
               "transport is urllib3's, which never looks that name up")
-_HTTP_CLASS = ("passes a mock http.client class to do_open(), which this package does not use "
-               "(docs/differences.md: do_open sends through requests); being fixed in "
-               "branch p-doopen")
-
 #: "module::Class::method" -> why it fails against this package (run as strict xfail).
 EXPECTED_FAILURES: dict[str, str] = {
     "test_urllib2::TrivialTests::test___all__":
         "the names this package implements (urlopen, OpenerDirector, the http(s), ftp, proxy and "
         "redirect handlers...) are its own objects, defined in its own modules",
-    "test_urllib2::HandlerTests::test_http": _HTTP_CLASS,
-    "test_urllib2::HandlerTests::test_http_closed": _HTTP_CLASS,
-    "test_urllib2::HandlerTests::test_http_handler_debuglevel": _HTTP_CLASS,  # until 3.11
-    "test_urllib2::HandlerTests::test_http_handler_global_debuglevel": _HTTP_CLASS,  # 3.12+
-    "test_urllib2::HandlerTests::test_http_handler_local_debuglevel": _HTTP_CLASS,
-    "test_urllib2::HandlerTests::test_https_handler_global_debuglevel": _HTTP_CLASS,
-    "test_urllib2::HandlerTests::test_https_handler_local_debuglevel": _HTTP_CLASS,
-    "test_urllib2::HandlerTests::test_invalid_closed": _HTTP_CLASS,
-    "test_urllib2::HandlerTests::test_proxy_https_proxy_authorization": _HTTP_CLASS,
 }
 
 #: "module::Class" or "module::Class::method" -> why it cannot run here (skipped).
