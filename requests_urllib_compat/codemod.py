@@ -32,6 +32,7 @@ from __future__ import annotations
 import ast
 import difflib
 import sys
+import types
 import warnings
 from collections.abc import Mapping, Sequence
 from pathlib import Path
@@ -323,12 +324,19 @@ class _PatchRewriter(cst.CSTTransformer):
         name = target[len(module) + 1:].split(".")[0]
         if module == "urllib.request" and name in HELPERS:
             return None  # modules using only helpers stay on the stdlib: so does their patch
-        if not hasattr(_PROVIDES[module], name):
+        if not _defines(_PROVIDES[module], name):
             self.notes.append((node, f"cannot retarget the patch of {target}: "
                                      f"{TARGETS[module]} has no {name} (patch what the migrated "
                                      "code looks up instead)"))
             return None
         return TARGETS[module] + target[len(module):]
+
+
+def _defines(module: types.ModuleType, name: str) -> bool:
+    """Whether ``module`` holds ``name`` itself: a name its ``__getattr__`` forwards to the
+    stdlib's module is read there, so patching it here would change nothing the migrated code
+    sees (``_opener`` is a property of the module's type: setting it installs an opener)."""
+    return name in vars(module) or isinstance(getattr(type(module), name, None), property)
 
 
 class _Rewriter(_PatchRewriter):

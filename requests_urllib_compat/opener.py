@@ -49,7 +49,7 @@ class OpenerDirector(urllib.request.OpenerDirector):
         """The Session given to :func:`build_opener`, else a :class:`requests.Session`
         configured as this opener (see :mod:`.session`).
 
-        That one is built on first use and rebuilt after :meth:`add_handler`; ``addheaders``
+        That one is built on first use and rebuilt after ``add_handler()``; ``addheaders``
         (replaced or changed in place) is copied into ``session.headers`` whenever it changed.
         Adapters mounted on it carry this opener's http(s) requests too.
         """
