@@ -35,6 +35,7 @@ class Parsed:
     version: str
     headers: list[tuple[str, str]]
     body: bytes
+    raw: bytes = b""  # the bytes this request was parsed from
 
     def header(self, name: str) -> str | None:
         for k, v in self.headers:
@@ -282,6 +283,13 @@ class RawServer:
             conn.fin()
 
     def _parse(self, conn: Conn) -> Parsed | None:
+        start = len(conn.raw) - len(conn.buffer)
+        req = self._parse_from(conn)
+        if req is not None:
+            req.raw = bytes(conn.raw[start:len(conn.raw) - len(conn.buffer)])
+        return req
+
+    def _parse_from(self, conn: Conn) -> Parsed | None:
         line = conn.readline()
         if line in (b"\r\n", b"\n"):  # RFC 9112 2.2: one stray CRLF before a request is ignored
             line = conn.readline()
