@@ -32,7 +32,7 @@ from .differential import Outcome, observe
 from .rawserver import Conn, Parsed, RawServer
 
 settings.register_profile(
-    "ci", max_examples=60, deadline=None, derandomize=True, database=None,
+    "ci", max_examples=200, deadline=None, derandomize=True, database=None,
     suppress_health_check=[HealthCheck.too_slow, HealthCheck.function_scoped_fixture])
 settings.register_profile(
     "long", max_examples=int(os.environ.get("RUC_FUZZ_EXAMPLES", "20000")), deadline=None,

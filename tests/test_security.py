@@ -692,3 +692,37 @@ def test_odd_hosts(server: RecordingServer, url: str) -> None:
     url = url.format(server.port)
     run = assert_same(lambda u: u.urlopen(url, timeout=2), server, compare=kind)
     assert run.received == []
+
+
+# -- issue 10 §2: handler methods urllib code calls unbound ------------------------------------
+
+@pytest.mark.xfail(strict=True, reason="issue 10 §2: ProxyHandler.proxy_open uses a bare super(): "
+                   "called unbound from a plain BaseHandler it raises TypeError")
+def test_proxy_open_called_unbound(server: RecordingServer) -> None:
+    def scenario(u: ModuleType) -> Any:
+        class Legacy(urllib.request.BaseHandler):
+            handler_order = 100
+
+            def http_open(self, req: urllib.request.Request) -> Any:
+                return u.ProxyHandler.proxy_open(self, req, f"127.0.0.1:{server.port}", "http")
+
+        return u.build_opener(Legacy()).open("http://example.invalid/via-proxy")
+
+    run = assert_same(scenario, server)
+    assert run.outcome.status == 200
+
+
+@pytest.mark.xfail(strict=True, reason="issue 10 §2: HTTPRedirectHandler.redirect_request uses a "
+                   "bare super(): called unbound from another handler it raises TypeError")
+def test_redirect_request_called_unbound(server: RecordingServer) -> None:
+    server.route("/r", Reply(302, [("Location", "/landing")]))
+
+    def scenario(u: ModuleType) -> Any:
+        class Legacy(urllib.request.HTTPRedirectHandler):
+            def redirect_request(self, *args: Any) -> Any:
+                return u.HTTPRedirectHandler.redirect_request(self, *args)
+
+        return u.build_opener(Legacy()).open(server.url("/r"))
+
+    run = assert_same(scenario, server)
+    assert run.outcome.status == 200
