@@ -593,11 +593,12 @@ def test_posts_to_a_server_closing_after_each_response(raw_server: RawServer) ->
         try:
             with compat.urlopen(raw_server.url(f"/p{i}"), data=b"x", timeout=2) as r:
                 r.read()
-        except urllib.error.URLError:
-            failures += 1
+        except (urllib.error.URLError, http.client.HTTPException, ConnectionError):
+            failures += 1  # what urllib lets through: RemoteDisconnected, resets
         time.sleep(0.01)
-    assert sorted(raw_server.targets()) == sorted(f"/p{i}" for i in range(10))  # none twice
-    assert failures == 0
+    targets = raw_server.targets()
+    assert len(targets) == len(set(targets)), targets  # no POST reached the server twice
+    assert failures == 0, f"{failures} of 10 POSTs failed"
 
 
 def _printed(outcome_call: Any) -> str:
