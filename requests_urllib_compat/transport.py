@@ -35,6 +35,7 @@ from urllib3.util.retry import Retry
 from . import _stdlib
 from ._exceptions import translated
 from .error import URLError
+from .proxies import proxy_headers
 from .response import HTTPResponse
 
 __all__ = ["AbstractHTTPHandler", "HTTPHandler", "HTTPSHandler", "close_shared_pools",
@@ -124,6 +125,11 @@ class CompatAdapter(HTTPAdapter):
         manager = super().proxy_manager_for(proxy, **self._tls_kwargs(), **proxy_kwargs)
         _use_compat_connections(manager, self.debuglevel)
         return manager
+
+    def proxy_headers(self, proxy: str) -> dict[str, str]:
+        """A proxy URL's credentials as urllib's ``ProxyHandler`` sends them (the proxies of
+        ``opener.session``; the opener's own requests carry urllib's header already)."""
+        return proxy_headers(proxy)
 
     def get_connection_with_tls_context(
         self, request: requests.PreparedRequest, verify: Any, proxies: Any = None,
