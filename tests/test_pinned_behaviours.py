@@ -8,6 +8,7 @@ import socket
 import ssl
 import struct
 import threading
+import urllib.request
 from collections import OrderedDict
 from collections.abc import Iterator
 from types import ModuleType
@@ -284,9 +285,9 @@ def test_a_post_on_a_dropped_connection_is_not_sent_again(server: RecordingServe
 
 # -- a proxy failing the tunnel -----------------------------------------------------------------
 
-def _via_proxy(proxy: RecordingServer) -> Any:
+def _via_proxy(port: int) -> Any:
     def scenario(u: ModuleType) -> Any:
-        opener = u.build_opener(u.ProxyHandler({"https": f"http://127.0.0.1:{proxy.port}"}),
+        opener = u.build_opener(u.ProxyHandler({"https": f"http://127.0.0.1:{port}"}),
                                 u.HTTPSHandler(context=ssl.create_default_context()))
         return opener.open("https://origin.invalid/x", timeout=5)
     return scenario
@@ -296,21 +297,19 @@ def _via_proxy(proxy: RecordingServer) -> Any:
 def test_proxy_refusing_the_tunnel(proxy_server: RecordingServer, status: int) -> None:
     """urllib: ``URLError(OSError('Tunnel connection failed: <status> <reason>'))``."""
     proxy_server.route("*", Reply(status, [], b"no"))
-    run = assert_same(_via_proxy(proxy_server), proxy_server)
+    run = assert_same(_via_proxy(proxy_server.port), proxy_server)
     assert run.outcome.error_type == "urllib.error.URLError"
     assert run.outcome.reason_type == "builtins.OSError"
     assert run.outcome.error_text is not None
-    assert "Tunnel connection failed: %d" % status in run.outcome.error_text
+    assert f"Tunnel connection failed: {status}" in run.outcome.error_text
 
 
 def test_proxy_down() -> None:
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))
         port = s.getsockname()[1]
-    dead = RecordingServer.__new__(RecordingServer)  # only .port is used
-    dead.server_address = ("127.0.0.1", port)
-    ours = observe(lambda: _via_proxy(dead)(compat))
-    theirs = observe(lambda: _via_proxy(dead)(__import__("urllib.request").request))
+    ours = observe(lambda: _via_proxy(port)(compat))
+    theirs = observe(lambda: _via_proxy(port)(urllib.request))
     assert ours == theirs
     assert ours.reason_type == "builtins.ConnectionRefusedError"
 
@@ -321,13 +320,13 @@ def test_proxy_down() -> None:
 @pytest.mark.parametrize("reset", [False, True], ids=["clean close", "reset"])
 def test_proxy_hanging_up_during_the_tunnel(proxy_server: RecordingServer, reset: bool) -> None:
     proxy_server.route("*", lambda rec, handler: _hang_up(handler, reset))
-    run = assert_same(_via_proxy(proxy_server), proxy_server)
+    run = assert_same(_via_proxy(proxy_server.port), proxy_server)
     assert run.outcome.error_type == "urllib.error.URLError"
 
 
 def test_garbage_from_the_proxy(proxy_server: RecordingServer) -> None:
     proxy_server.route("*", write_raw(b"SPLAT\r\n\r\n"))
-    run = assert_same(_via_proxy(proxy_server), proxy_server)
+    run = assert_same(_via_proxy(proxy_server.port), proxy_server)
     assert run.outcome.error_type == "http.client.BadStatusLine"
 
 
