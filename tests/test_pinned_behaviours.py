@@ -267,6 +267,32 @@ def test_a_new_connection_is_never_retried(server: RecordingServer, reset: bool)
     assert outcome == fresh.outcome
 
 
+def test_the_retry_timing_out_is_a_timeout_as_urllibs(server: RecordingServer) -> None:
+    """The retried request's new connection stalls: the caller gets the raw timeout urllib
+    gives for a response that does not come (not a URLError: the request went out)."""
+    released = threading.Event()
+
+    def route(rec: Received, handler: Handler) -> Reply | None:
+        if rec.target == "/a":
+            return Reply(200, [], b"first")
+        if _on_connection(server, rec) > 1:
+            _hang_up(handler)
+        else:
+            released.wait(5)
+        return None
+
+    server.route("*", route)
+    with compat.urlopen(server.url("/a")) as r:
+        r.read()
+    try:
+        outcome = observe(lambda: compat.urlopen(server.url("/b"), timeout=0.5))
+    finally:
+        released.set()
+    assert outcome.error_type == TIMEOUT
+    assert [(rec.target, rec.connection) for rec in server.received] == [
+        ("/a", 1), ("/b", 1), ("/b", 2)]
+
+
 def test_a_post_on_a_dropped_connection_is_not_sent_again(server: RecordingServer) -> None:
     def route(rec: Received, handler: Handler) -> Reply | None:
         if _on_connection(server, rec) > 1:

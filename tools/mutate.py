@@ -91,7 +91,7 @@ def _skipped_ids(tree: ast.Module) -> set[int]:
                 isinstance(t, ast.Name) and t.id in {"__all__", "Phase", "Translator"}
                 for t in node.targets):
             drop(node)
-        if isinstance(node, ast.ImportFrom) or isinstance(node, ast.Import):
+        if isinstance(node, (ast.ImportFrom, ast.Import)):
             drop(node)
         if isinstance(node, ast.Expr) and isinstance(node.value, ast.Constant):
             drop(node)  # attribute docstrings
@@ -267,17 +267,18 @@ def _pytest(where: Path, tests: list[str], timeout: float) -> tuple[str, float]:
 
 
 def run_module(module: str, tests: list[str], sample: int | None, seed: int,
-               known: dict[str, str]) -> dict[str, object]:
+               known: dict[str, str], only: list[int] | None = None) -> dict[str, object]:
     source = (ROOT / PACKAGE / module).read_text()
     found = mutants(source)
-    chosen = found
+    chosen = found if only is None else [m for m in found if m.index in only]
     if sample is not None and sample < len(found):
         chosen = sorted(random.Random(seed).sample(found, sample), key=lambda m: m.index)
     where = _scratch()
     target = where / PACKAGE / module
     try:
-        check = subprocess.run([sys.executable, "-c", f"import {PACKAGE}; print({PACKAGE}.__file__)"],
-                               cwd=where, capture_output=True, text=True, check=True)
+        probe = f"import {PACKAGE}; print({PACKAGE}.__file__)"
+        check = subprocess.run([sys.executable, "-c", probe], cwd=where, capture_output=True,
+                               text=True, check=True)
         if not check.stdout.startswith(str(where)):
             raise SystemExit(f"the scratch copy is not the one imported: {check.stdout}")
         status, baseline = _pytest(where, tests, timeout=1800)
@@ -315,6 +316,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--sample", type=int, help="run this many mutants, chosen at random")
     parser.add_argument("--seed", type=int, default=13)
     parser.add_argument("--list", action="store_true", help="list the mutants, run nothing")
+    parser.add_argument("--only", type=int, nargs="+", help="run these mutants (--list numbers)")
     parser.add_argument("--report", type=Path, help="write the results as JSON")
     parser.add_argument("--fail-under", type=float, default=0.0,
                         help="exit 1 when a module's kill rate is lower")
@@ -327,7 +329,7 @@ def main(argv: list[str] | None = None) -> int:
                 print(f"{module}:{m.line} [{m.index}] {m.key}")
             continue
         report = run_module(module, args.tests or MODULES[module], args.sample, args.seed,
-                            known.get(module, {}))
+                            known.get(module, {}), args.only)
         reports.append(report)
         print(f"== {module}: {report['killed']} killed of {report['run'] - report['equivalent']}"
               f" ({report['kill_rate']}%), {report['equivalent']} equivalent, "
