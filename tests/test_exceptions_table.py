@@ -288,6 +288,24 @@ AS_URLLIB: dict[str, tuple[str, Callable[[], BaseException], tuple[str, str]]] =
     "TLS record broken in the body": (
         "read", lambda: u3.SSLError(ssl.SSLError(1, "[SSL: DECRYPTION_FAILED_OR_BAD_RECORD_MAC]")),
         ("ssl.SSLError", "")),
+    # requests' classes in the read phase (they are raised by sends only, but the table
+    # answers for every class in both phases): the same situations, the same answers.
+    "a read timeout as requests wraps it, in the read phase": (
+        "read", lambda: rex.ReadTimeout(_caused(u3.ReadTimeoutError(
+            _POOL, _URL, "Read timed out."), socket.timeout("timed out"))),  # type: ignore[arg-type]
+        (TIMEOUT, "")),
+    "a reset as requests wraps it, in the read phase": (
+        "read", lambda: rex.ConnectionError(u3.ProtocolError(
+            "Connection broken", ConnectionResetError(104, "Connection reset by peer"))),
+        ("builtins.ConnectionResetError", "")),
+    "a cut body as requests wraps it, in the read phase": (
+        "read", lambda: rex.ChunkedEncodingError(u3.ProtocolError(
+            "Connection broken: IncompleteRead(2 bytes read)",
+            http.client.IncompleteRead(b"ab", 8))),
+        ("http.client.IncompleteRead", "")),
+    "a TLS failure as requests wraps it, in the read phase": (
+        "read", lambda: rex.SSLError(u3.SSLError(ssl.SSLError(1, "[SSL] bad record mac"))),
+        ("ssl.SSLError", "")),
     "TLS error without the ssl module's error inside": (
         "read", lambda: u3.SSLError("bad"),
         ("urllib.error.URLError", "str")),
