@@ -238,6 +238,10 @@ AS_URLLIB: dict[str, tuple[str, Callable[[], BaseException], tuple[str, str]]] =
         "send", lambda: rex.ReadTimeout(u3.ReadTimeoutError(
             _POOL, _URL, "Read timed out. (read timeout=0.1)")),  # type: ignore[arg-type]
         (TIMEOUT, "")),
+    "read timeout after retries (requests' ConnectionError around MaxRetryError)": (
+        "send", lambda: rex.ConnectionError(_max_retries(_caused(u3.ReadTimeoutError(
+            _POOL, _URL, "Read timed out. (read timeout=0.1)"), socket.timeout("timed out")))),  # type: ignore[arg-type]
+        (TIMEOUT, "")),
     "certificate verification": (
         "send", lambda: rex.SSLError(_max_retries(u3.SSLError(_verify_failed()))),
         ("urllib.error.URLError", "ssl.SSLCertVerificationError")),
