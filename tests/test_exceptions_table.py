@@ -253,6 +253,10 @@ AS_URLLIB: dict[str, tuple[str, Callable[[], BaseException], tuple[str, str]]] =
         "send", lambda: rex.ProxyError(_max_retries(u3.ProxyError(
             "Unable to connect to proxy", _new_connection()))),
         ("urllib.error.URLError", "builtins.ConnectionRefusedError")),
+    "proxy resets the connection before the tunnel is up": (
+        "send", lambda: rex.ProxyError(_max_retries(u3.ProxyError(
+            "Unable to connect to proxy", ConnectionResetError(104, "Connection reset by peer")))),
+        ("urllib.error.URLError", "builtins.ConnectionResetError")),
     "server hangs up before the status line": (
         "send", lambda: rex.ConnectionError(u3.ProtocolError(
             "Connection aborted.", http.client.RemoteDisconnected(
