@@ -16,6 +16,7 @@ from typing import Any
 from urllib.parse import quote
 
 import pytest
+import requests
 
 import requests_urllib_compat.request as compat
 from requests_urllib_compat.auth import basic_authorization
@@ -150,3 +151,26 @@ def test_helpers_encode_as_urllib() -> None:
     assert proxy_headers("http://j%C3%B6:p%3Aw@proxy:3128") == {
         "Proxy-Authorization": basic_credentials("jö", "p:w")}
     assert proxy_headers("http://proxy:3128") == {}
+
+
+@pytest.mark.parametrize(("user", "password"), CREDENTIALS)
+def test_proxy_url_credentials_with_the_connect_of_a_tunnel(server: RecordingServer, user: str,
+                                                            password: str) -> None:
+    """https through the proxy: the credentials go with the CONNECT (here refused: only what
+    the proxy received matters)."""
+    server.route("*", Reply(403, [], b"no"))
+    proxy = f"http://{quote(user)}:{quote(password)}@127.0.0.1:{server.port}"
+    sent = {}
+    for name, module in [("urllib", urllib.request), ("opener", compat)]:
+        server.reset()
+        opener = module.build_opener(module.ProxyHandler({"https": proxy}))
+        with pytest.raises(urllib.error.URLError):
+            opener.open("https://origin.invalid/t")
+        sent[name] = [(r.method, r.header("Proxy-Authorization")) for r in server.received]
+    server.reset()
+    session = compat.build_opener(compat.ProxyHandler({"https": proxy})).session
+    with pytest.raises(requests.exceptions.ProxyError):
+        session.get("https://origin.invalid/t")
+    sent["session"] = [(r.method, r.header("Proxy-Authorization")) for r in server.received]
+    assert sent["opener"] == sent["urllib"] == sent["session"] == [
+        ("CONNECT", basic_credentials(user, password))]
