@@ -416,3 +416,25 @@ def test_the_same_settings_share_one_adapter(small_cache: Any) -> None:
     assert shared_adapter(context) is shared_adapter(context)
     assert shared_adapter(context, 1) is not shared_adapter(context, 0)
     assert shared_adapter(None) is not shared_adapter(ssl.create_default_context())
+
+
+# -- a redirect handler that declines -----------------------------------------------------------
+
+def test_a_cooperative_handler_declining_a_redirect(server: RecordingServer) -> None:
+    """``redirect_request`` may return None ("another handler might"): a mixin after ours in
+    the MRO that declines makes the 302 come out as an HTTPError, as with urllib's own class."""
+    server.route("/from", Reply(302, [("Location", "http://elsewhere.invalid/")], b"moved"))
+
+    class Declining(urllib.request.HTTPRedirectHandler):
+        def redirect_request(self, *args: Any) -> None:
+            return None
+
+    def scenario(u: ModuleType) -> Any:
+        ours = u.HTTPRedirectHandler is not urllib.request.HTTPRedirectHandler
+        handler = type("Handler", (u.HTTPRedirectHandler, Declining) if ours else (Declining,),
+                       {})()
+        request = u.Request(server.url("/from"), headers={"Authorization": "Basic eDp5"})
+        return u.build_opener(handler).open(request)
+
+    run = assert_same(scenario, server)
+    assert run.outcome.status == 302 and run.outcome.error_type == "urllib.error.HTTPError"
