@@ -213,6 +213,22 @@ def test_no_proxy_bypasses_a_proxy_with_credentials_in_the_session(
     assert server.received[0].header("Proxy-Authorization") is None
 
 
+def test_no_proxy_on_a_redirect_hop_through_the_session(
+        server: RecordingServer, proxy_server: RecordingServer, no_proxy_env: Any) -> None:
+    """Each hop is checked against ``no_proxy`` again (requests' ``rebuild_proxies``)."""
+    server.route("/from", Reply(302, [("Location", "/to")]))
+    proxy = f"http://user:secret@127.0.0.1:{proxy_server.port}"
+    url = server.url("/from")
+    assert_same(lambda u: u.build_opener(u.ProxyHandler({"http": proxy})).open(url),
+                server, proxy_server)
+    server.reset()
+    with compat.build_opener(compat.ProxyHandler({"http": proxy})).session.get(url) as r:
+        assert (r.status_code, r.text) == (200, "hello /to")
+    assert proxy_server.received == []
+    assert [rec.target for rec in server.received] == ["/from", "/to"]
+    assert all(rec.header("Proxy-Authorization") is None for rec in server.received)
+
+
 def test_the_session_uses_the_proxy_when_no_proxy_does_not_match(
         server: RecordingServer, proxy_server: RecordingServer, no_proxy_env: Any) -> None:
     no_proxy_env.setenv("no_proxy", "example.invalid")
