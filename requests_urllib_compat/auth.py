@@ -21,6 +21,7 @@ raises for a status).
 
 from __future__ import annotations
 
+import base64
 import contextlib
 import http.client
 import threading
@@ -31,13 +32,13 @@ from urllib.parse import urlsplit
 import requests
 from requests import cookies as _cookies
 from requests import utils as _utils
-from requests.auth import AuthBase, HTTPDigestAuth, _basic_auth_str
+from requests.auth import AuthBase, HTTPDigestAuth
 from requests.utils import select_proxy
 
 from .error import URLError
 from .response import HTTPResponse
 
-__all__ = ["HandlerAuth", "answer_challenge", "configure_session"]
+__all__ = ["HandlerAuth", "answer_challenge", "basic_authorization", "configure_session"]
 
 _AuthHandler = Any  # AbstractBasicAuthHandler | AbstractDigestAuthHandler (plus BaseHandler)
 
@@ -87,7 +88,7 @@ class HandlerAuth(AuthBase):
                     and "Authorization" not in request.headers):
                 user, password = handler.passwd.find_user_password(None, url)
                 if user is not None:
-                    request.headers["Authorization"] = _basic_auth_str(user, password)
+                    request.headers["Authorization"] = basic_authorization(user, password)
                 break
         body: Any = request.body
         position = None
@@ -200,6 +201,14 @@ class HandlerAuth(AuthBase):
                 passwd.update_authenticated(url, 200 <= response.status_code < 300)
 
 
+def basic_authorization(user: object, password: object) -> str:
+    """A Basic credentials header value as urllib's handlers build it: ``user:password`` in
+    UTF-8.  (requests' ``_basic_auth_str`` encodes in latin-1, so a non-ASCII password went
+    out differently, and one beyond latin-1 raised ``UnicodeEncodeError``.)"""
+    token = base64.b64encode(f"{user}:{password}".encode()).decode("ascii")
+    return f"Basic {token}"
+
+
 def _is_basic(handler: Any) -> bool:
     return isinstance(handler, urllib.request.AbstractBasicAuthHandler)
 
@@ -238,7 +247,7 @@ def _basic(handler: Any, challenges: list[str], where: str) -> str | None:
                 continue
             user, password = handler.passwd.find_user_password(realm, where)
             if user is not None:
-                return _basic_auth_str(user, password)
+                return basic_authorization(user, password)
     return None
 
 

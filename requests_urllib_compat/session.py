@@ -134,13 +134,17 @@ class OpenerSession(requests.Session):
     def rebuild_proxies(self, prepared_request: requests.PreparedRequest,
                         proxies: Any) -> dict[str, str]:
         """A redirect hop's proxies: the session's and the call's, unless urllib would bypass
-        them; then requests' own hop work (a caller's ``Proxy-Authorization`` dropped, a proxy
-        URL's credentials sent)."""
+        them.  Then requests' own hop work (with ``trust_env`` off): a caller's
+        ``Proxy-Authorization`` dropped, a plain-http proxy URL's credentials sent, encoded as
+        urllib's ``ProxyHandler`` does (requests' latin-1 would differ, or fail)."""
         wanted = proxies_module.urllib_proxies(str(prepared_request.url),
                                                {**self.proxies, **(proxies or {})})
-        rebuilt: dict[str, str] = super().rebuild_proxies(  # type: ignore[no-untyped-call]
-            prepared_request, wanted)
-        return rebuilt
+        headers = prepared_request.headers
+        headers.pop("Proxy-Authorization", None)
+        scheme = urlsplit(str(prepared_request.url)).scheme
+        if not scheme.startswith("https") and scheme in wanted:
+            headers.update(proxies_module.proxy_headers(wanted[scheme]))
+        return wanted
 
 
 def _transport(session: requests.Session, handler: Any) -> None:

@@ -46,6 +46,7 @@ from urllib3.util.retry import Retry
 from . import _stdlib
 from ._exceptions import mark_connect_failure, redacted, translated
 from .error import URLError
+from .proxies import proxy_headers
 from .response import HTTPResponse
 
 __all__ = ["AbstractHTTPHandler", "HTTPHandler", "HTTPSHandler", "close_shared_pools",
@@ -185,6 +186,11 @@ class CompatAdapter(HTTPAdapter):
         manager = super().proxy_manager_for(proxy, **self._tls_kwargs(), **proxy_kwargs)
         _use_compat_connections(manager, self.debuglevel)
         return manager
+
+    def proxy_headers(self, proxy: str) -> dict[str, str]:
+        """A proxy URL's credentials as urllib's ``ProxyHandler`` sends them (the proxies of
+        ``opener.session``; the opener's own requests carry urllib's header already)."""
+        return proxy_headers(proxy)
 
     def get_connection_with_tls_context(
         self, request: requests.PreparedRequest, verify: Any, proxies: Any = None,
