@@ -35,10 +35,13 @@ class ProxyHandler(urllib.request.ProxyHandler):
     """urllib's ``ProxyHandler``; proxies with a ``socks*://`` URL are used through requests."""
 
     def proxy_open(self, req: urllib.request.Request, proxy: str, type: str) -> Any:
-        # The stdlib's method named, not super(): code calls urllib's ProxyHandler.proxy_open
-        # unbound from a handler of its own (any BaseHandler with a parent), as urllib allows.
         scheme, sep, _ = proxy.partition("://")
         if not sep or scheme.lower() not in SOCKS_SCHEMES:
+            # super() for an instance of this class (cooperative subclasses); the stdlib's
+            # method by name for code calling it unbound from a handler of its own (any
+            # BaseHandler with a parent), as urllib allows.
+            if isinstance(self, ProxyHandler):
+                return super().proxy_open(req, proxy, type)
             return _stdlib.ProxyHandler.proxy_open(self, req, proxy, type)
         if req.host and urllib.request.proxy_bypass(req.host):
             return None

@@ -44,10 +44,14 @@ class HTTPRedirectHandler(urllib.request.HTTPRedirectHandler):
 
     def redirect_request(self, req: urllib.request.Request, fp: IO[bytes], code: int, msg: str,
                          headers: Any, newurl: str) -> urllib.request.Request | None:
-        # The stdlib's method named, not super(): code calls it unbound from a handler of its
-        # own (``HTTPRedirectHandler.redirect_request(self, ...)``), as urllib allows.
-        new = _stdlib.HTTPRedirectHandler.redirect_request(
-            self, req, fp, code, msg, headers, newurl)
+        # super() for an instance of this class (a mixin after it in the MRO may decline);
+        # the stdlib's method by name for code calling it unbound from a handler of its own
+        # (``HTTPRedirectHandler.redirect_request(self, ...)``), as urllib allows.
+        if isinstance(self, HTTPRedirectHandler):
+            new = super().redirect_request(req, fp, code, msg, headers, newurl)
+        else:
+            new = _stdlib.HTTPRedirectHandler.redirect_request(
+                self, req, fp, code, msg, headers, newurl)
         if new is not None and not same_origin(req.full_url, new.full_url):
             for name in [k for k in new.headers if k.lower() in CREDENTIAL_HEADERS]:
                 del new.headers[name]
