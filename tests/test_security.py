@@ -449,6 +449,9 @@ def _framing_case(make: Any, timeout: float = 2.0, **server_options: Any) -> Non
         s.route("/get", _answer_then_drain)
         try:
             outcome = observe(lambda u=u, s=s: u.urlopen(make(u, s), timeout=timeout))
+            deadline = time.monotonic() + 5  # the server has read all and closed (drained)
+            while not all(c.closed for c in s.conns) and time.monotonic() < deadline:
+                time.sleep(0.01)
             seen[name] = (outcome, _wire(s), s.targets())
             if u is compat:
                 follow_up(s)
