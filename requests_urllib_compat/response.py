@@ -63,6 +63,8 @@ class HTTPResponse(http.client.HTTPResponse):
         if isinstance(response, http.client.HTTPResponse):
             self._response = response
             self.headers = response.msg
+            if response.chunked and self.status in (204, 304) and method != "HEAD":
+                self._response = self._unsent_chunks(requests_response)
         else:  # not from a socket (a mock): replay the engine's stream through http.client
             self.headers = _http_message(raw)
             self._response = _replayed(raw, self.status, self.headers, method)
@@ -70,6 +72,17 @@ class HTTPResponse(http.client.HTTPResponse):
         self._released = False
         if self._response.isclosed():
             self._release()
+
+    def _unsent_chunks(self, requests_response: requests.Response) -> http.client.HTTPResponse:
+        """A 204 or 304 announcing chunked framing: http.client reads its body as chunks, which
+        such a server does not send.  urllib's server, told ``Connection: close``, closes after
+        the headers, and the read ends at once (``IncompleteRead``); on a kept-alive connection
+        it would wait for the timeout.  The body is read as urllib finds it, and the connection
+        (never reusable after such a response) is closed."""
+        requests_response.close()
+        self._released = True
+        head = b"HTTP/1.1 %d X\r\nTransfer-Encoding: chunked\r\n\r\n" % self.status
+        return _parsed(io.BytesIO(head), self._method, self.headers)
 
     # -- http.client's state, read from the response that holds it ---------------------------
     @property

@@ -166,6 +166,20 @@ class CompatAdapter(HTTPAdapter):
         finally:
             _urllib_exchange.reset(token)
 
+    def close(self) -> None:
+        """Close every pooled connection.  requests' ``close`` only clears the pool managers,
+        and urllib3 2's managers then forget their pools without closing them (a pool closes
+        its connections when collected, and ``_origin_pools`` still holds it); so each pool is
+        closed here, and the remembered ones forgotten."""
+        pools: list[Any] = []
+        for manager in (self.poolmanager, *self.proxy_manager.values()):
+            held = manager.pools
+            pools += [pool for pool in map(held.get, held.keys()) if pool is not None]
+        self._origin_pools.clear()
+        super().close()
+        for pool in pools:
+            pool.close()
+
     def __getstate__(self) -> dict[str, Any]:  # contexts cannot be pickled
         raise TypeError(f"cannot pickle {type(self).__name__!r} object")
 

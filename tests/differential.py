@@ -83,9 +83,13 @@ def observe(call: Callable[[], Any]) -> Outcome:
                            headers=_headers(exc.headers), error_type=_class_name(exc),
                            error_text=str(exc))
         with exc:
+            try:
+                body, failed = exc.read(), None
+            except Exception as read_error:  # its body cannot be read (a 304 announcing chunks)
+                body, failed = None, (_class_name(read_error), getattr(read_error, "partial", None))
             return Outcome(kind="error", status=exc.code, reason=exc.reason, url=exc.url,
-                           headers=_headers(exc.headers), body=exc.read(),
-                           error_type=_class_name(exc), error_text=str(exc))
+                           headers=_headers(exc.headers), body=body,
+                           error_type=_class_name(exc), error_text=str(exc), value=failed)
     except urllib.error.URLError as exc:
         reason = exc.reason
         return Outcome(kind="error", error_type=_class_name(exc), error_text=str(exc),

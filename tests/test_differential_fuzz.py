@@ -40,20 +40,6 @@ settings.register_profile(
     suppress_health_check=[HealthCheck.too_slow, HealthCheck.function_scoped_fixture])
 PROFILE = settings.get_profile("long" if os.environ.get("RUC_FUZZ") == "long" else "ci")
 
-# Inputs of the known bugs of issue 10 are not generated until their fixes are merged; each
-# entry says which.  Remove an entry (and widen the strategy) once its fix is in.
-KNOWN = {
-    # §4: a method outside urllib3's list without a body gets Content-Length: 0
-    "unknown_methods_without_body": True,
-    # §3: a caller's Connection header is sent and validated instead of replaced
-    "connection_header": True,
-    # NEW: chunk sizes go out in lowercase hex (urllib3), http.client writes uppercase
-    "chunk_size_hex_case": True,
-    # NEW: a 204/304 announcing chunked framing waits for a chunk (until the
-    # timeout) where urllib ends at once (test_bodiless_chunked_answer_does_not_wait)
-    "bodiless_chunked": True,
-}
-
 
 @pytest.fixture(scope="module")
 def fuzz_server() -> Iterator[RawServer]:
@@ -72,11 +58,11 @@ query = st.one_of(st.just(""), st.text(alphabet=st.sampled_from(_PCHARS + "?=&+%
                                        max_size=30).map(lambda q: "?" + q))
 token = st.text(alphabet=st.sampled_from(string.ascii_letters + string.digits + "!#$%&'*+-.^_`|~"),
                 min_size=1, max_size=12)
-_SKIPPED_HEADERS = {"content-length", "transfer-encoding", "connection", "host", "expect",
+_SKIPPED_HEADERS = {"content-length", "transfer-encoding", "host", "expect",
                     "te", "upgrade", "keep-alive", "proxy-connection"}
 header_name = st.one_of(token, st.sampled_from(["X-A", "Accept", "User-Agent", "Cookie",
-                                                "Authorization", "Content-Type", "X A", "X\r\nB",
-                                                "X:Y", ""]))
+                                                "Authorization", "Content-Type", "Connection",
+                                                "X A", "X\r\nB", "X:Y", ""]))
 header_value = st.text(alphabet=st.characters(max_codepoint=0x2FF, exclude_categories=("Cs",)),
                        max_size=20)
 headers = st.dictionaries(header_name, st.one_of(header_value, st.sampled_from(
@@ -88,26 +74,13 @@ methods = st.one_of(st.sampled_from(["GET", "POST", "PUT", "DELETE", "HEAD", "OP
 bodies = st.one_of(st.none(), st.binary(max_size=300),
                    st.lists(st.binary(min_size=1, max_size=50), max_size=4))
 
-_URLLIB3_METHODS = {"DELETE", "GET", "HEAD", "OPTIONS", "PATCH", "POST", "PUT", "TRACE",
-                    "CONNECT"}
-
-
-def _known_bug(method: str | None, body: Any, hdrs: dict[str, str]) -> bool:
-    if KNOWN["unknown_methods_without_body"] and body is None and method is not None and (
-            method.upper() not in _URLLIB3_METHODS):
-        return True
-    return bool(KNOWN["connection_header"] and any(k.lower() == "connection" for k in hdrs))
-
-
 # -- running one example both ways -----------------------------------------------------------
 
 def kind(o: Outcome) -> Any:
     return (o.kind, o.status, o.error_type, o.reason_type, o.body)
 
 
-def _wire(req: Parsed) -> Any:
-    if KNOWN["chunk_size_hex_case"] and req.header("Transfer-Encoding"):
-        return req.comparable()  # the decoded body, not its chunk-size lines
+def _wire(req: Parsed) -> bytes:
     return req.raw.replace(b"Connection: close\r\n", b"")
 
 
@@ -139,8 +112,6 @@ def _sentinel(server: RawServer) -> None:
 @given(method=st.one_of(st.none(), methods), p=path, q=query, hdrs=headers, body=bodies)
 def test_generated_requests(fuzz_server: RawServer, method: str | None, p: str, q: str,
                             hdrs: dict[str, str], body: Any) -> None:
-    if _known_bug(method, body, hdrs):
-        return
     url = fuzz_server.url("/f" + p + q)
 
     def call(u: ModuleType) -> Any:
@@ -193,8 +164,6 @@ def _answer(status: int, why: str, hdrs: list[tuple[str, str]], body: bytes, fra
 def test_generated_answers(fuzz_server: RawServer, status: int, why: str,
                            hdrs: list[tuple[str, str]], body: bytes, framing: str,
                            head: bool) -> None:
-    if KNOWN["bodiless_chunked"] and framing == "chunked" and not head and status in (204, 304):
-        return
     answer = _answer(status, why, hdrs, body, framing, head)
 
     def route(req: Parsed, conn: Conn) -> bool:
@@ -213,15 +182,7 @@ def test_generated_answers(fuzz_server: RawServer, status: int, why: str,
     _sentinel(fuzz_server)
 
 
-_BODILESS_CHUNKED = pytest.mark.xfail(
-    strict=True, reason="NEW: a 204/304 announcing Transfer-Encoding: chunked and sending no "
-    "chunk: reading it waits until the timeout where urllib ends at once (IncompleteRead: the "
-    "server closes on urllib's Connection: close)")
-
-
-@pytest.mark.parametrize("status,method", [pytest.param(204, "GET", marks=_BODILESS_CHUNKED),
-                                           pytest.param(304, "GET", marks=_BODILESS_CHUNKED),
-                                           (200, "HEAD")])
+@pytest.mark.parametrize("status,method", [(204, "GET"), (304, "GET"), (200, "HEAD")])
 def test_bodiless_chunked_answer_does_not_wait(fuzz_server: RawServer, status: int,
                                                method: str) -> None:
     answer = _answer(status, "X", [], b"", "chunked", method == "HEAD")
@@ -233,8 +194,6 @@ def test_bodiless_chunked_answer_does_not_wait(fuzz_server: RawServer, status: i
     _sentinel(fuzz_server)
 
 
-@pytest.mark.xfail(strict=True, reason="NEW: chunk-size lines go out in lowercase hex (urllib3); "
-                   "http.client writes uppercase (f'{len(chunk):X}'): not the same bytes")
 def test_chunk_size_lines_as_http_client(fuzz_server: RawServer) -> None:
     url = fuzz_server.url("/chunks")
     _, _, ours_parsed, theirs_parsed = _both(

@@ -44,7 +44,9 @@ class Fault:
     route: Callable[[Parsed, Conn], bool]
     method: str = "GET"
     timeout: float = 2.0
-    xfail: str | None = None  # why the follow-up (or the outcome) is known to fail today
+    #: late bytes meet the follow-up on its reused connection: it is retried once on a fresh
+    #: one (docs/differences.md), so the server may parse it twice
+    retried: bool = False
     #: a documented difference: what our outcome must be instead of urllib's
     ours: Callable[[Outcome], bool] | None = None
 
@@ -54,10 +56,6 @@ def _late(first: bytes, delay: float, second: bytes) -> Callable[[Parsed, Conn],
 
 
 ALICE = response(200, b"alice-private-data", [("Content-Type", "text/plain")])
-ISSUE_1XX = "issue 10 §1: a 1xx (not 100) returns the connection to the pool with the final " \
-            "response still in flight; the next request reads it"
-ISSUE_LATE = "issue 10 §1: bytes after a bodiless/complete response stay on the pooled " \
-             "connection and are read as the next request's response"
 
 CASES = [
     # -- before the status line -------------------------------------------------------------
@@ -108,27 +106,25 @@ CASES = [
     Fault("100-then-200", raw(b"HTTP/1.1 100 Continue\r\n\r\n" + OK5)),
     Fault("100s-then-200", raw(b"HTTP/1.1 100 Continue\r\nX: 1\r\n\r\n" * 3 + OK5)),
     Fault("103-then-200-late",
-          _late(b"HTTP/1.1 103 Early Hints\r\nLink: </a.css>\r\n\r\n", 0.5, ALICE),
-          xfail=ISSUE_1XX),
+          _late(b"HTTP/1.1 103 Early Hints\r\nLink: </a.css>\r\n\r\n", 0.5, ALICE)),
     Fault("103-then-200-at-once",
           raw(b"HTTP/1.1 103 Early Hints\r\nLink: </a.css>\r\n\r\n" + ALICE)),
-    Fault("102-then-200-late", _late(b"HTTP/1.1 102 Processing\r\n\r\n", 0.3, ALICE),
-          xfail=ISSUE_1XX),
+    Fault("102-then-200-late", _late(b"HTTP/1.1 102 Processing\r\n\r\n", 0.3, ALICE)),
     # -- bodies where none belongs ----------------------------------------------------------
     Fault("204-late-bytes", _late(b"HTTP/1.1 204 No Content\r\n\r\n", 0.3, b"hello"),
-          xfail=ISSUE_LATE),
+          retried=True),
     Fault("204-announcing-a-body",
           raw(b"HTTP/1.1 204 No Content\r\nContent-Length: 5\r\n\r\nhello")),
     Fault("304-late-bytes", _late(b"HTTP/1.1 304 Not Modified\r\n\r\n", 0.3, b"hello"),
-          xfail=ISSUE_LATE),
+          retried=True),
     Fault("304-with-body-at-once",
           raw(b"HTTP/1.1 304 Not Modified\r\nContent-Length: 5\r\n\r\nhello")),
     Fault("head-answered-with-body", raw(OK5), method="HEAD"),
     Fault("head-late-body",
           _late(b"HTTP/1.1 200 OK\r\nContent-Length: 5\r\n\r\n", 0.3, b"hello"), method="HEAD",
-          xfail=ISSUE_LATE),
+          retried=True),
     Fault("bytes-after-content-length", raw(OK5 + b"HTTP/1.1 200 OK\r\n\r\nstray")),
-    Fault("late-bytes-after-content-length", _late(OK5, 0.3, b"stray"), xfail=ISSUE_LATE),
+    Fault("late-bytes-after-content-length", _late(OK5, 0.3, b"stray"), retried=True),
     Fault("bytes-after-last-chunk",
           raw(CHUNKED + b"5\r\nhello\r\n0\r\n\r\nstray")),
     # -- oversize ---------------------------------------------------------------------------
@@ -162,25 +158,24 @@ def through(module: ModuleType, server: RawServer, case: Fault) -> Outcome:
     return observe(lambda: module.urlopen(req, timeout=case.timeout))
 
 
-def follow_up(server: RawServer) -> None:
+def follow_up(server: RawServer, retried: bool = False) -> None:
     """An unrelated request on the same pool gets its own response, and the server parsed no
-    request that was not sent."""
+    request that was not sent (a GET ``retried`` on a fresh connection is sent twice)."""
     server.reset()
     with compat.urlopen(server.url("/next?after"), timeout=2) as r:
         body = r.read()
     assert body == own_body(Parsed(0, "GET", "/next?after", "HTTP/1.1", [], b"")), body
-    assert server.targets() == ["/next?after"], server.targets()
+    allowed = [["/next?after"], ["/next?after"] * 2] if retried else [["/next?after"]]
+    assert server.targets() in allowed, server.targets()
 
 
-@pytest.mark.parametrize(
-    "case", [pytest.param(c, id=c.name, marks=[pytest.mark.xfail(strict=True, reason=c.xfail)]
-                          if c.xfail else []) for c in CASES])
+@pytest.mark.parametrize("case", [pytest.param(c, id=c.name) for c in CASES])
 def test_fault(raw_server: RawServer, case: Fault) -> None:
     raw_server.route("/fault", case.route)
     close_shared_pools()  # the broken exchange is on a fresh connection, as urllib's
     ours = through(compat, raw_server, case)
     ours_sent = [r.comparable() for r in raw_server.received]
-    follow_up(raw_server)
+    follow_up(raw_server, case.retried)
     raw_server.reset()
     theirs = through(urllib.request, raw_server, case)
     theirs_sent = [r.comparable() for r in raw_server.received]

@@ -130,13 +130,16 @@ def test_repeated_build_opener_per_request_does_not_leak(raw_server: RawServer) 
     assert after - before < POOL_FDS
 
 
-@pytest.mark.xfail(strict=True, reason="NEW: close_shared_pools() leaves pooled connections open: "
-                   "urllib3 2's PoolManager.clear() only drops its references (a pool closes when "
-                   "collected) and CompatAdapter._origin_pools still holds the pool")
 def test_close_shared_pools_closes_connections(raw_server: RawServer) -> None:
+    """close_shared_pools() closes the pooled sockets now (not when a pool is collected), and
+    the next request opens a new connection."""
     before = _settle(0, limit=0.2)
     for i in range(3):
         with compat.urlopen(raw_server.url(f"/{i}"), timeout=5) as r:
             r.read()
     close_shared_pools()
     assert _settle(before, limit=1.0) <= before
+    connections = raw_server.connections
+    with compat.urlopen(raw_server.url("/again"), timeout=5) as r:
+        assert r.read() == b"ok GET /again"
+    assert raw_server.connections == connections + 1
