@@ -73,7 +73,7 @@ nitpick_ignore_regex = [
                r"(\..*)?"),
     # Python 3.9 cannot evaluate ``X | None`` annotations: autodoc then shows them as written,
     # with the names as the module imported them (the stdlib's addinfourl, a private alias).
-    (r"py:class", r"addinfourl|_ReportHook"),
+    (r"py:class", r"addinfourl|_ReportHook|_Handler|ModuleLike|Retry"),
 ]
 
 

@@ -122,7 +122,10 @@ class HTTPResponse(http.client.HTTPResponse):
         announcing a body does not end it, nor does a request framed in doubt)."""
         if not self._released:
             self._released = True
-            self.requests_response.raw.release_conn()
+            # A raw response without a connection to give back (a recorder's replay) has none.
+            release = getattr(self.requests_response.raw, "release_conn", None)
+            if release is not None:
+                release()
 
     def _close_conn(self) -> None:
         self._response._close_conn()  # type: ignore[attr-defined]
