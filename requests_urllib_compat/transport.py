@@ -326,8 +326,10 @@ class CompatAdapter(HTTPAdapter):
 #: keep requests' (urllib3's) way.
 _urllib_exchange: ContextVar[bool] = ContextVar("_urllib_exchange", default=False)
 
-#: Whether the pool call in progress must use a connection that has carried no exchange yet.
-_fresh_connection: ContextVar[bool] = ContextVar("_fresh_connection", default=False)
+#: The pool call in progress in this context (:meth:`_ReuseGuardPool.urlopen`): whether it
+#: must use a connection that has carried no exchange yet, and the request target as urllib
+#: built it (:class:`_VerbatimTargetPool`).
+_pool_call: ContextVar[tuple[bool, str] | None] = ContextVar("_pool_call", default=None)
 
 #: The block size http.client reads a file body with (urllib3's connections use 16 KiB).
 _HTTP_CLIENT_BLOCKSIZE = 8192
@@ -394,6 +396,10 @@ def _framing_in_doubt(body: Any, headers: dict[str, Any]) -> bool:
     return False  # http.client frames the body itself
 
 
+#: The lower-case header names :func:`_asks_to_close` and :func:`_framing_in_doubt` look at.
+_FRAMING_NAMES = frozenset(("connection", "content-length", "transfer-encoding"))
+
+
 def _asks_to_close(headers: dict[str, Any]) -> bool:
     return any(k.lower() == "connection" and "close" in str(v).lower()
                for k, v in headers.items())
@@ -450,14 +456,16 @@ class _ReuseAwareConnection:
         says ``Connection: close`` (what urllib always says) and the connection is not
         reused: when in doubt, close."""
         headers = dict(headers or {})
-        if _asks_to_close(headers):
+        # (the common case: none of the headers below, no body; nothing to decide)
+        framing = not _FRAMING_NAMES.isdisjoint([k.lower() for k in headers])
+        if framing and _asks_to_close(headers):
             self.reusable = False  # the server will close it, maybe without saying so
         if not _urllib_exchange.get():
             super().request(  # type: ignore[misc]
                 method, url, body, headers, chunked=chunked, preload_content=preload_content,
                 decode_content=decode_content, enforce_content_length=enforce_content_length)
             return
-        if _framing_in_doubt(body, headers):
+        if framing and _framing_in_doubt(body, headers):
             self.reusable = False
             name = next((k for k in headers if k.lower() == "connection"), "Connection")
             headers[name] = "close"
@@ -471,7 +479,7 @@ class _ReuseAwareConnection:
             decode_content=decode_content, enforce_content_length=enforce_content_length)
         blocksize, connection.blocksize = connection.blocksize, _HTTP_CLIENT_BLOCKSIZE
         try:
-            encode_chunked = any(k.lower() == "transfer-encoding" for k in headers)
+            encode_chunked = framing and any(k.lower() == "transfer-encoding" for k in headers)
             http.client.HTTPConnection.request(  # as urllib's do_open calls it
                 connection, method, url, body, headers, encode_chunked=encode_chunked)
         finally:
@@ -553,22 +561,26 @@ class _ReuseGuardPool:
     that can be resent is retried on a fresh connection (:class:`_StaleConnectionRetry`); any
     other request (a POST, a body from an iterator) is sent on a connection that has carried
     no exchange yet, so it fails only where urllib's would.  The retry itself also takes a
-    fresh connection."""
+    fresh connection.
+
+    Its ``urlopen`` also records the request target for :class:`_VerbatimTargetPool` (the
+    two always go together: one context variable set per pool call)."""
 
     def urlopen(self, method: str, url: str, body: Any = None, headers: Any = None,
                 retries: Any = None, *args: Any, **kwargs: Any) -> Any:
         fresh = (isinstance(retries, Retry) and bool(retries.history)) or not _resendable(
             method, body)
-        token = _fresh_connection.set(fresh)
+        token = _pool_call.set((fresh, url))
         try:
             return super().urlopen(  # type: ignore[misc]
                 method, url, body, headers, retries, *args, **kwargs)
         finally:
-            _fresh_connection.reset(token)
+            _pool_call.reset(token)
 
     def _get_conn(self, timeout: float | None = None) -> Any:
         conn = super()._get_conn(timeout)  # type: ignore[misc]
-        if _fresh_connection.get() and conn.served and not conn.is_closed:
+        call = _pool_call.get()
+        if call is not None and call[0] and conn.served and not conn.is_closed:
             conn.close()  # when in doubt, close: it reconnects before the request is sent
         return conn
 
@@ -579,17 +591,13 @@ class _ReuseGuardPool:
         super()._put_conn(conn)  # type: ignore[misc]
 
 
-#: The request target as urllib built it, for the pool call in progress in this context.
-_verbatim_target: ContextVar[str | None] = ContextVar("_verbatim_target", default=None)
-
-
 class _RedactingFilter(logging.Filter):
     """urllib3 logs the request target (a retry at WARNING level, each request at DEBUG):
     while one of our pools is sending, the query strings and userinfo in what it logs are
     redacted, as in the exceptions we chain (urllib logs nothing)."""
 
     def filter(self, record: logging.LogRecord) -> bool:
-        if _verbatim_target.get() is not None and isinstance(record.args, tuple):
+        if _pool_call.get() is not None and isinstance(record.args, tuple):
             record.args = tuple(redacted(a) if isinstance(a, str) else a for a in record.args)
         return True
 
@@ -603,17 +611,12 @@ class _VerbatimTargetPool:
 
     urllib3 re-quotes the target (``%2f`` -> ``%2F``, ``|`` -> ``%7C``), which breaks signed
     URLs; urllib sends it as given, after http.client's checks (:func:`send` runs them).
+    The target is the one :meth:`_ReuseGuardPool.urlopen` was called with.
     """
 
-    def urlopen(self, method: str, url: str, *args: Any, **kwargs: Any) -> Any:
-        token = _verbatim_target.set(url)
-        try:
-            return super().urlopen(method, url, *args, **kwargs)  # type: ignore[misc]
-        finally:
-            _verbatim_target.reset(token)
-
     def _make_request(self, conn: Any, method: str, url: str, *args: Any, **kwargs: Any) -> Any:
-        target = _verbatim_target.get() or url
+        call = _pool_call.get()
+        target = call[1] if call is not None and call[1] else url
         return super()._make_request(conn, method, target, *args, **kwargs)  # type: ignore[misc]
 
 
@@ -818,13 +821,14 @@ def _debuglevel(handler: urllib.request.BaseHandler) -> int:
 #: http.client's own connection class for each scheme, as captured at import.
 _STANDARD_CLASSES: dict[str, Any] = {"http": http.client.HTTPConnection,
                                      "https": http.client.HTTPSConnection}
+_STANDARD_NAMES = {"http": "HTTPConnection", "https": "HTTPSConnection"}
 
 
 def _is_standard_class(http_class: Any, scheme: str) -> bool:
     """Whether ``http_class`` is http.client's class for ``scheme``: the one captured at
     import, or the one ``http.client`` holds now (a recorder that patches http.client, as
     the stdlib's ``http_open`` looks it up at each call)."""
-    name = {"http": "HTTPConnection", "https": "HTTPSConnection"}.get(scheme)
+    name = _STANDARD_NAMES.get(scheme)
     return name is not None and (http_class is _STANDARD_CLASSES[scheme]
                                  or http_class is getattr(http.client, name))
 
@@ -1163,21 +1167,54 @@ def _http_client_checks(req: urllib.request.Request, host: str, method: str, sel
     ``putrequest`` checks the method and target and ``putheader`` each header
     (``ValueError``, ``UnicodeEncodeError`` beyond Latin-1).
     """
-    connection: Any = _HTTPS_CONNECTION if req.type == "https" else _HTTP_CONNECTION
-    hostname, port = connection._get_hostport(connection, host, None)  # InvalidURL
-    _HTTP_CONNECTION._validate_host(None, hostname)  # InvalidURL: control characters
+    scheme = req.type
+    plain = (scheme, host) in _checked_hosts
+    if not plain:
+        connection: Any = _HTTPS_CONNECTION if scheme == "https" else _HTTP_CONNECTION
+        hostname, port = connection._get_hostport(connection, host, None)  # InvalidURL
+        _HTTP_CONNECTION._validate_host(None, hostname)  # InvalidURL: control characters
     tunnel_host: str | None = req._tunnel_host  # type: ignore[attr-defined]
     if tunnel_host:
         tunnel_host = _tunnel_netloc(tunnel_host)
-    _HTTP_CONNECTION._validate_method(None, method)
-    _HTTP_CONNECTION._validate_path(None, selector)
-    f"{method} {selector} HTTP/1.1".encode("ascii")
+    if (method, selector) not in _checked_request_lines:
+        _HTTP_CONNECTION._validate_method(None, method)
+        _HTTP_CONNECTION._validate_path(None, selector)
+        f"{method} {selector} HTTP/1.1".encode("ascii")
+        if type(method) is str and type(selector) is str:
+            _remember(_checked_request_lines, (method, selector))
     for name, value in headers.items():
-        if value is not SKIP_HEADER:
+        if value is SKIP_HEADER:
+            continue
+        if type(name) is str and type(value) is str:  # (a subclass may change its hash)
+            if (name, value) not in _checked_headers:
+                _HEADER_CHECK.putheader(name, value)
+                _remember(_checked_headers, (name, value))
+        else:
             _HEADER_CHECK.putheader(name, value)
+    if plain:
+        return host, tunnel_host
     if port <= 65535 and _PLAIN_HOST.fullmatch(host):
+        _remember(_checked_hosts, (scheme, host))
         return host, tunnel_host
     return _connect_netloc(hostname, port), tunnel_host
+
+
+#: Header (name, value) pairs of ``str`` that passed http.client's ``putheader`` checks, the
+#: (method, target) pairs that passed ``putrequest``'s, and the (scheme, host) pairs that passed
+#: its host checks as a plain host: the checks depend on nothing else, so a request repeating
+#: them (most do) skips them.  Bounded: each is emptied when full.
+_checked_headers: set[tuple[str, str]] = set()
+_checked_request_lines: set[tuple[str, str]] = set()
+_checked_hosts: set[tuple[str, str]] = set()
+_MAX_CHECKED = 512
+
+
+def _remember(checked: set[Any], item: Any) -> None:
+    """Add ``item`` to a cache of passed checks (set operations are atomic under the GIL; a
+    lost addition only means the check runs again)."""
+    if len(checked) >= _MAX_CHECKED:
+        checked.clear()
+    checked.add(item)
 
 
 def _tunnel_netloc(origin: str) -> str:
