@@ -525,8 +525,6 @@ class _HttpClientConnection:
       as every error of connecting, where urllib3 reports it as a failure of the response.
     """
 
-    _length_unwanted = False
-
     def connect(self) -> None:
         try:
             super().connect()  # type: ignore[misc]
@@ -537,18 +535,25 @@ class _HttpClientConnection:
     def request(self, method: str, url: str, body: Any = None, headers: Any = None,
                 **kwargs: Any) -> None:
         names = {name.lower() for name in headers or ()}
-        self._length_unwanted = (
-            body is None and "content-length" not in names and "transfer-encoding" not in names
-            and method.upper() not in http.client._METHODS_EXPECTING_BODY)  # type: ignore[attr-defined]
+        if not (body is None and "content-length" not in names
+                and "transfer-encoding" not in names
+                and method.upper() not in http.client._METHODS_EXPECTING_BODY):  # type: ignore[attr-defined]
+            super().request(method, url, body, headers, **kwargs)  # type: ignore[misc]
+            return
+        # For this request only (an instance attribute hides the class's method), a
+        # putheader that drops the one header only urllib3 can add here: no wrapper on
+        # every header of every other request (urllib's go through http.client's request).
+        connection: Any = self
+        connection.putheader = self._putheader_but_length
         try:
             super().request(method, url, body, headers, **kwargs)  # type: ignore[misc]
         finally:
-            self._length_unwanted = False
+            del connection.putheader
 
-    def putheader(self, header: Any, *values: Any) -> None:
-        # Only urllib3's own Content-Length can reach here while _length_unwanted is set.
-        if not (self._length_unwanted and header == "Content-Length"):
-            super().putheader(header, *values)  # type: ignore[misc]
+    def _putheader_but_length(self, header: Any, *values: Any) -> None:
+        if header != "Content-Length":
+            cls: Any = type(self)
+            cls.putheader(self, header, *values)
 
 
 class _ReuseGuardPool:
