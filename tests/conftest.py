@@ -10,6 +10,7 @@ import trustme
 import requests_urllib_compat.opener as compat_opener
 from requests_urllib_compat.transport import close_shared_pools
 
+from .rawserver import RawServer
 from .servers import RecordingServer
 
 
@@ -32,6 +33,15 @@ def _close_pools_at_exit() -> Iterator[None]:
 @pytest.fixture
 def server() -> Iterator[RecordingServer]:
     s = RecordingServer().start()
+    yield s
+    close_shared_pools()
+    s.stop()
+
+
+@pytest.fixture
+def raw_server() -> Iterator[RawServer]:
+    """A raw-socket server (tests/rawserver.py): routes write bytes, stall, close or reset."""
+    s = RawServer().start()
     yield s
     close_shared_pools()
     s.stop()

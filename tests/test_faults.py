@@ -15,7 +15,7 @@ from __future__ import annotations
 import dataclasses
 import time
 import urllib.request
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from types import ModuleType
 
 import pytest
@@ -28,14 +28,6 @@ from .rawserver import Conn, Parsed, RawServer, own_body, raw, response
 
 OK5 = b"HTTP/1.1 200 OK\r\nContent-Length: 5\r\n\r\nhello"
 CHUNKED = b"HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\n"
-
-
-@pytest.fixture
-def raw_server() -> Iterator[RawServer]:
-    s = RawServer().start()
-    yield s
-    close_shared_pools()
-    s.stop()
 
 
 @dataclasses.dataclass

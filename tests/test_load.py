@@ -12,7 +12,6 @@ import os
 import threading
 import time
 import warnings
-from collections.abc import Iterator
 
 import pytest
 
@@ -30,14 +29,6 @@ pytestmark = pytest.mark.skipif(not os.path.isdir("/proc/self/fd"),
 
 def _fds() -> int:
     return len(os.listdir("/proc/self/fd"))
-
-
-@pytest.fixture
-def raw_server() -> Iterator[RawServer]:
-    s = RawServer().start()
-    yield s
-    close_shared_pools()
-    s.stop()
 
 
 def _settle(before: int, limit: float = 5.0) -> int:

@@ -43,14 +43,6 @@ def _free_port() -> int:
 
 
 @pytest.fixture
-def raw_server() -> Iterator[RawServer]:
-    s = RawServer().start()
-    yield s
-    close_shared_pools()
-    s.stop()
-
-
-@pytest.fixture
 def other_server() -> Iterator[RecordingServer]:
     """A second origin (another port: another host to a redirect's eye)."""
     s = RecordingServer().start()
