@@ -20,33 +20,18 @@ import time
 from collections.abc import Callable
 from typing import Any
 
+from .servers import Received
+
 
 class ParseError(Exception):
     """The bytes on a connection are not a well-framed request."""
 
 
 @dataclasses.dataclass
-class Parsed:
-    """One request as the server parsed it."""
+class Parsed(Received):
+    """One request as the server parsed it, with the bytes it was parsed from."""
 
-    connection: int
-    method: str
-    target: str
-    version: str
-    headers: list[tuple[str, str]]
-    body: bytes
-    raw: bytes = b""  # the bytes this request was parsed from
-
-    def header(self, name: str) -> str | None:
-        for k, v in self.headers:
-            if k.lower() == name.lower():
-                return v
-        return None
-
-    def comparable(self) -> tuple[Any, ...]:
-        """What a urllib request and ours must have in common (Connection aside)."""
-        headers = [(k, v) for k, v in self.headers if k.lower() != "connection"]
-        return (self.method, self.target, self.version, headers, self.body)
+    raw: bytes = b""
 
 
 class Conn:
@@ -314,7 +299,7 @@ class RawServer:
             headers.append((name, value.strip()))
             if len(headers) > 200:
                 raise ParseError("too many headers")
-        req = Parsed(conn.number, method, target, version, headers, b"")
+        req = Parsed(method, target, version, headers, b"", conn.number)
         te = req.header("Transfer-Encoding")
         cl = [v for k, v in headers if k.lower() == "content-length"]
         if te is not None and self.lenient_te and "chunked" not in te.lower():

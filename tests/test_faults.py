@@ -156,7 +156,7 @@ def follow_up(server: RawServer, retried: bool = False) -> None:
     server.reset()
     with compat.urlopen(server.url("/next?after"), timeout=2) as r:
         body = r.read()
-    assert body == own_body(Parsed(0, "GET", "/next?after", "HTTP/1.1", [], b"")), body
+    assert body == own_body(Parsed("GET", "/next?after", "HTTP/1.1", [], b"", 0)), body
     allowed = [["/next?after"], ["/next?after"] * 2] if retried else [["/next?after"]]
     assert server.targets() in allowed, server.targets()
 
