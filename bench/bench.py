@@ -587,7 +587,7 @@ def main(argv: list[str] | None = None) -> int:
         ok = report(server, args, rates, stream)
     finally:
         with contextlib.suppress(Exception):
-            from requests_urllib_compat.transport import close_shared_pools
+            from requests_urllib_compat._transport import close_shared_pools
             close_shared_pools()
         server.stop()
     return 0 if ok else 1

@@ -17,6 +17,7 @@ from urllib.request import (
 )
 
 from . import error, request, response
+from ._transport import AbstractHTTPHandler, configure
 from .bridge import requests_response
 from .error import ContentTooShortError, HTTPError, URLError
 from .request import *  # noqa: F403
@@ -40,7 +41,6 @@ from .request import (
 from .request import __all__ as _request_all
 from .response import addclosehook, addinfourl
 from .swap import install, is_installed, patch_module, patched, uninstall
-from .transport import AbstractHTTPHandler, configure
 
 # The names urllib.request has outside its __all__ (importable there, so here too).
 _EXTRA = [

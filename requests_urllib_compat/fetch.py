@@ -23,10 +23,10 @@ from urllib.parse import urlsplit
 import requests
 
 from ._cli_common import CommandError
+from ._director import build_opener
+from ._proxies import ProxyHandler
+from ._transport import HTTPSHandler
 from .error import ContentTooShortError, HTTPError, URLError
-from .opener import build_opener
-from .proxies import ProxyHandler
-from .transport import HTTPSHandler
 
 __all__ = ["FetchOptions", "fetch"]
 

@@ -40,15 +40,15 @@ from urllib.request import (
     url2pathname,
 )
 
-from . import opener as _opener_module
+from . import _director as _opener_module
+from ._director import OpenerDirector, build_opener, install_opener, urlopen
+from ._proxies import ProxyHandler
+from ._redirect import HTTPRedirectHandler
+from ._transport import AbstractHTTPHandler, HTTPHandler, HTTPSHandler
 from .error import ContentTooShortError, HTTPError, URLError
-from .opener import OpenerDirector, build_opener, install_opener, urlopen
-from .proxies import ProxyHandler
-from .redirect import HTTPRedirectHandler
 from .response import addclosehook, addinfourl
 from .retrieve import urlcleanup, urlretrieve
 from .schemes import CacheFTPHandler, FTPHandler
-from .transport import AbstractHTTPHandler, HTTPHandler, HTTPSHandler
 
 __all__ = [
     "AbstractBasicAuthHandler",

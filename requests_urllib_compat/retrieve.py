@@ -15,7 +15,7 @@ import types
 import urllib.request
 from typing import Any, Callable
 
-from .opener import install_opener, urlopen
+from ._director import install_opener, urlopen
 
 __all__ = ["urlcleanup", "urlretrieve"]
 

@@ -33,7 +33,7 @@ from requests.structures import CaseInsensitiveDict
 from requests.utils import get_encoding_from_headers, select_proxy
 
 from ._exceptions import TIMEOUTS
-from .transport import shared_adapter
+from ._transport import shared_adapter
 
 __all__ = [
     "STATUS",

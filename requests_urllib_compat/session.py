@@ -31,11 +31,12 @@ from urllib.parse import urlsplit
 import requests
 from requests.structures import CaseInsensitiveDict
 
-from . import _stdlib, auth
-from . import proxies as proxies_module
+from . import _auth as auth
+from . import _proxies as proxies_module
+from . import _stdlib
+from ._transport import default_https_context, handler_adapter, shared_adapter
 from .response import HTTPResponse
 from .schemes import mount_data, mount_file, mount_ftp
-from .transport import default_https_context, handler_adapter, shared_adapter
 
 __all__ = ["FEATURES", "OpenerSession", "ResponseProcessorHook", "build_session"]
 

@@ -34,7 +34,7 @@ from typing import Any, Union
 
 import requests
 
-from . import opener as _compat_opener
+from . import _director as _compat_opener
 from . import request as _compat
 
 __all__ = ["ORIGINALS", "REPLACEMENTS", "Swap", "install", "is_installed", "patch_module",

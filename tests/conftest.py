@@ -7,8 +7,8 @@ from collections.abc import Iterator
 import pytest
 import trustme
 
-import requests_urllib_compat.opener as compat_opener
-from requests_urllib_compat.transport import close_shared_pools
+import requests_urllib_compat._director as compat_opener
+from requests_urllib_compat._transport import close_shared_pools
 
 from .rawserver import RawServer
 from .servers import RecordingServer

@@ -282,7 +282,7 @@ def test_proxy_auth_407(server, kind):
 
 @pytest.fixture
 def other_server():
-    from requests_urllib_compat.transport import close_shared_pools
+    from requests_urllib_compat._transport import close_shared_pools
     s = RecordingServer().start()
     yield s
     close_shared_pools()
@@ -347,7 +347,7 @@ def test_own_authorization_kept_on_same_origin_redirect(server):
 
 
 def test_own_authorization_dropped_on_scheme_or_port_change():
-    from requests_urllib_compat.redirect import same_origin
+    from requests_urllib_compat._redirect import same_origin
     assert same_origin("http://h/a", "http://h:80/b")
     assert same_origin("https://h/a", "https://H:443/b")
     assert not same_origin("http://h/a", "https://h/a")

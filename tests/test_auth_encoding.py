@@ -19,8 +19,8 @@ import pytest
 import requests
 
 import requests_urllib_compat.request as compat
-from requests_urllib_compat.auth import basic_authorization
-from requests_urllib_compat.proxies import proxy_headers
+from requests_urllib_compat._auth import basic_authorization
+from requests_urllib_compat._proxies import proxy_headers
 
 from .auth_server import basic, basic_credentials
 from .servers import Received, RecordingServer, Reply

@@ -10,7 +10,7 @@ import socket
 import pytest
 
 import requests_urllib_compat.request as compat
-from requests_urllib_compat.transport import shared_adapter
+from requests_urllib_compat._transport import shared_adapter
 
 from .auth_server import basic, digest
 

@@ -8,8 +8,8 @@ import urllib.request
 import pytest
 
 import requests_urllib_compat.request as compat
-from requests_urllib_compat.auth import HandlerAuth
-from requests_urllib_compat.transport import close_shared_pools
+from requests_urllib_compat._auth import HandlerAuth
+from requests_urllib_compat._transport import close_shared_pools
 
 from .auth_server import basic, basic_credentials, digest, digest_fields
 from .servers import RecordingServer, Reply

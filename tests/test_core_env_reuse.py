@@ -107,7 +107,7 @@ def test_server_closing_idle_connections() -> None:
             assert r.read() == b"hello /2"
         assert server.connections == 2
     finally:
-        from requests_urllib_compat.transport import close_shared_pools
+        from requests_urllib_compat._transport import close_shared_pools
         close_shared_pools()
         server.stop()
 

@@ -111,7 +111,7 @@ def test_redirect_to_other_server(server: RecordingServer) -> None:
         assert ("Authorization", "Basic dXNlcjpwdw==") in theirs.received[1][3]
         assert all(k != "Authorization" for k, _ in ours.received[1][3])
     finally:
-        from requests_urllib_compat.transport import close_shared_pools
+        from requests_urllib_compat._transport import close_shared_pools
         close_shared_pools()
         other.stop()
 

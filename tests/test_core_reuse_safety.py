@@ -21,7 +21,7 @@ from typing import Any
 import pytest
 
 import requests_urllib_compat.request as compat
-from requests_urllib_compat.transport import close_shared_pools
+from requests_urllib_compat._transport import close_shared_pools
 
 from .differential import Outcome, assert_same, observe, run
 from .raw_servers import RawRequest, RawServer, by_path, reply

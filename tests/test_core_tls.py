@@ -13,7 +13,7 @@ import pytest
 import trustme
 
 import requests_urllib_compat.request as compat
-from requests_urllib_compat.transport import close_shared_pools
+from requests_urllib_compat._transport import close_shared_pools
 
 from .differential import assert_same
 from .servers import RecordingServer, Reply, stall, write_raw

@@ -26,7 +26,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 import requests_urllib_compat.request as compat
-from requests_urllib_compat.transport import close_shared_pools
+from requests_urllib_compat._transport import close_shared_pools
 
 from .differential import Outcome, observe
 from .rawserver import Conn, Parsed, RawServer

@@ -6,8 +6,8 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
-import requests_urllib_compat.opener as compat_opener
-from requests_urllib_compat.transport import close_shared_pools
+import requests_urllib_compat._director as compat_opener
+from requests_urllib_compat._transport import close_shared_pools
 
 from .auth_server import basic, basic_credentials
 

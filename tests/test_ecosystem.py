@@ -26,7 +26,7 @@ from requests.adapters import HTTPAdapter
 from urllib3.util.retry import Retry
 
 import requests_urllib_compat as compat
-from requests_urllib_compat import transport
+from requests_urllib_compat import _transport as transport
 
 from .auth_server import basic, digest
 from .servers import Received, RecordingServer, Reply

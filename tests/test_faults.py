@@ -21,7 +21,7 @@ from types import ModuleType
 import pytest
 
 import requests_urllib_compat.request as compat
-from requests_urllib_compat.transport import close_shared_pools
+from requests_urllib_compat._transport import close_shared_pools
 
 from .differential import Outcome, observe
 from .rawserver import Conn, Parsed, RawServer, own_body, raw, response

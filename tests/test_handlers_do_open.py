@@ -27,7 +27,7 @@ import trustme
 
 import requests_urllib_compat.request as compat
 from requests_urllib_compat import requests_response
-from requests_urllib_compat.transport import close_shared_pools
+from requests_urllib_compat._transport import close_shared_pools
 
 from .differential import assert_same, observe
 from .servers import RecordingServer, Reply

@@ -12,7 +12,7 @@ import urllib.request
 from http.cookiejar import CookieJar
 
 import requests_urllib_compat.request as compat
-from requests_urllib_compat.transport import default_https_context, shared_adapter
+from requests_urllib_compat._transport import default_https_context, shared_adapter
 
 from .servers import Reply
 

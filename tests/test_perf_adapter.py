@@ -11,7 +11,7 @@ import responses
 from requests.adapters import HTTPAdapter
 
 import requests_urllib_compat.request as compat
-from requests_urllib_compat.transport import CompatAdapter, shared_adapter
+from requests_urllib_compat._transport import CompatAdapter, shared_adapter
 
 from .servers import RecordingServer, Reply
 

@@ -18,8 +18,8 @@ import pytest
 import requests
 
 import requests_urllib_compat.request as compat
-from requests_urllib_compat import transport
-from requests_urllib_compat.transport import close_shared_pools, shared_adapter
+from requests_urllib_compat import _transport as transport
+from requests_urllib_compat._transport import close_shared_pools, shared_adapter
 
 from .differential import TIMEOUT, assert_same, observe
 from .servers import Handler, Received, RecordingServer, Reply, reset_after, write_raw

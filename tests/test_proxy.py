@@ -12,7 +12,7 @@ import warnings
 import pytest
 
 import requests_urllib_compat.request as compat
-from requests_urllib_compat.transport import close_shared_pools
+from requests_urllib_compat._transport import close_shared_pools
 
 from .differential import assert_same, observe, run
 

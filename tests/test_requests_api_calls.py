@@ -69,7 +69,7 @@ def test_opener_session(server, dict_only_select_proxy):
 
 def test_adapter_called_with_none_still_passes_dicts(server, dict_only_select_proxy):
     """Code calling our adapter with ``proxies=None`` (requests' own default) gets the same."""
-    from requests_urllib_compat.transport import shared_adapter
+    from requests_urllib_compat._transport import shared_adapter
 
     prepared = requests.Request("GET", server.url("/none")).prepare()
     response = shared_adapter(None).send(prepared, proxies=None)

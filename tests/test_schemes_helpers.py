@@ -135,7 +135,7 @@ def test_urlcleanup_removes_files_and_uninstalls_opener(server: RecordingServer)
     compat.install_opener(opener)
     compat.urlcleanup()
     assert not os.path.exists(filename) and retrieve._url_tempfiles == []
-    from requests_urllib_compat import opener as opener_module
+    from requests_urllib_compat import _director as opener_module
     assert opener_module._opener is None
     compat.urlcleanup()  # nothing left: still fine
 

@@ -29,7 +29,7 @@ import requests
 import trustme
 
 import requests_urllib_compat.request as compat
-from requests_urllib_compat.transport import close_shared_pools
+from requests_urllib_compat._transport import close_shared_pools
 
 from .differential import Outcome, assert_same, observe
 from .rawserver import Conn, Parsed, RawServer, own_body, response

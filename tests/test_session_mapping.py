@@ -13,8 +13,8 @@ import pytest
 import requests
 
 import requests_urllib_compat.request as compat
+from requests_urllib_compat._transport import CompatAdapter
 from requests_urllib_compat.session import NoCookieJar, OpenerSession, ResponseProcessorHook
-from requests_urllib_compat.transport import CompatAdapter
 
 from .servers import Reply
 

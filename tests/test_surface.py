@@ -8,7 +8,7 @@ import urllib.request
 import pytest
 
 import requests_urllib_compat
-import requests_urllib_compat.opener as compat_opener
+import requests_urllib_compat._director as compat_opener
 import requests_urllib_compat.request as compat_request
 
 STDLIB = vars(urllib.request)

@@ -12,10 +12,10 @@ from typing import Any
 import pytest
 
 import requests_urllib_compat as compat
-import requests_urllib_compat.opener as compat_opener
+import requests_urllib_compat._director as compat_opener
 import requests_urllib_compat.request as compat_request
+from requests_urllib_compat._transport import HTTPHandler
 from requests_urllib_compat.swap import ORIGINALS, REPLACEMENTS
-from requests_urllib_compat.transport import HTTPHandler
 
 from . import legacy_app
 from .servers import Received, RecordingServer, Reply

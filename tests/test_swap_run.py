@@ -189,7 +189,7 @@ def test_directory_with_main(tmp_path: Path) -> None:
     result = _run([*CLI, "app", "x"], cwd=tmp_path)
     assert result.returncode == 0, result.stderr
     assert result.stdout == \
-        f"__main__ {app / '__main__.py'} ['app', 'x'] requests_urllib_compat.opener\n"
+        f"__main__ {app / '__main__.py'} ['app', 'x'] requests_urllib_compat._director\n"
 
 
 def test_module_traceback_and_exit_as_python_m(tmp_path: Path) -> None:

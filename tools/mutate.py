@@ -10,7 +10,7 @@ listed with a reason in ``tools/mutation-equivalents.md`` and left out of the ki
     python tools/mutate.py                       # every module of MODULES
     python tools/mutate.py _exceptions.py        # one module
     python tools/mutate.py _exceptions.py --tests tests/test_core_errors.py  # other tests
-    python tools/mutate.py transport.py --sample 60 --seed 1                  # a sample
+    python tools/mutate.py _transport.py --sample 60 --seed 1                  # a sample
 """
 
 from __future__ import annotations
@@ -39,20 +39,20 @@ MODULES: dict[str, list[str]] = {
     "_exceptions.py": ["tests/test_exceptions_table.py", "tests/test_pinned_behaviours.py",
                        "tests/test_core_errors.py", "tests/test_core_streaming.py",
                        "tests/test_core_tls.py"],
-    "redirect.py": ["tests/test_auth.py", "tests/test_core_redirects.py",
+    "_redirect.py": ["tests/test_auth.py", "tests/test_core_redirects.py",
                     "tests/test_pinned_behaviours.py", "tests/test_auth_session.py",
                     "tests/test_handlers_differential.py"],
-    "proxies.py": ["tests/test_proxy.py", "tests/test_auth_encoding.py",
+    "_proxies.py": ["tests/test_proxy.py", "tests/test_auth_encoding.py",
                    "tests/test_pinned_behaviours.py", "tests/test_core_env_reuse.py",
                    "tests/test_auth_session.py"],
-    "transport.py": ["tests/test_pinned_behaviours.py", "tests/test_core_request.py",
+    "_transport.py": ["tests/test_pinned_behaviours.py", "tests/test_core_request.py",
                      "tests/test_core_errors.py", "tests/test_core_env_reuse.py",
                      "tests/test_core_tls.py", "tests/test_perf_adapter.py",
                      "tests/test_proxy.py"],
 }
 
 #: Modules too big for every mutant on each run: a fixed sample unless --sample says otherwise.
-DEFAULT_SAMPLE: dict[str, int] = {"transport.py": 80}
+DEFAULT_SAMPLE: dict[str, int] = {"_transport.py": 80}
 
 _SWAPS: dict[type[ast.AST], type[ast.AST]] = {
     ast.Eq: ast.NotEq, ast.NotEq: ast.Eq, ast.Lt: ast.GtE, ast.GtE: ast.Lt, ast.Gt: ast.LtE,

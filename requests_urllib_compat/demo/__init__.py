@@ -57,7 +57,7 @@ def _run_once(label: str, swap: bool) -> tuple[int, int, int]:
                 with patched():
                     print(f"{label}: urllib.request swapped with requests_urllib_compat.patched()")
                     status = _run_script([site.url, proxy.url, closed_port_url()])
-                from ..transport import close_shared_pools
+                from .._transport import close_shared_pools
 
                 close_shared_pools()
             else:

@@ -22,7 +22,7 @@ import requests
 from requests.utils import get_auth_from_url
 
 from . import _stdlib
-from .auth import basic_authorization
+from ._auth import basic_authorization
 
 __all__ = ["SOCKS_SCHEMES", "ProxyHandler", "configure_session", "proxy_headers",
            "urllib_proxies"]

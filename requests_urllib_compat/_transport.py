@@ -45,8 +45,8 @@ from urllib3.util.retry import Retry
 
 from . import _stdlib
 from ._exceptions import mark_connect_failure, redacted, translated
+from ._proxies import proxy_headers
 from .error import URLError
-from .proxies import proxy_headers
 from .response import HTTPResponse
 
 __all__ = ["AbstractHTTPHandler", "HTTPHandler", "HTTPSHandler", "close_shared_pools",

@@ -20,13 +20,13 @@ from typing import Any, Union
 import requests
 
 from . import _stdlib
+from ._auth import answer_challenge
 from ._opener_setup import environment_proxies, register_handlers
-from .auth import answer_challenge
-from .proxies import ProxyHandler
-from .redirect import HTTPRedirectHandler
+from ._proxies import ProxyHandler
+from ._redirect import HTTPRedirectHandler
+from ._transport import AbstractHTTPHandler, HTTPHandler, HTTPSHandler, Route, route
 from .schemes import FTPHandler
 from .session import build_session, set_headers
-from .transport import AbstractHTTPHandler, HTTPHandler, HTTPSHandler, Route, route
 
 __all__ = ["OpenerDirector", "build_opener", "install_opener", "urlopen"]
 
