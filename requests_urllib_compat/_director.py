@@ -34,7 +34,12 @@ __all__ = ["OpenerDirector", "build_opener", "install_opener", "urlopen"]
 class OpenerDirector(urllib.request.OpenerDirector):
     """urllib's ``OpenerDirector``; :attr:`session` is the same configuration as requests."""
 
+    # add_handler's tables (untyped in typeshed)
     handlers: list[urllib.request.BaseHandler]
+    handle_open: dict[str, list[urllib.request.BaseHandler]]
+    handle_error: dict[str, dict[int | str, list[urllib.request.BaseHandler]]]
+    process_request: dict[str, list[urllib.request.BaseHandler]]
+    process_response: dict[str, list[urllib.request.BaseHandler]]
 
     def __init__(self) -> None:
         super().__init__()
@@ -84,7 +89,8 @@ class OpenerDirector(urllib.request.OpenerDirector):
             self._session = None  # rebuilt from the new handler list on next use
 
     def error(self, proto: str, *args: Any) -> Any:
-        tables: Any = getattr(self, "handle_error", {})  # (untyped in typeshed)
+        tables: dict[str, dict[int | str, list[urllib.request.BaseHandler]]] = getattr(
+            self, "handle_error", {})
         if (proto in ("http", "https") and len(args) > 2 and args[2] in (401, 407)
                 and tables.get("http", {}).get(args[2])):  # an auth handler is here
             return answer_challenge(super().error, proto, *args)

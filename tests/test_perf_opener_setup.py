@@ -2,14 +2,18 @@
 
 from __future__ import annotations
 
+import linecache
 import os
 import ssl
+import traceback
 import urllib.request
+from collections.abc import Iterator
 from typing import Any
 
 import pytest
 
 import requests_urllib_compat.request as compat
+from requests_urllib_compat import _opener_setup
 from requests_urllib_compat._opener_setup import environment_proxies, register_handlers
 
 
@@ -302,3 +306,98 @@ def test_build_opener_follows_patched_methods_and_ordering(
         (h.handler_order for h in ours.handlers), reverse=True)
     monkeypatch.undo()
     _same_build(Custom, urllib.request.HTTPCookieProcessor)
+
+
+# -- the generated replay: its source, as tracebacks and pdb see it ----------------------------
+
+_GOLDEN_REPLAY = """\
+def replay(d, h):
+    h0, h1, h2, h3, h4, h5, h6, h7, h8, h9, = h
+    d.handlers.extend((h1, h2, h3, h4, h5, h6, h8, h9, h7, ))
+    d.handle_open.update({k0: [h1, ], k1: [h2, ], k2: [h5, ], k3: [h6, ], k4: [h8, ], k5: [h9, ]})
+    d.process_request.update({k6: [h2, ], k7: [h9, ]})
+    d.process_response.update({k8: [h7, ], k9: [h7, ]})
+    d.handle_error[k10] = {k11: [h3, ], %s}
+    h1.parent = d
+    h2.parent = d
+    h3.parent = d
+    h4.parent = d
+    h5.parent = d
+    h6.parent = d
+    h7.parent = d
+    h8.parent = d
+    h9.parent = d
+"""
+
+
+@pytest.fixture
+def no_templates(monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
+    """No recorded tables and no proxy in the environment: build_opener() records anew."""
+    for name in [k for k in os.environ if k.lower().endswith("_proxy")]:
+        monkeypatch.delenv(name)
+    _opener_setup._templates.clear()
+    yield
+    _opener_setup._templates.clear()
+
+
+def test_replay_source_of_a_plain_build_opener(no_templates: None) -> None:
+    """The code generated for ``build_opener()``: the ten default handlers (the ProxyHandler
+    without proxies has no method, so it is not added), keys as globals ``k<n>``."""
+    compat.build_opener()
+    (template,) = _opener_setup._templates.values()
+    redirects = [301, 302, 303, 307] + (
+        [308] if hasattr(urllib.request.HTTPRedirectHandler, "http_error_308") else [])
+    codes = ", ".join(f"k{12 + i}: [h4, ]" for i in range(len(redirects)))
+    assert "".join(linecache.getlines(template.filename)) == _GOLDEN_REPLAY % codes
+    keys = {k: v for k, v in template.replay.__globals__.items() if k != "__builtins__"}
+    assert keys == {
+        "k0": "unknown", "k1": "http", "k2": "ftp", "k3": "file", "k4": "data", "k5": "https",
+        "k6": "http", "k7": "https", "k8": "http", "k9": "https", "k10": "http",
+        "k11": "default", **{f"k{12 + i}": code for i, code in enumerate(redirects)}}
+    replayed = compat.build_opener()  # through the generated code: the same tables
+    assert _by_name(replayed) == _by_name(urllib.request.build_opener())
+    assert len(_opener_setup._templates) == 1
+
+
+_broken: list[bool] = []  # (not a class attribute: changing that would void the tables)
+
+
+class _FailsOnReplay(urllib.request.BaseHandler):
+    """A handler whose ``parent`` cannot be set once ``_broken``: the replay's line fails."""
+
+    @property
+    def parent(self) -> Any:
+        return self.__dict__.get("_parent")
+
+    @parent.setter
+    def parent(self, director: Any) -> None:
+        if _broken:
+            raise RuntimeError("no parent")
+        self.__dict__["_parent"] = director
+
+    def zzz_open(self, req: Any) -> None:
+        return None
+
+
+def test_traceback_through_the_replay_shows_its_source(no_templates: None) -> None:
+    compat.build_opener(_FailsOnReplay)  # recorded through the stdlib's add_handler
+    _broken.append(True)
+    try:
+        with pytest.raises(RuntimeError, match="no parent") as failure:
+            compat.build_opener(_FailsOnReplay)
+    finally:
+        _broken.clear()
+    frames = [f for f in traceback.extract_tb(failure.value.__traceback__)
+              if f.filename.startswith("<build_opener replay ")]
+    assert [(f.name, f.line) for f in frames] == [("replay", "h10.parent = d")]
+    assert "h10.parent = d" in "".join(traceback.format_exception(failure.value))
+
+
+def test_replay_source_leaves_linecache_with_its_template(no_templates: None) -> None:
+    compat.build_opener()
+    (template,) = _opener_setup._templates.values()
+    assert template.filename in linecache.cache
+    linecache.checkcache()  # (as traceback does: a source without a file stays)
+    assert template.filename in linecache.cache
+    _opener_setup._templates.clear()
+    assert template.filename not in linecache.cache
