@@ -25,7 +25,7 @@ from __future__ import annotations
 import urllib.request
 from collections.abc import Callable, Iterable, Mapping
 from http.cookiejar import Cookie, CookieJar, DefaultCookiePolicy
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, Protocol
 from urllib.parse import urlsplit
 
 import requests
@@ -39,6 +39,7 @@ from .response import HTTPResponse
 from .schemes import mount_data, mount_file, mount_ftp
 
 if TYPE_CHECKING:
+    from _typeshed import WriteableBuffer
     from requests.sessions import _Cert, _Settings, _TextMapping, _Verify
 
 __all__ = ["FEATURES", "OpenerSession", "ResponseProcessorHook", "build_session"]
@@ -88,10 +89,10 @@ class OpenerSession(requests.Session):
         request processors run on the result."""
         prepared = super().prepare_request(request)
         policy: Any = getattr(self.cookies, "_policy", None)
-        merged: Any = getattr(prepared, "_cookies", None)
+        merged: object = getattr(prepared, "_cookies", None)
         if isinstance(merged, CookieJar) and getattr(merged, "_policy", None) is not policy:
             merged.set_policy(policy)
-            explicit: CaseInsensitiveDict[Any] = CaseInsensitiveDict(self.headers)
+            explicit: CaseInsensitiveDict[str | bytes] = CaseInsensitiveDict(self.headers)
             explicit.update(request.headers or {})
             if explicit.get("Cookie") is None:  # the Cookie header came from the jar: redo it
                 prepared.headers.pop("Cookie", None)
@@ -182,6 +183,14 @@ def _user_method(handler: urllib.request.BaseHandler, name: str) -> Callable[...
     return None
 
 
+class _Readable(Protocol):
+    """What a response processor returns: read and closed as urllib's caller would."""
+
+    def read(self, amt: int = ..., /) -> bytes: ...
+
+    def close(self) -> None: ...
+
+
 class _ProcessedBody:
     """``Response.raw`` after a response processor replaced or read the urllib response.
 
@@ -190,7 +199,7 @@ class _ProcessedBody:
     still extracts cookies, and closing releases the pooled connection.
     """
 
-    def __init__(self, result: Any, original: Any) -> None:
+    def __init__(self, result: _Readable, original: object) -> None:
         self._result = result
         self._original = original
         self._original_response = getattr(original, "_original_response", None)
@@ -233,7 +242,7 @@ class _ProcessorView(HTTPResponse):
         self.touched = True
         return super().read1(n)
 
-    def readinto(self, b: Any) -> int:
+    def readinto(self, b: WriteableBuffer) -> int:
         self.touched = True
         return super().readinto(b)
 
@@ -275,7 +284,7 @@ class ResponseProcessorHook:
         process = _user_method(self.handler, f"{scheme}_response")
         if process is None:
             return None
-        raw: Any = response.raw
+        raw: object = response.raw
         # After another processor, this one gets what that one returned, as in urllib.
         previous = raw._result if isinstance(raw, _ProcessedBody) else None
         original = raw._original if isinstance(raw, _ProcessedBody) else raw
