@@ -57,15 +57,15 @@ class RecentlyUsed(Generic[K, V]):
             gone.append(old)
         self._dispose_all(gone)
 
-    def use(self, key: K, make: Callable[[], V]) -> V:
-        """The value for ``key``, made by ``make()`` (under the lock: one value per key) and
+    def use(self, key: K, make: Callable[[K], V]) -> V:
+        """The value for ``key``, made by ``make(key)`` (under the lock: one value per key) and
         added if missing; either way it is now the most recently used."""
         with self._lock:
             value = self._data.get(key)
             if value is not None:
                 self._data.move_to_end(key)
                 return value
-            value = self._data[key] = make()
+            value = self._data[key] = make(key)
             gone = self._evict()
         self._dispose_all(gone)
         return value
@@ -89,6 +89,9 @@ class RecentlyUsed(Generic[K, V]):
 
     def __len__(self) -> int:
         return len(self._data)
+
+    def __contains__(self, key: object) -> bool:  # (a method call: the hot path uses get)
+        return key in self._data
 
     def __repr__(self) -> str:  # the values may hold secrets (a context, credentials)
         return f"<{type(self).__name__} {len(self)}/{self.maxsize}>"

@@ -44,9 +44,9 @@ def test_get_is_a_plain_lookup_and_use_refreshes() -> None:
     cache["a"], cache["b"] = a, b
     assert cache.get("a") is a  # a peek: "a" stays the oldest
     assert cache.keys() == ["a", "b"]
-    assert cache.use("a", lambda: pytest.fail("made again")) is a  # now the most recent
+    assert cache.use("a", lambda key: pytest.fail("made again")) is a  # now the most recent
     assert cache.keys() == ["b", "a"]
-    c = cache.use("c", lambda: _Value("c"))
+    c = cache.use("c", _Value)
     assert cache.keys() == ["a", "c"]
     assert (a.disposed, b.disposed, c.disposed) == (0, 1, 0)
 
@@ -115,7 +115,7 @@ def test_threads_never_overfill_nor_dispose_twice() -> None:
                 if i % 3 == 0:
                     cache[key] = make(key)
                 elif i % 3 == 1:
-                    assert cache.use(key, lambda key=key: make(key)).name == key
+                    assert cache.use(key, make).name == key
                 else:
                     value = cache.get(key)
                     assert value is None or value.name == key

@@ -60,7 +60,8 @@ def test_pool_is_the_one_requests_picks_and_follows_its_lifecycle(
             assert r.read() == b"p"
     request = requests.Request("GET", server.url("/p")).prepare()
     requests_pick = HTTPAdapter.get_connection_with_tls_context(adapter, request, True)
-    assert adapter._origin_pools[("http", server.url("/p").split("/")[2])][1] is requests_pick
+    origin = ("http", server.url("/p").split("/")[2])
+    assert adapter._origin_pools.get(origin)[1] is requests_pick
     assert server.connections == 1
     adapter.close()  # pools closed: a new one is picked, and it works
     with compat.urlopen(server.url("/p")) as r:
@@ -68,7 +69,7 @@ def test_pool_is_the_one_requests_picks_and_follows_its_lifecycle(
     assert server.connections == 2
     now = HTTPAdapter.get_connection_with_tls_context(adapter, request, True)
     assert now is not requests_pick
-    assert adapter._origin_pools[("http", server.url("/p").split("/")[2])][1] is now
+    assert adapter._origin_pools.get(origin)[1] is now
 
 
 def test_tls_settings_of_the_context_select_the_pool(tls_server: RecordingServer,

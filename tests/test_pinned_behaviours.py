@@ -9,7 +9,6 @@ import ssl
 import struct
 import threading
 import urllib.request
-from collections import OrderedDict
 from collections.abc import Iterator
 from types import ModuleType
 from typing import Any
@@ -18,6 +17,7 @@ import pytest
 import requests
 
 import requests_urllib_compat.request as compat
+from requests_urllib_compat._cache import RecentlyUsed
 from requests_urllib_compat._transport import adapter as transport_adapter
 from requests_urllib_compat._transport import close_shared_pools, shared_adapter
 
@@ -392,25 +392,23 @@ def test_garbage_from_the_proxy(proxy_server: RecordingServer) -> None:
 # -- the shared adapters: least recently used evicted -------------------------------------------
 
 @pytest.fixture
-def small_cache(monkeypatch: pytest.MonkeyPatch) -> Iterator[OrderedDict[Any, Any]]:
-    cache: OrderedDict[Any, Any] = OrderedDict()
+def small_cache(monkeypatch: pytest.MonkeyPatch) -> Iterator[RecentlyUsed[Any, Any]]:
+    cache: RecentlyUsed[Any, Any] = RecentlyUsed(3, transport_adapter.CompatAdapter.close)
     monkeypatch.setattr(transport_adapter, "_shared", cache)
-    monkeypatch.setattr(transport_adapter, "_MAX_SHARED", 3)
     yield cache
-    for adapter in cache.values():
-        adapter.close()
+    cache.clear()
 
 
 def test_adapter_cache_evicts_the_least_recently_used(small_cache: Any) -> None:
     a, b, c, d = (ssl.create_default_context() for _ in range(4))
     first, second, third = shared_adapter(a), shared_adapter(b), shared_adapter(c)
     assert shared_adapter(a) is first  # used again: now the most recent
-    assert list(small_cache) == [(b, 0), (c, 0), (a, 0)]
+    assert small_cache.keys() == [(b, 0), (c, 0), (a, 0)]
     shared_adapter(d)  # one too many: the least recently used (b's) goes
-    assert list(small_cache) == [(c, 0), (a, 0), (d, 0)]
+    assert small_cache.keys() == [(c, 0), (a, 0), (d, 0)]
     assert shared_adapter(c) is third and shared_adapter(a) is first
     assert shared_adapter(b) is not second  # made anew, evicting d's
-    assert list(small_cache) == [(c, 0), (a, 0), (b, 0)]
+    assert small_cache.keys() == [(c, 0), (a, 0), (b, 0)]
 
 
 def test_an_evicted_adapter_is_closed(server: RecordingServer, small_cache: Any) -> None:

@@ -12,8 +12,6 @@ from __future__ import annotations
 import http.client
 import os
 import ssl
-import threading
-from collections import OrderedDict
 from dataclasses import dataclass
 from typing import Any, cast
 
@@ -24,9 +22,10 @@ from requests.structures import CaseInsensitiveDict
 from requests.utils import get_encoding_from_headers
 from urllib3._collections import HTTPHeaderDict
 from urllib3.connectionpool import HTTPConnectionPool
-from urllib3.poolmanager import proxy_from_url
+from urllib3.poolmanager import PoolKey, proxy_from_url
 from urllib3.util.retry import Retry
 
+from .._cache import RecentlyUsed
 from .._proxies import proxy_headers
 from .pool import _urllib_exchange, _use_compat_connections
 
@@ -112,12 +111,10 @@ def configure(*, pool_maxsize: int = 10, pool_block: bool = False,
     global _settings
     if pool_maxsize < 1:
         raise ValueError("pool_maxsize must be at least 1")
-    with _shared_lock:
-        _settings = _Settings(pool_maxsize, bool(pool_block), max_retries)
-        adapters = list(_shared.values())
-        _shared.clear()
-    for adapter in adapters:
-        adapter.close()
+    _settings = _Settings(pool_maxsize, bool(pool_block), max_retries)
+    # Every adapter is closed; one made meanwhile (under the cache's lock) read the new
+    # settings, or is in the cache before this clear.
+    _shared.clear()
 
 
 class _FrozenContext:
@@ -157,8 +154,10 @@ class CompatAdapter(HTTPAdapter):
     def __init__(self, context: ssl.SSLContext | None = None, debuglevel: int = 0) -> None:
         self.ssl_context = context
         self.debuglevel = debuglevel
-        # (scheme, host[, TLS settings]) -> (urllib3 pool key, pool), see _origin_pool
-        self._origin_pools: dict[tuple[Any, ...], tuple[Any, HTTPConnectionPool]] = {}
+        # (scheme, host[, TLS settings]) -> (urllib3 pool key, pool), see _origin_pool; the
+        # pools are the pool manager's (it closes them), so nothing is disposed of here
+        self._origin_pools: RecentlyUsed[tuple[object, ...], tuple[PoolKey, HTTPConnectionPool]]
+        self._origin_pools = RecentlyUsed(256)
         settings = _settings
         super().__init__(pool_maxsize=settings.pool_maxsize, pool_block=settings.pool_block,
                          max_retries=settings.max_retries or _RETRY)
@@ -270,12 +269,10 @@ class CompatAdapter(HTTPAdapter):
                 return cast(HTTPConnectionPool, pool)
         pool = cast(HTTPConnectionPool, super().get_connection_with_tls_context(
             request, verify, proxies=proxies, cert=cert))
-        held = getattr(manager.pools, "_container", {})
-        pool_key = next((k for k, v in list(held.items()) if v is pool), None)
-        if pool_key is not None:
-            if len(self._origin_pools) >= 256:
-                self._origin_pools.clear()
-            self._origin_pools[key] = (pool_key, pool)
+        held: dict[PoolKey, object] = getattr(manager.pools, "_container", {})
+        found = next((k for k, v in list(held.items()) if v is pool), None)
+        if found is not None:
+            self._origin_pools[key] = (found, pool)
         return pool
 
     def build_response(self, req: requests.PreparedRequest, resp: Any) -> requests.Response:
@@ -325,37 +322,33 @@ class CompatAdapter(HTTPAdapter):
 
 # -- shared adapters -------------------------------------------------------------------------
 
-_MAX_SHARED = 64
-_shared: OrderedDict[tuple[Any, ...], CompatAdapter] = OrderedDict()
-_shared_lock = threading.Lock()
+#: Adapters by (context, debuglevel): the least recently used beyond 64 is closed.  A hit
+#: takes the lock to mark the adapter used: closing one drops its pooled connections.
+_shared: RecentlyUsed[tuple[ssl.SSLContext | None, int], CompatAdapter] = RecentlyUsed(
+    64, CompatAdapter.close)
 
 
 def shared_adapter(context: ssl.SSLContext | None, debuglevel: int = 0) -> CompatAdapter:
     """The adapter (and so the connection pools) for one transport configuration.
 
     Keyed by the context object: openers built with the same context, or with the default one,
-    share connections.  The least recently used adapter beyond ``_MAX_SHARED`` is closed.
+    share connections.  The least recently used adapter beyond the cache's size is closed.
     """
-    key = (context, debuglevel)
-    with _shared_lock:
-        adapter = _shared.get(key)
-        if adapter is None:
-            adapter = _shared[key] = CompatAdapter(context, debuglevel)
-            if len(_shared) > _MAX_SHARED:
-                _shared.popitem(last=False)[1].close()
-        else:
-            _shared.move_to_end(key)
-        return adapter
+    return _shared.use((context, debuglevel), _new_adapter)
+
+
+def _new_adapter(key: tuple[ssl.SSLContext | None, int]) -> CompatAdapter:
+    return CompatAdapter(*key)
 
 
 def close_shared_pools() -> None:
     """Close every pooled connection (they reopen on demand)."""
-    with _shared_lock:
-        for adapter in _shared.values():
-            adapter.close()
+    for adapter in _shared.values():
+        adapter.close()
 
 
-_default_contexts: dict[tuple[Any, ...], ssl.SSLContext] = {}
+#: Contexts by what http.client would build them from (see below); a hit is a dict lookup.
+_default_contexts: RecentlyUsed[tuple[object, ...], ssl.SSLContext] = RecentlyUsed(32)
 
 
 def default_https_context(check_hostname: bool | None = None) -> ssl.SSLContext:

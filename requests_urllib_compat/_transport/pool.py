@@ -17,6 +17,7 @@ from urllib3.connection import _ResponseOptions
 from urllib3.connectionpool import HTTPConnectionPool, HTTPSConnectionPool
 from urllib3.util.retry import Retry
 
+from .._cache import RecentlyUsed
 from .._exceptions import mark_connect_failure, redacted
 
 # -- connection reuse ------------------------------------------------------------------------
@@ -340,8 +341,11 @@ def _validate_conn_quietly(pool: Any, conn: Any) -> None:
         conn.connect()
 
 
-_pool_classes: dict[tuple[type[Any], int], type[Any]] = {}
-_connection_classes: dict[tuple[type[Any], int], type[Any]] = {}
+#: The compat pool and connection classes made, by (urllib3's class, debuglevel).  Bounded
+#: for classes patched in and out (per test, say); an evicted class is made again when needed
+#: (pools and connections made from it keep it alive meanwhile).
+_pool_classes: RecentlyUsed[tuple[type[Any], int], type[Any]] = RecentlyUsed(64)
+_connection_classes: RecentlyUsed[tuple[type[Any], int], type[Any]] = RecentlyUsed(64)
 
 
 def _compat_connection(conn_cls: type[Any], debuglevel: int) -> type[Any]:
@@ -349,12 +353,10 @@ def _compat_connection(conn_cls: type[Any], debuglevel: int) -> type[Any]:
     key = (conn_cls, debuglevel)
     made = _connection_classes.get(key)
     if made is None:
-        if len(_connection_classes) >= 64:  # classes patched in and out (per test, say)
-            _connection_classes.clear()
-        made = _connection_classes[key] = type(f"Compat{conn_cls.__name__}",
-                                               (_ReuseAwareConnection,
-                                                _HttpClientConnection, conn_cls),
-                                               {"debuglevel": debuglevel})
+        made = type(f"Compat{conn_cls.__name__}",
+                    (_ReuseAwareConnection, _HttpClientConnection, conn_cls),
+                    {"debuglevel": debuglevel})
+        _connection_classes[key] = made
     return made
 
 
@@ -380,13 +382,14 @@ def _use_compat_connections(manager: Any, debuglevel: int) -> None:
     classes = dict(manager.pool_classes_by_scheme)
     for scheme, pool_cls in classes.items():
         key = (pool_cls, debuglevel)
-        if key not in _pool_classes:
+        made = _pool_classes.get(key)
+        if made is None:
             namespace: dict[str, Any] = {
                 "ConnectionCls": _CurrentConnectionCls(pool_cls, debuglevel)}
             if issubclass(pool_cls, HTTPSConnectionPool):
                 namespace["_validate_conn"] = _validate_conn_quietly
-            _pool_classes[key] = type(f"Compat{pool_cls.__name__}",
-                                      (_ReuseGuardPool, _VerbatimTargetPool, pool_cls),
-                                      namespace)
-        classes[scheme] = _pool_classes[key]
+            made = type(f"Compat{pool_cls.__name__}",
+                        (_ReuseGuardPool, _VerbatimTargetPool, pool_cls), namespace)
+            _pool_classes[key] = made
+        classes[scheme] = made
     manager.pool_classes_by_scheme = classes
