@@ -12,6 +12,7 @@ from __future__ import annotations
 import http.client
 import os
 import ssl
+from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any, cast
 
@@ -179,7 +180,7 @@ class CompatAdapter(HTTPAdapter):
         and urllib3 2's managers then forget their pools without closing them (a pool closes
         its connections when collected, and ``_origin_pools`` still holds it); so each pool is
         closed here, and the remembered ones forgotten."""
-        pools: list[Any] = []
+        pools: list[HTTPConnectionPool] = []
         for manager in (self.poolmanager, *self.proxy_manager.values()):
             held = manager.pools
             pools += [pool for pool in map(held.get, held.keys()) if pool is not None]
@@ -215,8 +216,8 @@ class CompatAdapter(HTTPAdapter):
         return proxy_headers(proxy)
 
     def get_connection_with_tls_context(
-        self, request: requests.PreparedRequest, verify: Any, proxies: Any = None,
-        cert: Any = None
+        self, request: requests.PreparedRequest, verify: bool | str | None,
+        proxies: Mapping[str, str] | None = None, cert: tuple[str, str] | str | None = None
     ) -> HTTPConnectionPool:
         """As requests', except that a tunnel's own headers (urllib's ``Proxy-Authorization``
         for the CONNECT) select a proxy manager made for them: tunnels opened with different
@@ -250,7 +251,8 @@ class CompatAdapter(HTTPAdapter):
                     manager.connection_from_host(**host_params, pool_kwargs=pool_kwargs))
 
     def _origin_pool(self, origin: tuple[str, str], request: requests.PreparedRequest,
-                     verify: Any, proxies: Any, cert: Any) -> HTTPConnectionPool:
+                     verify: bool | str | None, proxies: Mapping[str, str],
+                     cert: tuple[str, str] | str | None) -> HTTPConnectionPool:
         """The pool requests picks for a direct request to ``origin`` (urllib's scheme and
         host), without recomputing its pool key each time (two URL parses and a key
         normalisation per request).  That key depends on nothing else: the TLS settings are
@@ -296,7 +298,8 @@ class CompatAdapter(HTTPAdapter):
         return response
 
     def build_connection_pool_key_attributes(  # type: ignore[override]
-        self, request: requests.PreparedRequest, verify: Any, cert: Any = None
+        self, request: requests.PreparedRequest, verify: bool | str | None,
+        cert: str | tuple[str, str] | None = None
     ) -> tuple[dict[str, Any], dict[str, Any]]:
         host_params, pool_kwargs = cast(
             "tuple[dict[str, Any], dict[str, Any]]",
@@ -308,10 +311,12 @@ class CompatAdapter(HTTPAdapter):
                 pool_kwargs["assert_hostname"] = False
         return host_params, pool_kwargs
 
-    def cert_verify(self, conn: Any, url: str, verify: Any, cert: Any) -> None:
+    def cert_verify(self, conn: HTTPConnectionPool, url: str, verify: bool | str,
+                    cert: str | tuple[str, str] | None) -> None:
         """TLS settings come from the SSLContext alone: no certifi bundle is loaded."""
 
-    def request_url(self, request: requests.PreparedRequest, proxies: Any) -> str:
+    def request_url(self, request: requests.PreparedRequest,
+                    proxies: Mapping[str, str] | None) -> str:
         target = urllib_target(request)
         selector = None if target is None else target.selector
         # (a direct request given proxies by a caller's Session: requests' target for them)

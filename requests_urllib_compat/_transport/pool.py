@@ -11,7 +11,7 @@ import http.client
 import logging
 from collections.abc import Iterator
 from contextvars import ContextVar
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from urllib3.connection import _ResponseOptions
 from urllib3.connectionpool import HTTPConnectionPool, HTTPSConnectionPool
@@ -344,11 +344,17 @@ def _validate_conn_quietly(pool: Any, conn: Any) -> None:
 #: The compat pool and connection classes made, by (urllib3's class, debuglevel).  Bounded
 #: for classes patched in and out (per test, say); an evicted class is made again when needed
 #: (pools and connections made from it keep it alive meanwhile).
-_pool_classes: RecentlyUsed[tuple[type[Any], int], type[Any]] = RecentlyUsed(64)
-_connection_classes: RecentlyUsed[tuple[type[Any], int], type[Any]] = RecentlyUsed(64)
+if TYPE_CHECKING:
+    from urllib3._base_connection import BaseHTTPConnection
+
+    _ConnectionClass = type[BaseHTTPConnection]
+_PoolClass = type[HTTPConnectionPool]
+_pool_classes: RecentlyUsed[tuple[_PoolClass, int], _PoolClass] = RecentlyUsed(64)
+_connection_classes: RecentlyUsed[tuple[_ConnectionClass, int], _ConnectionClass] = (
+    RecentlyUsed(64))
 
 
-def _compat_connection(conn_cls: type[Any], debuglevel: int) -> type[Any]:
+def _compat_connection(conn_cls: _ConnectionClass, debuglevel: int) -> _ConnectionClass:
     """``conn_cls`` made reuse-aware (and verbose), one class per (class, debuglevel)."""
     key = (conn_cls, debuglevel)
     made = _connection_classes.get(key)
@@ -366,12 +372,12 @@ class _CurrentConnectionCls:
     connection class patched onto urllib3's pools after our first request (as test recorders
     do) is used, as it is by urllib3's own pools."""
 
-    def __init__(self, base: type[Any], debuglevel: int) -> None:
+    def __init__(self, base: _PoolClass, debuglevel: int) -> None:
         self._base = base
         self._debuglevel = debuglevel
 
-    def __get__(self, pool: Any, owner: Any = None) -> type[Any]:
-        current: type[Any] = self._base.ConnectionCls
+    def __get__(self, pool: object, owner: object = None) -> _ConnectionClass:
+        current = self._base.ConnectionCls
         if issubclass(current, _ReuseAwareConnection):
             return current
         return _compat_connection(current, self._debuglevel)
