@@ -390,7 +390,9 @@ def test_traceback_through_the_replay_shows_its_source(no_templates: None) -> No
     frames = [f for f in traceback.extract_tb(failure.value.__traceback__)
               if f.filename.startswith("<build_opener replay ")]
     assert [(f.name, f.line) for f in frames] == [("replay", "h10.parent = d")]
-    assert "h10.parent = d" in "".join(traceback.format_exception(failure.value))
+    error = failure.value
+    assert "h10.parent = d" in "".join(
+        traceback.format_exception(type(error), error, error.__traceback__))
 
 
 def test_replay_source_leaves_linecache_with_its_template(no_templates: None) -> None:
