@@ -151,8 +151,9 @@ def handler_debuglevel(handler: object) -> int:
 
 
 def https_handler_settings(handler: object) -> tuple[ssl.SSLContext | None, bool | None]:
-    """``HTTPSHandler._context`` (Python 3.9-3.13) and ``_check_hostname`` (3.9-3.11; 3.12
-    dropped the argument, None then): the TLS settings the stdlib's handler connects with."""
+    """``HTTPSHandler._context`` (Python 3.9-3.13; from 3.12 a default context when none was
+    given) and ``_check_hostname`` (3.9-3.11; 3.12 dropped the argument, None then): the TLS
+    settings the stdlib's handler connects with."""
     return getattr(handler, "_context", None), getattr(handler, "_check_hostname", None)
 
 
