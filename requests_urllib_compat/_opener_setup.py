@@ -21,12 +21,12 @@ from __future__ import annotations
 import itertools
 import linecache
 import operator
-import os
 import urllib.request
 from typing import TYPE_CHECKING, Callable, Protocol
 
 from . import _stdlib
 from ._cache import RecentlyUsed
+from ._seams import environ_data
 
 if TYPE_CHECKING:
     from ._director import OpenerDirector
@@ -48,8 +48,8 @@ def environment_proxies() -> dict[str, str]:
     """
     global _proxies_cache
     getproxies = urllib.request.getproxies
-    data = getattr(os.environ, "_data", None)
-    if getproxies is not urllib.request.getproxies_environment or not isinstance(data, dict):
+    data = environ_data()
+    if getproxies is not urllib.request.getproxies_environment or data is None:
         return dict(getproxies())
     cached = _proxies_cache
     if cached is None or cached[0] != data:

@@ -33,14 +33,13 @@ from requests.structures import CaseInsensitiveDict
 
 from . import _auth as auth
 from . import _proxies as proxies_module
-from . import _stdlib
+from . import _seams, _stdlib
 from ._transport import default_https_context, handler_adapter, shared_adapter
 from .response import HTTPResponse
 from .schemes import mount_data, mount_file, mount_ftp
 
 if TYPE_CHECKING:
     from _typeshed import WriteableBuffer
-    from requests.sessions import _Cert, _Settings, _TextMapping, _Verify
 
 __all__ = ["FEATURES", "OpenerSession", "ResponseProcessorHook", "build_session"]
 
@@ -88,9 +87,10 @@ class OpenerSession(requests.Session):
         """requests' preparation; the cookie jar it merged keeps this session's policy, and the
         request processors run on the result."""
         prepared = super().prepare_request(request)
-        policy: Any = getattr(self.cookies, "_policy", None)
-        merged: object = getattr(prepared, "_cookies", None)
-        if isinstance(merged, CookieJar) and getattr(merged, "_policy", None) is not policy:
+        policy = _seams.cookie_policy(self.cookies)
+        merged = _seams.prepared_cookies(prepared)
+        if (policy is not None and isinstance(merged, CookieJar)
+                and _seams.cookie_policy(merged) is not policy):
             merged.set_policy(policy)
             explicit: CaseInsensitiveDict[str | bytes] = CaseInsensitiveDict(self.headers)
             explicit.update(request.headers or {})
@@ -129,9 +129,10 @@ class OpenerSession(requests.Session):
         if request.full_url != prepared.url:
             prepared.prepare_url(request.full_url, None)
 
-    def merge_environment_settings(self, url: str | bytes | None, proxies: _TextMapping | None,
-                                   stream: bool | None, verify: _Verify | None,
-                                   cert: _Cert | None) -> _Settings:
+    # (typed in requests' stubs with private aliases: Any here, as the register of private
+    # names is _seams)
+    def merge_environment_settings(self, url: Any, proxies: Any, stream: Any, verify: Any,
+                                   cert: Any) -> Any:
         """No environment (``trust_env`` is off); ``no_proxy`` applied as urllib does."""
         settings = super().merge_environment_settings(url, proxies, stream, verify, cert)
         settings["proxies"] = proxies_module.urllib_proxies(str(url), settings.get("proxies"))
@@ -202,7 +203,8 @@ class _ProcessedBody:
     def __init__(self, result: _Readable, original: object) -> None:
         self._result = result
         self._original = original
-        self._original_response = getattr(original, "_original_response", None)
+        # (requests reads it: see _seams.ORIGINAL_RESPONSE)
+        self._original_response = getattr(original, _seams.ORIGINAL_RESPONSE, None)
 
     def read(self, amt: int | None = None, **kwargs: Any) -> bytes:
         data = self._result.read() if amt is None or amt < 0 else self._result.read(amt)

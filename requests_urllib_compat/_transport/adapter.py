@@ -9,7 +9,6 @@ so it travels with the request rather than in a context variable).
 
 from __future__ import annotations
 
-import http.client
 import os
 import ssl
 from collections.abc import Mapping
@@ -21,11 +20,12 @@ import requests.adapters
 from requests.adapters import HTTPAdapter
 from requests.structures import CaseInsensitiveDict
 from requests.utils import get_encoding_from_headers
-from urllib3._collections import HTTPHeaderDict
+from urllib3 import HTTPHeaderDict
 from urllib3.connectionpool import HTTPConnectionPool
 from urllib3.poolmanager import PoolKey, proxy_from_url
 from urllib3.util.retry import Retry
 
+from .. import _seams
 from .._cache import RecentlyUsed
 from .._proxies import proxy_headers
 from .pool import _urllib_exchange, _use_compat_connections
@@ -242,10 +242,10 @@ class CompatAdapter(HTTPAdapter):
         managers: dict[Any, Any] = self.proxy_manager
         manager = managers.get(key)
         if manager is None:
-            sizes: Any = self  # requests' pool settings (untyped attributes)
+            num_pools, maxsize, block = _seams.pool_settings(self)  # as requests' own
             manager = managers[key] = proxy_from_url(
-                proxy, proxy_headers=dict(tunnel_headers), num_pools=sizes._pool_connections,
-                maxsize=sizes._pool_maxsize, block=sizes._pool_block, **self._tls_kwargs())
+                proxy, proxy_headers=dict(tunnel_headers), num_pools=num_pools,
+                maxsize=maxsize, block=block, **self._tls_kwargs())
             _use_compat_connections(manager, self.debuglevel)
         return cast(HTTPConnectionPool,
                     manager.connection_from_host(**host_params, pool_kwargs=pool_kwargs))
@@ -271,7 +271,7 @@ class CompatAdapter(HTTPAdapter):
                 return cast(HTTPConnectionPool, pool)
         pool = cast(HTTPConnectionPool, super().get_connection_with_tls_context(
             request, verify, proxies=proxies, cert=cert))
-        held: dict[PoolKey, object] = getattr(manager.pools, "_container", {})
+        held: Mapping[PoolKey, object] = _seams.pool_container(manager.pools)
         found = next((k for k, v in list(held.items()) if v is pool), None)
         if found is not None:
             self._origin_pools[key] = (found, pool)
@@ -281,8 +281,8 @@ class CompatAdapter(HTTPAdapter):
         """requests' ``build_response``, minus two costs that change nothing: the cookie
         extraction when the response sets no cookie (it would find none), and the header copy
         through urllib3's per-name joining (the merged items are the same names and values)."""
-        message = getattr(getattr(resp, "_original_response", None), "msg", None)
-        if (not isinstance(message, http.client.HTTPMessage) or "Set-Cookie" in message
+        message = _seams.original_message(resp)
+        if (message is None or "Set-Cookie" in message
                 or "Set-Cookie2" in message or not isinstance(resp.headers, HTTPHeaderDict)):
             return super().build_response(req, resp)
         response = requests.Response()
@@ -364,12 +364,12 @@ def default_https_context(check_hostname: bool | None = None) -> ssl.SSLContext:
     (``HTTPSHandler(check_hostname=False)`` still verifies the certificate chain); unlike
     http.client it is built once per such setting, so connections can be pooled.
     """
-    factory = ssl._create_default_https_context
+    factory = _seams.https_context_factory()
     key = (factory, os.environ.get("SSL_CERT_FILE"), os.environ.get("SSL_CERT_DIR"),
            check_hostname)
     context = _default_contexts.get(key)
     if context is None:
-        create = getattr(http.client, "_create_https_context", None)
+        create = _seams.http_client_https_context()
         if create is not None:  # Python 3.12+
             context = create(11)
         else:

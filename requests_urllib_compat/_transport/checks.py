@@ -18,6 +18,7 @@ from typing import Any
 
 from urllib3.util import SKIP_HEADER
 
+from .. import _seams
 from .._cache import RecentlyUsed
 from ..error import URLError
 
@@ -36,8 +37,8 @@ class _HeaderCheck(http.client.HTTPConnection):
             pass
 
     def __init__(self) -> None:  # no super().__init__: nothing to connect to
-        self._buffer = self._Nowhere()
-        self._HTTPConnection__state = http.client._CS_REQ_STARTED  # type: ignore[attr-defined]
+        setattr(self, _seams.HTTPCONNECTION_BUFFER, self._Nowhere())
+        setattr(self, _seams.HTTPCONNECTION_STATE, _seams.CS_REQ_STARTED)
 
 
 _HEADER_CHECK = _HeaderCheck()
@@ -76,14 +77,14 @@ def _http_client_checks(req: urllib.request.Request, host: str, method: str, sel
     plain = _checked_hosts.get((scheme, host)) is not None
     if not plain:
         connection: Any = _HTTPS_CONNECTION if scheme == "https" else _HTTP_CONNECTION
-        hostname, port = connection._get_hostport(connection, host, None)  # InvalidURL
-        _HTTP_CONNECTION._validate_host(None, hostname)  # InvalidURL: control characters
-    tunnel_host: str | None = req._tunnel_host  # type: ignore[attr-defined]
+        hostname, port = _seams.host_and_port(connection, host)  # InvalidURL
+        _seams.validate_host(hostname)  # InvalidURL: control characters
+    tunnel_host = _seams.tunnel_host(req)
     if tunnel_host:
         tunnel_host = _tunnel_netloc(tunnel_host)
     if _checked_request_lines.get((method, selector)) is None:
-        _HTTP_CONNECTION._validate_method(None, method)
-        _HTTP_CONNECTION._validate_path(None, selector)
+        _seams.validate_method(method)
+        _seams.validate_path(selector)
         f"{method} {selector} HTTP/1.1".encode("ascii")
         if type(method) is str and type(selector) is str:
             _checked_request_lines[method, selector] = True
@@ -118,7 +119,7 @@ _checked_hosts: RecentlyUsed[tuple[str, str], bool] = RecentlyUsed(512)
 def _tunnel_netloc(origin: str) -> str:
     """The CONNECT target as ``set_tunnel`` reads it (``InvalidURL`` for a port ``int()``
     cannot read, ``+443`` for 443), for urllib3.  The proxy resolves it, not us."""
-    name, port = _HTTPS_CONNECTION._get_hostport(_HTTPS_CONNECTION, origin, None)
+    name, port = _seams.host_and_port(_HTTPS_CONNECTION, origin)
     if port > 65535 or _PLAIN_HOST.fullmatch(origin):
         return origin
     return f"[{name}]:{port}" if ":" in name else f"{name}:{port}"

@@ -20,6 +20,7 @@ import requests.cookies
 import requests.utils
 import urllib3
 
+from .. import _seams
 from .adapter import set_urllib_target, urllib_target
 from .checks import _HttpClientReader
 
@@ -72,7 +73,7 @@ def _dispatch(adapter: requests.adapters.BaseAdapter, prepared: requests.Prepare
                             proxies=proxies)  # (as a Session calls it)
     session = _transport_session(adapter, cls)
     # as a prepared request from requests (a cache serialises it; auth plugins read it)
-    prepared._cookies = requests.cookies.RequestsCookieJar()  # type: ignore[attr-defined]
+    _seams.set_prepared_cookies(prepared, requests.cookies.RequestsCookieJar())
     response: requests.Response = session.send(prepared, stream=True, timeout=timeout,
                                                proxies=proxies, allow_redirects=False)
     return _replayable(response)
@@ -143,7 +144,7 @@ def _send_through(session: requests.Session, prepared: requests.PreparedRequest,
                 and _REQUESTS_DEFAULT_HEADERS.get(name) != value):
             headers[name] = value
     jar = session.cookies
-    prepared._cookies = jar  # type: ignore[attr-defined]  # auth plugins' retries read it
+    _seams.set_prepared_cookies(prepared, jar)  # auth plugins' retries read it
     if "Cookie" not in headers and len(jar):
         cookie = requests.cookies.get_cookie_header(jar, prepared)  # type: ignore[no-untyped-call]
         if cookie:
@@ -173,8 +174,8 @@ def _send_through(session: requests.Session, prepared: requests.PreparedRequest,
 def _replayable(response: requests.Response) -> requests.Response:
     """A response whose body a Session already read (a cached one, a redirect whose next hop
     requests prepared) is read again from that content."""
-    content = getattr(response, "_content", False)
-    if getattr(response, "_content_consumed", False) and isinstance(content, bytes):
+    content = _seams.consumed_content(response)
+    if content is not None:
         response.raw = urllib3.HTTPResponse(
             body=io.BytesIO(content), headers=response.headers, status=response.status_code,
             reason=response.reason, preload_content=False, decode_content=False)

@@ -21,7 +21,7 @@ import requests
 from requests.structures import CaseInsensitiveDict
 from urllib3.util import SKIP_HEADER
 
-from .. import _stdlib
+from .. import _seams, _stdlib
 from .._exceptions import translated
 from ..error import URLError
 from ..response import HTTPResponse
@@ -88,8 +88,7 @@ def handler_context(handler: urllib.request.HTTPSHandler) -> Any:
     """The SSLContext an HTTPS handler (ours or the stdlib's) connects with."""
     if isinstance(handler, HTTPSHandler):
         return handler.context()
-    context = getattr(handler, "_context", None)
-    check_hostname = getattr(handler, "_check_hostname", None)
+    context, check_hostname = _seams.https_handler_settings(handler)
     if context is not None:
         if check_hostname is not None:
             context.check_hostname = check_hostname  # what http.client does with it
@@ -106,7 +105,7 @@ def handler_adapter(handler: urllib.request.BaseHandler) -> CompatAdapter:
 
 
 def _debuglevel(handler: urllib.request.BaseHandler) -> int:
-    return int(getattr(handler, "_debuglevel", 0) or 0)
+    return _seams.handler_debuglevel(handler)
 
 
 #: http.client's own connection class for each scheme, as captured at import.
@@ -150,12 +149,12 @@ def pooled_adapter(handler: urllib.request.BaseHandler, http_class: Any,
         check_hostname = args.pop("check_hostname", None)
     if args:
         return None
-    if (isinstance(handler, _stdlib.HTTPSHandler)
-            and context is getattr(handler, "_context", None)
-            and (sys.version_info >= (3, 12)
-                 or check_hostname == getattr(handler, "_check_hostname", None))):
-        warn_check_hostname(check_hostname)  # what http.client (3.11) warns per connection
-        return handler_adapter(handler)  # the handler's own settings: its usual pool
+    if isinstance(handler, _stdlib.HTTPSHandler):
+        own_context, own_check_hostname = _seams.https_handler_settings(handler)
+        if context is own_context and (sys.version_info >= (3, 12)
+                                       or check_hostname == own_check_hostname):
+            warn_check_hostname(check_hostname)  # what http.client (3.11) warns per connection
+            return handler_adapter(handler)  # the handler's own settings: its usual pool
     if check_hostname is not None:
         return None
     return shared_adapter(context if context is not None else default_https_context(),
@@ -188,7 +187,7 @@ def warn_check_hostname(check_hostname: bool | None) -> None:
 
 
 def _timeout(value: Any) -> Any:
-    if value is socket._GLOBAL_DEFAULT_TIMEOUT:  # type: ignore[attr-defined]
+    if value is _seams.GLOBAL_DEFAULT_TIMEOUT:
         value = socket.getdefaulttimeout()
     return (value, value)
 

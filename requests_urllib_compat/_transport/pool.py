@@ -13,10 +13,10 @@ from collections.abc import Iterator
 from contextvars import ContextVar
 from typing import TYPE_CHECKING, Any
 
-from urllib3.connection import _ResponseOptions
-from urllib3.connectionpool import HTTPConnectionPool, HTTPSConnectionPool
+from urllib3.connectionpool import HTTPSConnectionPool
 from urllib3.util.retry import Retry
 
+from .. import _seams
 from .._cache import RecentlyUsed
 from .._exceptions import mark_connect_failure, redacted
 
@@ -182,9 +182,10 @@ class _ReuseAwareConnection:
         connection: Any = self
         if connection.sock is not None:  # as urllib3's request: a reused socket's timeout
             connection.sock.settimeout(connection.timeout)
-        connection._response_options = _ResponseOptions(
-            request_method=method, request_url=url, preload_content=preload_content,
-            decode_content=decode_content, enforce_content_length=enforce_content_length)
+        _seams.set_response_options(  # what urllib3's own request would have set
+            connection, request_method=method, request_url=url,
+            preload_content=preload_content, decode_content=decode_content,
+            enforce_content_length=enforce_content_length)
         blocksize, connection.blocksize = connection.blocksize, _HTTP_CLIENT_BLOCKSIZE
         try:
             encode_chunked = framing and any(k.lower() == "transfer-encoding" for k in headers)
@@ -245,7 +246,7 @@ class _HttpClientConnection:
         names = {name.lower() for name in headers or ()}
         if not (body is None and "content-length" not in names
                 and "transfer-encoding" not in names
-                and method.upper() not in http.client._METHODS_EXPECTING_BODY):  # type: ignore[attr-defined]
+                and method.upper() not in _seams.METHODS_EXPECTING_BODY):
             super().request(method, url, body, headers, **kwargs)  # type: ignore[misc]
             return
         # For this request only (an instance attribute hides the class's method), a
@@ -290,6 +291,7 @@ class _ReuseGuardPool:
         finally:
             _pool_call.reset(token)
 
+    # (_get_conn, _put_conn: urllib3's private pool methods, _seams.POOL_METHODS)
     def _get_conn(self, timeout: float | None = None) -> Any:
         conn = super()._get_conn(timeout)  # type: ignore[misc]
         call = _pool_call.get()
@@ -327,6 +329,7 @@ class _VerbatimTargetPool:
     The target is the one :meth:`_ReuseGuardPool.urlopen` was called with.
     """
 
+    # (urllib3's private method, _seams.POOL_METHODS)
     def _make_request(self, conn: Any, method: str, url: str, *args: Any, **kwargs: Any) -> Any:
         call = _pool_call.get()
         target = call[1] if call is not None and call[1] else url
@@ -336,7 +339,7 @@ class _VerbatimTargetPool:
 def _validate_conn_quietly(pool: Any, conn: Any) -> None:
     """``HTTPSConnectionPool._validate_conn`` without ``InsecureRequestWarning``: urllib does not
     warn when the caller's context turns verification off (and ``-W error`` would break it)."""
-    HTTPConnectionPool._validate_conn(pool, conn)
+    _seams.validate_conn(pool, conn)
     if conn.is_closed:
         conn.connect()
 
@@ -345,10 +348,11 @@ def _validate_conn_quietly(pool: Any, conn: Any) -> None:
 #: for classes patched in and out (per test, say); an evicted class is made again when needed
 #: (pools and connections made from it keep it alive meanwhile).
 if TYPE_CHECKING:
-    from urllib3._base_connection import BaseHTTPConnection
+    from urllib3.connectionpool import HTTPConnectionPool
 
-    _ConnectionClass = type[BaseHTTPConnection]
-_PoolClass = type[HTTPConnectionPool]
+    _PoolClass = type[HTTPConnectionPool]
+    # urllib3 types ``ConnectionCls`` with protocols of a private module (_base_connection)
+    _ConnectionClass = type[Any]
 _pool_classes: RecentlyUsed[tuple[_PoolClass, int], _PoolClass] = RecentlyUsed(64)
 _connection_classes: RecentlyUsed[tuple[_ConnectionClass, int], _ConnectionClass] = (
     RecentlyUsed(64))
@@ -377,10 +381,10 @@ class _CurrentConnectionCls:
         self._debuglevel = debuglevel
 
     def __get__(self, pool: object, owner: object = None) -> _ConnectionClass:
-        current = self._base.ConnectionCls
-        if issubclass(current, _ReuseAwareConnection):
-            return current
-        return _compat_connection(current, self._debuglevel)
+        current: _ConnectionClass = self._base.ConnectionCls
+        if not issubclass(current, _ReuseAwareConnection):
+            current = _compat_connection(current, self._debuglevel)
+        return current
 
 
 def _use_compat_connections(manager: Any, debuglevel: int) -> None:
@@ -393,7 +397,7 @@ def _use_compat_connections(manager: Any, debuglevel: int) -> None:
             namespace: dict[str, Any] = {
                 "ConnectionCls": _CurrentConnectionCls(pool_cls, debuglevel)}
             if issubclass(pool_cls, HTTPSConnectionPool):
-                namespace["_validate_conn"] = _validate_conn_quietly
+                namespace["_validate_conn"] = _validate_conn_quietly  # _seams.POOL_METHODS
             made = type(f"Compat{pool_cls.__name__}",
                         (_ReuseGuardPool, _VerbatimTargetPool, pool_cls), namespace)
             _pool_classes[key] = made
