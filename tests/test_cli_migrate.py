@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 
-from requests_urllib_compat.codemod import rewrite_source
+from requests_urllib_compat._cli.migrate import rewrite_source
 
 from .cli_helpers import ROOT, assert_clean_error, run_cli
 from .servers import RecordingServer, Reply
@@ -340,7 +340,7 @@ def test_without_libcst_the_command_says_how_to_install_it(tmp_path: Path) -> No
 
     (tmp_path / "x.py").write_text("import urllib.request\n")
     code = ("import sys; sys.modules['libcst'] = None\n"
-            "from requests_urllib_compat.cli import main\n"
+            "from requests_urllib_compat._cli.main import main\n"
             "sys.exit(main(['migrate', 'x.py']))")
     result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
                             cwd=tmp_path, timeout=60, check=False,

@@ -50,11 +50,11 @@ from libcst.metadata import (
     ScopeProvider,
 )
 
-from . import error as compat_error
-from . import request as compat_request
-from ._cli_common import Progress, python_files, syntax_error_text
+from .. import error as compat_error
+from .. import request as compat_request
 from .catalog import HELPERS
-from .scan import PATCH_BY_OBJECT, PATCH_BY_STRING
+from .check import PATCH_BY_OBJECT, PATCH_BY_STRING
+from .common import Progress, python_files, syntax_error_text
 
 __all__ = ["TARGETS", "migrate", "rewrite", "rewrite_source"]
 

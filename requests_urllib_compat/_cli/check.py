@@ -29,8 +29,8 @@ from pathlib import Path
 from typing import Any, Literal
 
 from . import catalog
-from ._cli_common import Progress, python_files, syntax_error_text
 from .catalog import Entry
+from .common import Progress, python_files, syntax_error_text
 
 __all__ = ["PRAGMA", "Report", "Use", "check", "scan_file", "scan_source"]
 
