@@ -185,6 +185,10 @@ def test_rewrites(before: str, after: str) -> None:
         "try:\n    import requests_urllib_compat.request\nexcept ImportError:\n    urllib = None\n"
         "urllib.request.urlopen(u)\n",
         id="module-level-import-or-none"),
+    pytest.param(  # unbound there (a NameError): not the module, as check sees it; no crash
+        "urllib.request.urlopen(u)\nurllib.error.URLError\nimport urllib.request\n",
+        "urllib.request.urlopen(u)\nurllib.error.URLError\nimport requests_urllib_compat.request\n",
+        id="used-before-the-import"),
 ])
 def test_rewrites_only_the_module_not_a_shadowing_name(before: str, after: str) -> None:
     assert rewrite(before) == after

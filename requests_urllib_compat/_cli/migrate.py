@@ -244,8 +244,8 @@ class _Facts:
                                 or not isinstance(binding, Assignment)
                                 or _start(positions, binding.node) < here}
                 modules = {_package_import(binding) for binding in bindings}
-                if None in modules:
-                    continue  # not surely the package
+                if None in modules or not modules:
+                    continue  # not surely the package, or unbound here (a NameError)
                 attr = names.attr_of.get(base)
                 if f"urllib.{attr}" in TARGETS:
                     self.rewrite.add(base)  # ours, as check reports it
