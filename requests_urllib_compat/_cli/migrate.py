@@ -34,11 +34,12 @@ import difflib
 import sys
 import types
 import warnings
-from collections.abc import Mapping, Sequence
+from collections.abc import Collection, Iterator, Mapping, Sequence
 from pathlib import Path
 
 import libcst as cst
 from libcst.metadata import (
+    Access,
     Assignment,
     BaseAssignment,
     ClassScope,
@@ -221,53 +222,87 @@ class _Facts:
         self.needs: dict[cst.Import, list[str]] = {}
         names = _Names()
         wrapper.module.visit(names)
-        if not any(alias.asname is None and _package_import_name(alias)
-                   for node in names.imports for alias in node.names):
+        if not _binds_the_package(names.imports):
             return  # no ``import urllib[.X]``: spare the (slow) scope analysis
-        order = {node: index for index, node in enumerate(names.imports)}
         positions = wrapper.resolve(PositionProvider)
         wanted: dict[cst.Import, set[str]] = {}
-        for scope in {scope for scope in wrapper.resolve(ScopeProvider).values() if scope}:
-            for access in scope.accesses:
-                base: cst.BaseExpression = access.node
-                while isinstance(base, cst.Attribute):
-                    base = base.value
-                if not (isinstance(base, cst.Name) and base.value == "urllib"):
-                    continue
-                bindings = access.scope["urllib"]
-                if isinstance(access.scope, (GlobalScope, ClassScope)):
-                    # statements run in order here: only the bindings made before count
-                    # (in a function, any local binding makes ``urllib`` local)
-                    here = _start(positions, base)
-                    bindings = {binding for binding in bindings
-                                if binding.scope is not access.scope
-                                or not isinstance(binding, Assignment)
-                                or _start(positions, binding.node) < here}
-                modules = {_package_import(binding) for binding in bindings}
-                if None in modules or not modules:
-                    continue  # not surely the package, or unbound here (a NameError)
-                attr = names.attr_of.get(base)
-                if f"urllib.{attr}" in TARGETS:
-                    self.rewrite.add(base)  # ours, as check reports it
-                    if f"urllib.{attr}" in modules:
-                        continue  # its own import is rewritten
-                    # reached through another import (``urllib.request`` imports
-                    # ``urllib.error``; after ``import urllib`` alone it works only if some
-                    # other module imported it): import ours, after the first rewritten one
-                    bindings = {binding for binding in bindings
-                                if _package_import(binding) in TARGETS} or bindings
-                elif not modules & TARGETS.keys() or not modules <= TARGETS.keys():
-                    continue  # not only through rewritten imports: still bound
-                # reachable only through the rewritten import(s) (``urllib.request`` imports
-                # ``urllib.error`` and ``urllib.parse``): import it after the first of them
-                first = min((cst.ensure_type(binding, Assignment).node for binding in bindings),
-                            key=lambda node: order[cst.ensure_type(node, cst.Import)])
-                wanted.setdefault(cst.ensure_type(first, cst.Import), set()).add(attr or "")
-        for node, attrs in wanted.items():
-            ours = [TARGETS[f"urllib.{attr}"] for attr in ("request", "error") if attr in attrs]
-            subs = sorted(attrs - {"", "request", "error"})
-            bare = ["urllib"] if "" in attrs and not subs else []
-            self.needs[node] = ours + [f"urllib.{sub}" for sub in subs] + bare
+        for access, base in _uses_of_urllib(wrapper):
+            attr = names.attr_of.get(base)
+            bindings = self._note_use(base, attr, _bindings_seen(access, base, positions))
+            if bindings:
+                first = _first_import(bindings, names.imports)
+                wanted.setdefault(first, set()).add(attr or "")
+        self.needs = {node: _imports_needed(attrs) for node, attrs in wanted.items()}
+
+    def _note_use(self, base: cst.Name, attr: str | None,
+                bindings: Collection[BaseAssignment]) -> Collection[BaseAssignment]:
+        """Note ``base`` for rewriting if ``urllib.{attr}`` is ours; return the imports of
+        ``urllib`` after the first of which ``urllib.{attr}`` must be imported (empty if none)."""
+        modules = {_package_import(binding) for binding in bindings}
+        if None in modules or not modules:
+            return ()  # not surely the package, or unbound here (a NameError)
+        if f"urllib.{attr}" in TARGETS:
+            self.rewrite.add(base)  # ours, as check reports it
+            if f"urllib.{attr}" in modules:
+                return ()  # its own import is rewritten
+            # reached through another import (``urllib.request`` imports ``urllib.error``;
+            # after ``import urllib`` alone it works only if some other module imported it):
+            # import ours, after the first rewritten one
+            return {binding for binding in bindings
+                    if _package_import(binding) in TARGETS} or bindings
+        if not modules & TARGETS.keys() or not modules <= TARGETS.keys():
+            return ()  # not only through rewritten imports: still bound
+        # reachable only through the rewritten import(s) (``urllib.request`` imports
+        # ``urllib.error`` and ``urllib.parse``): import it after the first of them
+        return bindings
+
+
+def _binds_the_package(imports: Sequence[cst.Import]) -> bool:
+    """Whether one of ``imports`` is ``import urllib`` or ``import urllib.X`` (no ``as``)."""
+    return any(alias.asname is None and _package_import_name(alias)
+               for node in imports for alias in node.names)
+
+
+def _first_import(bindings: Collection[BaseAssignment],
+                  imports: Sequence[cst.Import]) -> cst.Import:
+    """The first in source order (``imports``) of the ``import`` statements making
+    ``bindings``."""
+    statements = {cst.ensure_type(cst.ensure_type(binding, Assignment).node, cst.Import)
+                  for binding in bindings}
+    return next(node for node in imports if node in statements)
+
+
+def _uses_of_urllib(wrapper: MetadataWrapper) -> Iterator[tuple[Access, cst.Name]]:
+    """Every access whose expression starts with the name ``urllib``, and that name."""
+    for scope in {scope for scope in wrapper.resolve(ScopeProvider).values() if scope}:
+        for access in scope.accesses:
+            base: cst.BaseExpression = access.node
+            while isinstance(base, cst.Attribute):
+                base = base.value
+            if isinstance(base, cst.Name) and base.value == "urllib":
+                yield access, base
+
+
+def _bindings_seen(access: Access, base: cst.Name,
+                   positions: Mapping[cst.CSTNode, CodeRange]) -> Collection[BaseAssignment]:
+    """The bindings of ``urllib`` this use can see."""
+    bindings = access.scope["urllib"]
+    if not isinstance(access.scope, (GlobalScope, ClassScope)):
+        return bindings  # in a function, any local binding makes ``urllib`` local
+    # statements run in order here: only the bindings made before count
+    here = _start(positions, base)
+    return {binding for binding in bindings
+            if binding.scope is not access.scope or not isinstance(binding, Assignment)
+            or _start(positions, binding.node) < here}
+
+
+def _imports_needed(attrs: set[str]) -> list[str]:
+    """The imports to add for the ``urllib.X`` (``X`` in ``attrs``, ``""`` for ``urllib``
+    itself) reachable only through a rewritten import: ours first, then urllib's."""
+    ours = [TARGETS[f"urllib.{attr}"] for attr in ("request", "error") if attr in attrs]
+    subs = sorted(attrs - {"", "request", "error"})
+    bare = ["urllib"] if "" in attrs and not subs else []
+    return ours + [f"urllib.{sub}" for sub in subs] + bare
 
 
 class _PatchRewriter(cst.CSTTransformer):
