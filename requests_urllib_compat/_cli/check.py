@@ -119,34 +119,54 @@ class Report:
 
 def classify(dotted: str) -> tuple[str, Entry] | None:
     """``(display name, entry)`` for a fully qualified name, or None if it is not ours to judge."""
-    via = next((prefix[:-1] for prefix in _VIA if dotted.startswith(prefix)), None)
-    name = dotted[len(via) + 1:] if via else dotted
+    via, name = _split_via(dotted)
     parts = name.split(".")
     if parts[0] == "urllib" and len(parts) >= 2 and parts[1] in ("request", "error"):
-        module = f"urllib.{parts[1]}"
-        if len(parts) == 2:
-            entry = catalog.lookup_module(f"{via}.urllib" if via else module)
-            return dotted, entry
-        entry = catalog.lookup_name(module, parts[2])
-        if module == "urllib.request" and parts[2] in catalog.HELPERS and not via:
-            entry = Entry(entry.status, f"{entry.note}; a helper that does no HTTP: `migrate` "
-                          "leaves a module using only helpers on the stdlib", entry.section)
-        display = f"{via + '.' if via else ''}{module}.{parts[2]}"
-        if via:
-            moved = catalog.lookup_module(f"{via}.urllib")
-            status = "difference" if entry.status == "supported" else entry.status
-            entry = Entry(status, f"{entry.note}; {moved.note}", entry.section)
-        return display, entry
+        return _classify_python3(dotted, via, f"urllib.{parts[1]}", parts[2:])
     if name == "urllib" and via:
         return dotted, catalog.lookup_module(f"{via}.urllib")
-    if parts[0] == "urllib2" and not via:
+    if via:
+        return None  # six.moves/future.moves spell only Python 3's names
+    return _classify_python2(name)
+
+
+def _split_via(dotted: str) -> tuple[str | None, str]:
+    """``("six.moves", "urllib.request.urlopen")`` for ``six.moves.urllib.request.urlopen``;
+    ``(None, dotted)`` for a name that is not under ``six.moves``/``future.moves``."""
+    via = next((prefix[:-1] for prefix in _VIA if dotted.startswith(prefix)), None)
+    return via, dotted[len(via) + 1:] if via else dotted
+
+
+def _classify_python3(dotted: str, via: str | None, module: str,
+                      rest: list[str]) -> tuple[str, Entry]:
+    """``urllib.request[.X...]``/``urllib.error[.X...]`` (``module``), maybe through ``via``
+    (``six.moves``...): the module's entry, or that of its name ``X``."""
+    if not rest:
+        return dotted, catalog.lookup_module(f"{via}.urllib" if via else module)
+    entry = catalog.lookup_name(module, rest[0])
+    if via:
+        moved = catalog.lookup_module(f"{via}.urllib")
+        status = "difference" if entry.status == "supported" else entry.status
+        return f"{via}.{module}.{rest[0]}", Entry(status, f"{entry.note}; {moved.note}",
+                                                   entry.section)
+    if module == "urllib.request" and rest[0] in catalog.HELPERS:
+        entry = Entry(entry.status, f"{entry.note}; a helper that does no HTTP: `migrate` "
+                      "leaves a module using only helpers on the stdlib", entry.section)
+    return f"{module}.{rest[0]}", entry
+
+
+def _classify_python2(name: str) -> tuple[str, Entry] | None:
+    """``urllib2[.X]`` and Python 2's ``urllib.X`` (``urllib.urlopen``...): unsupported, with
+    where Python 3 has them."""
+    parts = name.split(".")
+    if parts[0] == "urllib2":
         if len(parts) == 1:
             return "urllib2", catalog.lookup_module("urllib2")
         py3 = "urllib.error" if parts[1] in ("URLError", "HTTPError") else "urllib.request"
         return f"urllib2.{parts[1]}", Entry(
             "unsupported", f"Python 2: it is {py3}.{parts[1]} in Python 3 "
             f"({STATUS_TEXT[catalog.lookup_name(py3, parts[1]).status]} there)")
-    if parts[0] == "urllib" and len(parts) >= 2 and parts[1] in catalog.PY2_URLLIB and not via:
+    if _python2_only(name):
         return f"urllib.{parts[1]}", Entry(
             "unsupported", f"Python 2's urllib.{parts[1]}: it is urllib.request.{parts[1]} in "
             "Python 3")
