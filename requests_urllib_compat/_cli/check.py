@@ -192,6 +192,31 @@ def _catches_import_error(handler: ast.ExceptHandler) -> bool:
                for kind in types)
 
 
+def _called_name(func: ast.expr) -> str | None:
+    """``patch`` for ``patch(...)`` and ``mock.patch(...)``; None for ``f()(...)``..."""
+    if isinstance(func, ast.Attribute):
+        return func.attr
+    if isinstance(func, ast.Name):
+        return func.id
+    return None
+
+
+def _string(node: ast.expr) -> str | None:
+    """The value of a string literal, else None."""
+    if isinstance(node, ast.Constant) and isinstance(node.value, str):
+        return node.value
+    return None
+
+
+def _is_patch_object(func: ast.expr) -> bool:
+    """``patch.object`` or ``mock.patch.object`` (not some other ``object`` attribute)."""
+    if not isinstance(func, ast.Attribute):
+        return False
+    owner = func.value
+    return (isinstance(owner, ast.Name) and owner.id == "patch") \
+        or (isinstance(owner, ast.Attribute) and owner.attr == "patch")
+
+
 def _patch_note(target: str) -> str:
     module, _, name = target.rpartition(".")
     first = name.split(".")[0]
@@ -289,32 +314,24 @@ class _Scanner(ast.NodeVisitor):
 
     def patch_target(self, node: ast.Call) -> str | None:
         """The dotted name a ``mock.patch``/``monkeypatch.setattr``-like call replaces."""
-        func = node.func
-        if isinstance(func, ast.Attribute):
-            name = func.attr
-        elif isinstance(func, ast.Name):
-            name = func.id
-        else:
+        name = _called_name(node.func)
+        if name is None or not node.args:
             return None
-        args = node.args
-        if not args:
+        target = _string(node.args[0])
+        if target is not None and name in PATCH_BY_STRING \
+                and (name == "patch" or isinstance(node.func, ast.Attribute)):
+            return target
+        return self.patched_attribute(name, node)
+
+    def patched_attribute(self, name: str, node: ast.Call) -> str | None:
+        """``patch.object(obj, "c")``, ``setattr(obj, "c", v)``...: ``obj``'s dotted name and
+        ``c``, when ``obj`` is one of the modules."""
+        attribute = _string(node.args[1]) if len(node.args) >= 2 else None
+        if name not in PATCH_BY_OBJECT or attribute is None \
+                or (name == "object" and not _is_patch_object(node.func)):
             return None
-        first = args[0]
-        if (isinstance(first, ast.Constant) and isinstance(first.value, str)
-                and name in PATCH_BY_STRING and (name == "patch"
-                                                   or isinstance(func, ast.Attribute))):
-            return first.value
-        if name not in PATCH_BY_OBJECT or len(args) < 2:
-            return None
-        attribute = args[1]
-        if not (isinstance(attribute, ast.Constant) and isinstance(attribute.value, str)):
-            return None
-        if name == "object" and not (isinstance(func, ast.Attribute) and (
-                (isinstance(func.value, ast.Name) and func.value.id == "patch")
-                or (isinstance(func.value, ast.Attribute) and func.value.attr == "patch"))):
-            return None
-        base = self.qualified(first)
-        return f"{base}.{attribute.value}" if base else None
+        base = self.qualified(node.args[0])
+        return f"{base}.{attribute}" if base else None
 
     def visit_Call(self, node: ast.Call) -> None:
         target = self.patch_target(node)
