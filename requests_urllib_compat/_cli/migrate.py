@@ -72,6 +72,15 @@ def _dotted(node: cst.CSTNode) -> str | None:
     return None
 
 
+def _called_name(func: cst.BaseExpression) -> str | None:
+    """``patch`` for ``patch(...)`` and ``mock.patch(...)``; None for ``f()(...)``..."""
+    if isinstance(func, cst.Attribute):
+        return func.attr.value
+    if isinstance(func, cst.Name):
+        return func.value
+    return None
+
+
 def _expression(dotted: str) -> cst.Attribute | cst.Name:
     node = cst.parse_expression(dotted)
     assert isinstance(node, (cst.Attribute, cst.Name))
@@ -317,35 +326,38 @@ class _PatchRewriter(cst.CSTTransformer):
     def leave_Call(self, original: cst.Call, updated: cst.Call) -> cst.Call:
         """``mock.patch("urllib.request.urlopen")`` and friends: patch what the migrated code
         looks up (``patch.object(urllib.request, "urlopen")`` follows its import)."""
-        func = original.func
-        if isinstance(func, cst.Attribute):
-            name = func.attr.value
-        elif isinstance(func, cst.Name):
-            name = func.value
-        else:
+        name = _called_name(original.func)
+        if name is None or not original.args:
             return updated
-        args = original.args
-        if not args:
-            return updated
-        first = args[0].value
+        first = original.args[0].value
         if (isinstance(first, cst.SimpleString) and name in PATCH_BY_STRING
-                and (name == "patch" or isinstance(func, cst.Attribute))):
-            target = first.evaluated_value
-            if isinstance(target, str):
-                ours = self.retarget(original, target)
-                if ours is not None:
-                    value = first.value.replace(target.split(".")[0], PACKAGE, 1)
-                    return updated.with_changes(args=[
-                        updated.args[0].with_changes(value=first.with_changes(value=value)),
-                        *updated.args[1:]])
-            return updated
-        if name in PATCH_BY_OBJECT and len(args) >= 2 \
-                and isinstance(args[1].value, cst.SimpleString):
-            module = self.modules.get(_dotted(first) or "")
-            attribute = args[1].value.evaluated_value
-            if module is not None and isinstance(attribute, str):
-                self.retarget(original, f"{module}.{attribute}")
+                and (name == "patch" or isinstance(original.func, cst.Attribute))):
+            return self.retarget_string(original, updated, first)
+        attribute = original.args[1].value if len(original.args) >= 2 else None
+        if name in PATCH_BY_OBJECT and isinstance(attribute, cst.SimpleString):
+            self.note_object_patch(original, first, attribute)
         return updated
+
+    def retarget_string(self, original: cst.Call, updated: cst.Call,
+                        first: cst.SimpleString) -> cst.Call:
+        """``patch("urllib.request.urlopen")`` -> ``patch("requests_urllib_compat.request...")``
+        (the quotes and prefix of the literal kept)."""
+        target = first.evaluated_value
+        if not isinstance(target, str) or self.retarget(original, target) is None:
+            return updated
+        value = first.value.replace(target.split(".")[0], PACKAGE, 1)
+        return updated.with_changes(args=[
+            updated.args[0].with_changes(value=first.with_changes(value=value)),
+            *updated.args[1:]])
+
+    def note_object_patch(self, original: cst.Call, first: cst.BaseExpression,
+                        attribute: cst.SimpleString) -> None:
+        """``patch.object(urllib.request, "urlopen")``: the object follows its (rewritten)
+        import; only a name the module does not define needs a note."""
+        module = self.modules.get(_dotted(first) or "")
+        name = attribute.evaluated_value
+        if module is not None and isinstance(name, str):
+            self.retarget(original, f"{module}.{name}")
 
     def retarget(self, node: cst.CSTNode, target: str) -> str | None:
         """The name in this package for a patch target in urllib.request/urllib.error, or None
