@@ -323,6 +323,40 @@ def test_unknown_encoding_and_unreadable_files(tmp_path: Path) -> None:
     ]
 
 
+def test_a_file_that_cannot_be_written_or_is_nested_too_deeply(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
+        capsys: pytest.CaptureFixture[str]) -> None:
+    from requests_urllib_compat._cli import migrate
+
+    deep, locked, fine = (tmp_path / f"{name}.py" for name in ("deep", "locked", "fine"))
+    deep.write_text("import urllib.request  # deep\n")
+    locked.write_text("import urllib.request\n")
+    fine.write_text("import urllib.request\n")
+    rewrite, write_bytes = migrate.rewrite, Path.write_bytes
+
+    def rewrite_or_recurse(source: bytes) -> object:
+        if b"deep" in source:
+            raise RecursionError  # libcst's parser on code nested deeper than the stack
+        return rewrite(source)
+
+    def write_or_refuse(path: Path, data: bytes) -> int:
+        if path == locked:  # (as root, a read-only mode would not stop the write)
+            raise PermissionError(13, "Permission denied")
+        return write_bytes(path, data)
+
+    monkeypatch.setattr(migrate, "rewrite", rewrite_or_recurse)
+    monkeypatch.setattr(Path, "write_bytes", write_or_refuse)
+    assert migrate.migrate([str(tmp_path)], write=True) == 1
+    assert capsys.readouterr().err.splitlines() == [
+        f"{deep}: cannot parse: nested too deeply: not rewritten",
+        f"{locked}: cannot write: Permission denied",
+        "migrate: 1 of 3 files rewritten.",
+    ]
+    assert deep.read_text() == "import urllib.request  # deep\n"
+    assert locked.read_text() == "import urllib.request\n"
+    assert fine.read_text() == "import requests_urllib_compat.request\n"
+
+
 def test_missing_path(tmp_path: Path) -> None:
     result = run_cli("migrate", str(tmp_path / "nowhere.py"))
     assert_clean_error(result, "migrate: error:", "nowhere.py: no such file or directory")
