@@ -34,7 +34,7 @@ import difflib
 import sys
 import types
 import warnings
-from collections.abc import Collection, Iterator, Mapping, Sequence
+from collections.abc import Callable, Collection, Iterator, Mapping, Sequence
 from pathlib import Path
 
 import libcst as cst
@@ -494,48 +494,18 @@ def migrate(paths: Sequence[str], write: bool = False, exclude: Sequence[str] = 
     parsed or read or a patch could not be retargeted (said on stderr, file and line), else 0."""
     files = python_files(paths, exclude)
     progress = Progress(len(files), "migrate: scanned")
+
+    def report(line: str) -> None:
+        progress.close()  # the counter's line is done before a message is printed
+        print(line, file=sys.stderr)
+
     changed = failed = 0
     try:
         for done, path in enumerate(files, 1):
             progress.update(done)
-            problem = None
-            try:
-                original = path.read_bytes()
-                if b"urllib" not in original:
-                    continue  # nothing to rewrite: spare the (slow) full parse
-                module, notes = rewrite(original)
-            except cst.ParserSyntaxError as exc:
-                problem = _parse_problem(original, exc)
-            except (SyntaxError, LookupError, UnicodeDecodeError) as exc:  # encoding cookie
-                problem = f"cannot parse: {getattr(exc, 'msg', None) or exc}"
-            except RecursionError:
-                problem = "cannot parse: nested too deeply"
-            except OSError as exc:
-                problem = f"cannot read: {exc.strerror or exc}"
-            if problem is not None:
-                failed += 1
-                progress.close()
-                print(f"{path}: {problem}: not rewritten", file=sys.stderr)
-                continue
-            if notes:
-                failed += 1
-                progress.close()
-            for line, why in notes:
-                print(f"{path}:{line}: {why}", file=sys.stderr)
-            new = module.bytes
-            if new == original:
-                continue
-            changed += 1
-            if write:
-                try:
-                    path.write_bytes(new)
-                except OSError as exc:
-                    failed += 1
-                    changed -= 1
-                    progress.close()
-                    print(f"{path}: cannot write: {exc.strerror or exc}", file=sys.stderr)
-            else:
-                sys.stdout.write(_diff(path, original.decode(module.encoding), module.code))
+            file_changed, file_failed = _migrate_file(path, write, report)
+            changed += file_changed
+            failed += file_failed
     finally:
         progress.close()
     verb = "rewritten" if write else "would be rewritten"
@@ -543,3 +513,46 @@ def migrate(paths: Sequence[str], write: bool = False, exclude: Sequence[str] = 
     print(f"migrate: {changed} of {len(files)} file{'s' if len(files) != 1 else ''} {verb}"
           f"{hint}.", file=sys.stderr)
     return 1 if failed else 0
+
+
+def _migrate_file(path: Path, write: bool,
+                  report: Callable[[str], None]) -> tuple[bool, bool]:
+    """One file rewritten, or its diff printed: ``(changed, failed)``; what failed and each
+    patch that could not be retargeted go to ``report``."""
+    try:
+        original = path.read_bytes()
+        if b"urllib" not in original:
+            return False, False  # nothing to rewrite: spare the (slow) full parse
+        module, notes = rewrite(original)
+    except cst.ParserSyntaxError as exc:
+        problem = _parse_problem(original, exc)
+    except (SyntaxError, LookupError, UnicodeDecodeError) as exc:  # encoding cookie
+        problem = f"cannot parse: {getattr(exc, 'msg', None) or exc}"
+    except RecursionError:
+        problem = "cannot parse: nested too deeply"
+    except OSError as exc:
+        problem = f"cannot read: {exc.strerror or exc}"
+    else:
+        for line, why in notes:
+            report(f"{path}:{line}: {why}")
+        changed, unwritten = _apply(path, original, module, write, report)
+        return changed, bool(notes) or unwritten
+    report(f"{path}: {problem}: not rewritten")
+    return False, True
+
+
+def _apply(path: Path, original: bytes, module: cst.Module, write: bool,
+           report: Callable[[str], None]) -> tuple[bool, bool]:
+    """Write the rewritten module over ``path`` (or print the diff): ``(changed, failed)``."""
+    new = module.bytes
+    if new == original:
+        return False, False
+    if not write:
+        sys.stdout.write(_diff(path, original.decode(module.encoding), module.code))
+        return True, False
+    try:
+        path.write_bytes(new)
+    except OSError as exc:
+        report(f"{path}: cannot write: {exc.strerror or exc}")
+        return False, True
+    return True, False
