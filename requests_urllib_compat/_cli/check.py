@@ -560,8 +560,6 @@ def scan(paths: Iterable[Path], progress: Progress | None = None) -> Report:
 
 def format_text(report: Report) -> str:
     lines = [_format_use(use) for use in report.uses]
-    counts = report.counts()
-    with_uses = len({use.path for use in report.uses})
     if lines:
         lines.append("")
     if report.compat_uses:
@@ -570,22 +568,29 @@ def format_text(report: Report) -> str:
         lines += [f"{use.path}:{use.line}:{use.column}: {use.kind} {use.name}"
                   for use in report.compat_uses]
         lines.append("")
+    return "\n".join(lines + _summary(report))
+
+
+def _summary(report: Report) -> list[str]:
+    """The closing lines: files scanned (and not), uses of this package, urllib uses by status."""
+    with_uses = len({use.path for use in report.uses})
     summary = f"{report.files} file{'s' if report.files != 1 else ''} scanned, " \
               f"{with_uses} of them use urllib"
     if report.errors:
         summary += f", {len(report.errors)} could not be parsed or read"
     if report.warnings:
         summary += f", {len(report.warnings)} not scanned (see the warnings)"
-    lines.append(summary + ".")
+    lines = [summary + "."]
     if report.compat_uses:
         compat = len(report.compat_uses)
         lines.append(f"{compat} use{'s' if compat != 1 else ''} of {PACKAGE} in "
                      f"{len({use.path for use in report.compat_uses})} file(s).")
+    counts = report.counts()
     lines.append(f"{len(report.uses)} use{'s' if len(report.uses) != 1 else ''}: "
                  f"{counts['supported']} supported, "
                  f"{counts['difference']} supported with a documented difference, "
                  f"{counts['unsupported']} not supported.")
-    return "\n".join(lines)
+    return lines
 
 
 def _format_use(use: Use) -> str:
