@@ -11,10 +11,10 @@ from pathlib import Path
 
 import pytest
 
-from requests_urllib_compat import catalog
-from requests_urllib_compat._cli_common import Progress
-from requests_urllib_compat.scan import scan_all as scan_source_all
-from requests_urllib_compat.scan import scan_source
+from requests_urllib_compat._cli import catalog
+from requests_urllib_compat._cli.check import scan_all as scan_source_all
+from requests_urllib_compat._cli.check import scan_source
+from requests_urllib_compat._cli.common import Progress
 
 from .cli_helpers import ROOT, assert_clean_error, run_cli
 
@@ -446,9 +446,9 @@ def test_a_deeply_nested_valid_file_is_scanned(tmp_path: Path) -> None:
 
 
 def test_many_files_are_scanned_in_parallel_with_the_same_report(tmp_path: Path) -> None:
-    from requests_urllib_compat import scan
+    from requests_urllib_compat._cli import check
 
-    count = scan._PARALLEL_MIN + 6  # files worth parsing: enough for the pool
+    count = check._PARALLEL_MIN + 6  # files worth parsing: enough for the pool
     for number in range(count):
         (tmp_path / f"m{number:03}.py").write_text(
             f"import os\n{'from urllib.request import urlopen' if number % 2 else '# urllib'}\n")
@@ -481,7 +481,7 @@ def test_many_files_are_scanned_in_parallel_with_the_same_report(tmp_path: Path)
     ("from requests_urllib_compat import urlopen\n", True),
 ])
 def test_files_worth_parsing(source: str, parsed: bool) -> None:
-    from requests_urllib_compat.scan import _WORTH_PARSING
+    from requests_urllib_compat._cli.check import _WORTH_PARSING
 
     assert bool(_WORTH_PARSING.search(source.encode())) is parsed
     if parsed:
@@ -491,13 +491,13 @@ def test_files_worth_parsing(source: str, parsed: bool) -> None:
 def test_a_file_too_deep_even_for_a_big_stack_is_a_warning(
         tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
         capsys: pytest.CaptureFixture[str]) -> None:
-    from requests_urllib_compat import scan
+    from requests_urllib_compat._cli import check
 
-    monkeypatch.setattr(scan, "_DEEP_RECURSION_LIMIT", 0)  # the retry gets no higher limit
+    monkeypatch.setattr(check, "_DEEP_RECURSION_LIMIT", 0)  # the retry gets no higher limit
     terms = " + ".join(f"{n}*x" for n in range(2500))
     (tmp_path / "deep.py").write_text(f"import urllib.request\nx = {terms}\n")
     (tmp_path / "fine.py").write_text("import urllib.request\n")
-    assert scan.check([str(tmp_path)]) == 0  # not an error: the scan is valid for the rest
+    assert check.check([str(tmp_path)]) == 0  # not an error: the scan is valid for the rest
     out, err = capsys.readouterr()
     assert err == f"{tmp_path / 'deep.py'}: warning: nested too deeply for this Python's " \
                   "parser: not scanned\n"

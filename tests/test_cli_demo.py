@@ -57,7 +57,7 @@ def test_get_http_error_exits_1(server: RecordingServer) -> None:
 
 
 def test_get_refused_is_one_line() -> None:
-    from requests_urllib_compat.demo.server import closed_port_url
+    from requests_urllib_compat._cli.demo.server import closed_port_url
 
     assert_clean_error(run_cli("get", closed_port_url()), "error:", "refused")
 
@@ -72,7 +72,7 @@ def test_unknown_command_is_a_usage_error() -> None:
 def test_the_legacy_script_knows_only_urllib() -> None:
     import ast
 
-    from requests_urllib_compat.demo import SCRIPT
+    from requests_urllib_compat._cli.demo import SCRIPT
 
     tree = ast.parse(SCRIPT.read_text())
     imported = set()

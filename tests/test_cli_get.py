@@ -10,8 +10,8 @@ from pathlib import Path
 
 import pytest
 
-from requests_urllib_compat.demo.server import closed_port_url
-from requests_urllib_compat.fetch import FetchOptions, fetch
+from requests_urllib_compat._cli.demo.server import closed_port_url
+from requests_urllib_compat._cli.get import FetchOptions, fetch
 
 from .cli_helpers import ROOT, assert_clean_error, run_cli
 from .servers import RecordingServer, Reply

@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 
-from requests_urllib_compat.codemod import rewrite_source
+from requests_urllib_compat._cli.migrate import rewrite_source
 
 from .cli_helpers import ROOT, assert_clean_error, run_cli
 from .servers import RecordingServer, Reply
@@ -185,6 +185,10 @@ def test_rewrites(before: str, after: str) -> None:
         "try:\n    import requests_urllib_compat.request\nexcept ImportError:\n    urllib = None\n"
         "urllib.request.urlopen(u)\n",
         id="module-level-import-or-none"),
+    pytest.param(  # unbound there (a NameError): not the module, as check sees it; no crash
+        "urllib.request.urlopen(u)\nurllib.error.URLError\nimport urllib.request\n",
+        "urllib.request.urlopen(u)\nurllib.error.URLError\nimport requests_urllib_compat.request\n",
+        id="used-before-the-import"),
 ])
 def test_rewrites_only_the_module_not_a_shadowing_name(before: str, after: str) -> None:
     assert rewrite(before) == after
@@ -319,6 +323,40 @@ def test_unknown_encoding_and_unreadable_files(tmp_path: Path) -> None:
     ]
 
 
+def test_a_file_that_cannot_be_written_or_is_nested_too_deeply(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
+        capsys: pytest.CaptureFixture[str]) -> None:
+    from requests_urllib_compat._cli import migrate
+
+    deep, locked, fine = (tmp_path / f"{name}.py" for name in ("deep", "locked", "fine"))
+    deep.write_text("import urllib.request  # deep\n")
+    locked.write_text("import urllib.request\n")
+    fine.write_text("import urllib.request\n")
+    rewrite, write_bytes = migrate.rewrite, Path.write_bytes
+
+    def rewrite_or_recurse(source: bytes) -> object:
+        if b"deep" in source:
+            raise RecursionError  # libcst's parser on code nested deeper than the stack
+        return rewrite(source)
+
+    def write_or_refuse(path: Path, data: bytes) -> int:
+        if path == locked:  # (as root, a read-only mode would not stop the write)
+            raise PermissionError(13, "Permission denied")
+        return write_bytes(path, data)
+
+    monkeypatch.setattr(migrate, "rewrite", rewrite_or_recurse)
+    monkeypatch.setattr(Path, "write_bytes", write_or_refuse)
+    assert migrate.migrate([str(tmp_path)], write=True) == 1
+    assert capsys.readouterr().err.splitlines() == [
+        f"{deep}: cannot parse: nested too deeply: not rewritten",
+        f"{locked}: cannot write: Permission denied",
+        "migrate: 1 of 3 files rewritten.",
+    ]
+    assert deep.read_text() == "import urllib.request  # deep\n"
+    assert locked.read_text() == "import urllib.request\n"
+    assert fine.read_text() == "import requests_urllib_compat.request\n"
+
+
 def test_missing_path(tmp_path: Path) -> None:
     result = run_cli("migrate", str(tmp_path / "nowhere.py"))
     assert_clean_error(result, "migrate: error:", "nowhere.py: no such file or directory")
@@ -340,7 +378,7 @@ def test_without_libcst_the_command_says_how_to_install_it(tmp_path: Path) -> No
 
     (tmp_path / "x.py").write_text("import urllib.request\n")
     code = ("import sys; sys.modules['libcst'] = None\n"
-            "from requests_urllib_compat.cli import main\n"
+            "from requests_urllib_compat._cli.main import main\n"
             "sys.exit(main(['migrate', 'x.py']))")
     result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
                             cwd=tmp_path, timeout=60, check=False,

@@ -74,7 +74,7 @@ def test_httperror_custom_reason(server: RecordingServer) -> None:
 
 def _free_port() -> int:
     """A port that refuses connections (held bound by the process, never listening)."""
-    from requests_urllib_compat.demo.server import closed_port_url
+    from requests_urllib_compat._cli.demo.server import closed_port_url
 
     return int(closed_port_url().rstrip("/").rsplit(":", 1)[1])
 

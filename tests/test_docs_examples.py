@@ -80,7 +80,7 @@ def run_both(name: str, urls: dict[str, str], *servers: RecordingServer,
 
 
 def closed_port_url() -> str:
-    from requests_urllib_compat.demo.server import closed_port_url as held
+    from requests_urllib_compat._cli.demo.server import closed_port_url as held
 
     return held().rstrip("/")
 

@@ -1,9 +1,13 @@
-"""Every name of the running interpreter's ``urllib.request``, from both import paths."""
+"""Every name of the running interpreter's ``urllib.request``, from both import paths; and the
+package's public surface: exactly what the docs document, nothing more."""
 
 from __future__ import annotations
 
+import ast
+import pkgutil
 import types
 import urllib.request
+from pathlib import Path
 
 import pytest
 
@@ -75,3 +79,59 @@ def test_setting_opener_installs_it() -> None:
     assert "_opener" not in vars(compat_request)  # no global shadowing ours
     compat_request._opener = None
     assert compat_opener._opener is None
+
+
+# The public modules, each documented: api.md (request, response, session, swap, bridge, error),
+# schemes.md (schemes, retrieve), install.md (pytest_plugin, the ``requests_urllib_compat``
+# pytest11 entry point), cli.md (``python -m requests_urllib_compat``).  Everything else is an
+# implementation module: ``_``-prefixed, or inside a ``_``-prefixed package (the CLI in ``_cli``).
+PUBLIC_MODULES = {"request", "error", "response", "session", "swap", "bridge", "schemes",
+                  "retrieve", "pytest_plugin", "__main__"}
+# The top level: urllib.request's __all__ plus what api.md lists as this package's own.
+TOP_LEVEL_EXTRAS = {"ContentTooShortError", "HTTPError", "URLError", "configure", "error",
+                    "install", "is_installed", "patch_module", "patched", "request",
+                    "requests_response", "response", "uninstall"}
+PACKAGE = Path(requests_urllib_compat.__file__).parent
+
+
+def _is_public(dotted: str) -> bool:
+    return all(part == "__main__" or not part.startswith("_") for part in dotted.split("."))
+
+
+def test_public_modules_are_exactly_the_documented_ones() -> None:
+    prefix = "requests_urllib_compat."
+    modules = [info.name.removeprefix(prefix) for info in pkgutil.walk_packages(
+        requests_urllib_compat.__path__, prefix)]
+    assert "_cli.main" in modules  # the walk reaches into sub-packages
+    assert {name for name in modules if _is_public(name)} == PUBLIC_MODULES
+
+
+def test_top_level_all_is_exactly_the_documented_list() -> None:
+    exported = requests_urllib_compat.__all__
+    assert len(exported) == len(set(exported)), "a name is listed twice"
+    assert set(exported) == set(urllib.request.__all__) | TOP_LEVEL_EXTRAS
+    assert all(hasattr(requests_urllib_compat, name) for name in exported)
+
+
+def _imports_cli(path: Path) -> list[str]:
+    """``_cli`` imports in ``path``: relative (``from ._cli...``, ``from . import _cli``) or
+    absolute (``requests_urllib_compat._cli``)."""
+    found = []
+    for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"), str(path))):
+        names: list[str] = []
+        if isinstance(node, ast.Import):
+            names = [alias.name for alias in node.names]
+        elif isinstance(node, ast.ImportFrom):
+            module = node.module or ""
+            names = [module, *(f"{module}.{alias.name}" for alias in node.names)]
+        found += [f"{path.name}:{node.lineno}" for name in names if "_cli" in name.split(".")]
+    return found
+
+
+def test_the_runtime_never_imports_the_cli() -> None:
+    """Tooling sits on top of the runtime: only the ``python -m`` entry point reaches it."""
+    runtime = [path for path in PACKAGE.rglob("*.py")
+               if "_cli" not in path.relative_to(PACKAGE).parts and path.name != "__main__.py"]
+    assert len(runtime) > 10
+    assert [hit for path in sorted(runtime) for hit in _imports_cli(path)] == []
+    assert _imports_cli(PACKAGE / "__main__.py")  # the check sees a real import

@@ -11,7 +11,7 @@ import requests_urllib_compat
 from requests_urllib_compat.swap import REPLACEMENTS
 
 PACKAGE = Path(requests_urllib_compat.__file__).parent
-LEGACY_BY_DESIGN = {"demo/legacy_script.py"}  # legacy urllib code the demo runs under the swap
+LEGACY_BY_DESIGN = {"_cli/demo/legacy_script.py"}  # legacy urllib code the demo runs under the swap
 
 
 def _annotation_nodes(tree: ast.AST) -> set[int]:

@@ -14,7 +14,7 @@ import sys
 from collections.abc import Iterator
 from pathlib import Path
 
-from ..swap import patched
+from ...swap import patched
 from .server import DemoProxy, DemoSite, closed_port_url
 
 __all__ = ["SCRIPT", "run_demo"]
@@ -57,7 +57,7 @@ def _run_once(label: str, swap: bool) -> tuple[int, int, int]:
                 with patched():
                     print(f"{label}: urllib.request swapped with requests_urllib_compat.patched()")
                     status = _run_script([site.url, proxy.url, closed_port_url()])
-                from .._transport import close_shared_pools
+                from ..._transport import close_shared_pools
 
                 close_shared_pools()
             else:

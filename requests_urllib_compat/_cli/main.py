@@ -11,13 +11,13 @@ import os
 import sys
 from collections.abc import Sequence
 
-from ._cli_common import CommandError
+from .common import CommandError
 
 __all__ = ["build_parser", "main"]
 
 
 def _get(args: argparse.Namespace) -> int:
-    from .fetch import FetchOptions, fetch
+    from .get import FetchOptions, fetch
 
     return fetch(args.url, FetchOptions(
         timeout=args.timeout, cafile=args.cafile, insecure=args.insecure, proxy=args.proxy,
@@ -31,7 +31,7 @@ def _demo(args: argparse.Namespace) -> int:
 
 
 def _check(args: argparse.Namespace) -> int:
-    from .scan import check
+    from .check import check
 
     return check(args.paths, output_format=args.format, strict=args.strict,
                  exclude=args.exclude)
@@ -39,7 +39,7 @@ def _check(args: argparse.Namespace) -> int:
 
 def _migrate(args: argparse.Namespace) -> int:
     try:
-        from .codemod import migrate
+        from .migrate import migrate
     except ImportError as exc:
         if exc.name != "libcst":
             raise
@@ -55,7 +55,7 @@ def build_parser(prog: str | None = None) -> argparse.ArgumentParser:
         description="The urllib.request API on top of requests: fetch, demo, run, check and "
                     "migrate legacy urllib code.",
     )
-    from . import __version__
+    from .. import __version__
 
     parser.add_argument("--version", action="version", version=f"%(prog)s {__version__}")
     commands = parser.add_subparsers(dest="command", metavar="COMMAND")
@@ -105,7 +105,7 @@ def build_parser(prog: str | None = None) -> argparse.ArgumentParser:
     _add_exclude(p)
     p.set_defaults(handler=_migrate)
 
-    # `run` takes the program's own options verbatim: main() hands its arguments to runner.main
+    # `run` takes the program's own options verbatim: main() hands its arguments to run.main
     # before argparse sees them; this entry is for --help.
     p = commands.add_parser(
         "run", help="run a script (or -m MODULE) with urllib.request swapped for this package")
@@ -143,7 +143,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser = build_parser()
     args_list = list(sys.argv[1:] if argv is None else argv)
     if args_list[:1] == ["run"]:
-        from .runner import main as run
+        from .run import main as run
 
         return run(args_list[1:])
     args = parser.parse_args(_with_default_command(args_list, parser))

@@ -34,11 +34,12 @@ import difflib
 import sys
 import types
 import warnings
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Collection, Iterator, Mapping, Sequence
 from pathlib import Path
 
 import libcst as cst
 from libcst.metadata import (
+    Access,
     Assignment,
     BaseAssignment,
     ClassScope,
@@ -50,11 +51,11 @@ from libcst.metadata import (
     ScopeProvider,
 )
 
-from . import error as compat_error
-from . import request as compat_request
-from ._cli_common import Progress, python_files, syntax_error_text
+from .. import error as compat_error
+from .. import request as compat_request
 from .catalog import HELPERS
-from .scan import PATCH_BY_OBJECT, PATCH_BY_STRING
+from .check import PATCH_BY_OBJECT, PATCH_BY_STRING
+from .common import Progress, python_files, syntax_error_text
 
 __all__ = ["TARGETS", "migrate", "rewrite", "rewrite_source"]
 
@@ -68,6 +69,15 @@ def _dotted(node: cst.CSTNode) -> str | None:
     if isinstance(node, cst.Attribute):
         base = _dotted(node.value)
         return f"{base}.{node.attr.value}" if base else None
+    return None
+
+
+def _called_name(func: cst.BaseExpression) -> str | None:
+    """``patch`` for ``patch(...)`` and ``mock.patch(...)``; None for ``f()(...)``..."""
+    if isinstance(func, cst.Attribute):
+        return func.attr.value
+    if isinstance(func, cst.Name):
+        return func.value
     return None
 
 
@@ -221,53 +231,87 @@ class _Facts:
         self.needs: dict[cst.Import, list[str]] = {}
         names = _Names()
         wrapper.module.visit(names)
-        if not any(alias.asname is None and _package_import_name(alias)
-                   for node in names.imports for alias in node.names):
+        if not _binds_the_package(names.imports):
             return  # no ``import urllib[.X]``: spare the (slow) scope analysis
-        order = {node: index for index, node in enumerate(names.imports)}
         positions = wrapper.resolve(PositionProvider)
         wanted: dict[cst.Import, set[str]] = {}
-        for scope in {scope for scope in wrapper.resolve(ScopeProvider).values() if scope}:
-            for access in scope.accesses:
-                base: cst.BaseExpression = access.node
-                while isinstance(base, cst.Attribute):
-                    base = base.value
-                if not (isinstance(base, cst.Name) and base.value == "urllib"):
-                    continue
-                bindings = access.scope["urllib"]
-                if isinstance(access.scope, (GlobalScope, ClassScope)):
-                    # statements run in order here: only the bindings made before count
-                    # (in a function, any local binding makes ``urllib`` local)
-                    here = _start(positions, base)
-                    bindings = {binding for binding in bindings
-                                if binding.scope is not access.scope
-                                or not isinstance(binding, Assignment)
-                                or _start(positions, binding.node) < here}
-                modules = {_package_import(binding) for binding in bindings}
-                if None in modules:
-                    continue  # not surely the package
-                attr = names.attr_of.get(base)
-                if f"urllib.{attr}" in TARGETS:
-                    self.rewrite.add(base)  # ours, as check reports it
-                    if f"urllib.{attr}" in modules:
-                        continue  # its own import is rewritten
-                    # reached through another import (``urllib.request`` imports
-                    # ``urllib.error``; after ``import urllib`` alone it works only if some
-                    # other module imported it): import ours, after the first rewritten one
-                    bindings = {binding for binding in bindings
-                                if _package_import(binding) in TARGETS} or bindings
-                elif not modules & TARGETS.keys() or not modules <= TARGETS.keys():
-                    continue  # not only through rewritten imports: still bound
-                # reachable only through the rewritten import(s) (``urllib.request`` imports
-                # ``urllib.error`` and ``urllib.parse``): import it after the first of them
-                first = min((cst.ensure_type(binding, Assignment).node for binding in bindings),
-                            key=lambda node: order[cst.ensure_type(node, cst.Import)])
-                wanted.setdefault(cst.ensure_type(first, cst.Import), set()).add(attr or "")
-        for node, attrs in wanted.items():
-            ours = [TARGETS[f"urllib.{attr}"] for attr in ("request", "error") if attr in attrs]
-            subs = sorted(attrs - {"", "request", "error"})
-            bare = ["urllib"] if "" in attrs and not subs else []
-            self.needs[node] = ours + [f"urllib.{sub}" for sub in subs] + bare
+        for access, base in _uses_of_urllib(wrapper):
+            attr = names.attr_of.get(base)
+            bindings = self._note_use(base, attr, _bindings_seen(access, base, positions))
+            if bindings:
+                first = _first_import(bindings, names.imports)
+                wanted.setdefault(first, set()).add(attr or "")
+        self.needs = {node: _imports_needed(attrs) for node, attrs in wanted.items()}
+
+    def _note_use(self, base: cst.Name, attr: str | None,
+                bindings: Collection[BaseAssignment]) -> Collection[BaseAssignment]:
+        """Note ``base`` for rewriting if ``urllib.{attr}`` is ours; return the imports of
+        ``urllib`` after the first of which ``urllib.{attr}`` must be imported (empty if none)."""
+        modules = {_package_import(binding) for binding in bindings}
+        if None in modules or not modules:
+            return ()  # not surely the package, or unbound here (a NameError)
+        if f"urllib.{attr}" in TARGETS:
+            self.rewrite.add(base)  # ours, as check reports it
+            if f"urllib.{attr}" in modules:
+                return ()  # its own import is rewritten
+            # reached through another import (``urllib.request`` imports ``urllib.error``;
+            # after ``import urllib`` alone it works only if some other module imported it):
+            # import ours, after the first rewritten one
+            return {binding for binding in bindings
+                    if _package_import(binding) in TARGETS} or bindings
+        if not modules & TARGETS.keys() or not modules <= TARGETS.keys():
+            return ()  # not only through rewritten imports: still bound
+        # reachable only through the rewritten import(s) (``urllib.request`` imports
+        # ``urllib.error`` and ``urllib.parse``): import it after the first of them
+        return bindings
+
+
+def _binds_the_package(imports: Sequence[cst.Import]) -> bool:
+    """Whether one of ``imports`` is ``import urllib`` or ``import urllib.X`` (no ``as``)."""
+    return any(alias.asname is None and _package_import_name(alias)
+               for node in imports for alias in node.names)
+
+
+def _first_import(bindings: Collection[BaseAssignment],
+                  imports: Sequence[cst.Import]) -> cst.Import:
+    """The first in source order (``imports``) of the ``import`` statements making
+    ``bindings``."""
+    statements = {cst.ensure_type(cst.ensure_type(binding, Assignment).node, cst.Import)
+                  for binding in bindings}
+    return next(node for node in imports if node in statements)
+
+
+def _uses_of_urllib(wrapper: MetadataWrapper) -> Iterator[tuple[Access, cst.Name]]:
+    """Every access whose expression starts with the name ``urllib``, and that name."""
+    for scope in {scope for scope in wrapper.resolve(ScopeProvider).values() if scope}:
+        for access in scope.accesses:
+            base: cst.BaseExpression = access.node
+            while isinstance(base, cst.Attribute):
+                base = base.value
+            if isinstance(base, cst.Name) and base.value == "urllib":
+                yield access, base
+
+
+def _bindings_seen(access: Access, base: cst.Name,
+                   positions: Mapping[cst.CSTNode, CodeRange]) -> Collection[BaseAssignment]:
+    """The bindings of ``urllib`` this use can see."""
+    bindings = access.scope["urllib"]
+    if not isinstance(access.scope, (GlobalScope, ClassScope)):
+        return bindings  # in a function, any local binding makes ``urllib`` local
+    # statements run in order here: only the bindings made before count
+    here = _start(positions, base)
+    return {binding for binding in bindings
+            if binding.scope is not access.scope or not isinstance(binding, Assignment)
+            or _start(positions, binding.node) < here}
+
+
+def _imports_needed(attrs: set[str]) -> list[str]:
+    """The imports to add for the ``urllib.X`` (``X`` in ``attrs``, ``""`` for ``urllib``
+    itself) reachable only through a rewritten import: ours first, then urllib's."""
+    ours = [TARGETS[f"urllib.{attr}"] for attr in ("request", "error") if attr in attrs]
+    subs = sorted(attrs - {"", "request", "error"})
+    bare = ["urllib"] if "" in attrs and not subs else []
+    return ours + [f"urllib.{sub}" for sub in subs] + bare
 
 
 class _PatchRewriter(cst.CSTTransformer):
@@ -282,35 +326,38 @@ class _PatchRewriter(cst.CSTTransformer):
     def leave_Call(self, original: cst.Call, updated: cst.Call) -> cst.Call:
         """``mock.patch("urllib.request.urlopen")`` and friends: patch what the migrated code
         looks up (``patch.object(urllib.request, "urlopen")`` follows its import)."""
-        func = original.func
-        if isinstance(func, cst.Attribute):
-            name = func.attr.value
-        elif isinstance(func, cst.Name):
-            name = func.value
-        else:
+        name = _called_name(original.func)
+        if name is None or not original.args:
             return updated
-        args = original.args
-        if not args:
-            return updated
-        first = args[0].value
+        first = original.args[0].value
         if (isinstance(first, cst.SimpleString) and name in PATCH_BY_STRING
-                and (name == "patch" or isinstance(func, cst.Attribute))):
-            target = first.evaluated_value
-            if isinstance(target, str):
-                ours = self.retarget(original, target)
-                if ours is not None:
-                    value = first.value.replace(target.split(".")[0], PACKAGE, 1)
-                    return updated.with_changes(args=[
-                        updated.args[0].with_changes(value=first.with_changes(value=value)),
-                        *updated.args[1:]])
-            return updated
-        if name in PATCH_BY_OBJECT and len(args) >= 2 \
-                and isinstance(args[1].value, cst.SimpleString):
-            module = self.modules.get(_dotted(first) or "")
-            attribute = args[1].value.evaluated_value
-            if module is not None and isinstance(attribute, str):
-                self.retarget(original, f"{module}.{attribute}")
+                and (name == "patch" or isinstance(original.func, cst.Attribute))):
+            return self.retarget_string(original, updated, first)
+        attribute = original.args[1].value if len(original.args) >= 2 else None
+        if name in PATCH_BY_OBJECT and isinstance(attribute, cst.SimpleString):
+            self.note_object_patch(original, first, attribute)
         return updated
+
+    def retarget_string(self, original: cst.Call, updated: cst.Call,
+                        first: cst.SimpleString) -> cst.Call:
+        """``patch("urllib.request.urlopen")`` -> ``patch("requests_urllib_compat.request...")``
+        (the quotes and prefix of the literal kept)."""
+        target = first.evaluated_value
+        if not isinstance(target, str) or self.retarget(original, target) is None:
+            return updated
+        value = first.value.replace(target.split(".")[0], PACKAGE, 1)
+        return updated.with_changes(args=[
+            updated.args[0].with_changes(value=first.with_changes(value=value)),
+            *updated.args[1:]])
+
+    def note_object_patch(self, original: cst.Call, first: cst.BaseExpression,
+                        attribute: cst.SimpleString) -> None:
+        """``patch.object(urllib.request, "urlopen")``: the object follows its (rewritten)
+        import; only a name the module does not define needs a note."""
+        module = self.modules.get(_dotted(first) or "")
+        name = attribute.evaluated_value
+        if module is not None and isinstance(name, str):
+            self.retarget(original, f"{module}.{name}")
 
     def retarget(self, node: cst.CSTNode, target: str) -> str | None:
         """The name in this package for a patch target in urllib.request/urllib.error, or None
@@ -447,48 +494,18 @@ def migrate(paths: Sequence[str], write: bool = False, exclude: Sequence[str] = 
     parsed or read or a patch could not be retargeted (said on stderr, file and line), else 0."""
     files = python_files(paths, exclude)
     progress = Progress(len(files), "migrate: scanned")
+
+    def report(line: str) -> None:
+        progress.close()  # the counter's line is done before a message is printed
+        print(line, file=sys.stderr)
+
     changed = failed = 0
     try:
         for done, path in enumerate(files, 1):
             progress.update(done)
-            problem = None
-            try:
-                original = path.read_bytes()
-                if b"urllib" not in original:
-                    continue  # nothing to rewrite: spare the (slow) full parse
-                module, notes = rewrite(original)
-            except cst.ParserSyntaxError as exc:
-                problem = _parse_problem(original, exc)
-            except (SyntaxError, LookupError, UnicodeDecodeError) as exc:  # encoding cookie
-                problem = f"cannot parse: {getattr(exc, 'msg', None) or exc}"
-            except RecursionError:
-                problem = "cannot parse: nested too deeply"
-            except OSError as exc:
-                problem = f"cannot read: {exc.strerror or exc}"
-            if problem is not None:
-                failed += 1
-                progress.close()
-                print(f"{path}: {problem}: not rewritten", file=sys.stderr)
-                continue
-            if notes:
-                failed += 1
-                progress.close()
-            for line, why in notes:
-                print(f"{path}:{line}: {why}", file=sys.stderr)
-            new = module.bytes
-            if new == original:
-                continue
-            changed += 1
-            if write:
-                try:
-                    path.write_bytes(new)
-                except OSError as exc:
-                    failed += 1
-                    changed -= 1
-                    progress.close()
-                    print(f"{path}: cannot write: {exc.strerror or exc}", file=sys.stderr)
-            else:
-                sys.stdout.write(_diff(path, original.decode(module.encoding), module.code))
+            file_changed, file_failed = _migrate_file(path, write, report)
+            changed += file_changed
+            failed += file_failed
     finally:
         progress.close()
     verb = "rewritten" if write else "would be rewritten"
@@ -496,3 +513,46 @@ def migrate(paths: Sequence[str], write: bool = False, exclude: Sequence[str] = 
     print(f"migrate: {changed} of {len(files)} file{'s' if len(files) != 1 else ''} {verb}"
           f"{hint}.", file=sys.stderr)
     return 1 if failed else 0
+
+
+def _migrate_file(path: Path, write: bool,
+                  report: Callable[[str], None]) -> tuple[bool, bool]:
+    """One file rewritten, or its diff printed: ``(changed, failed)``; what failed and each
+    patch that could not be retargeted go to ``report``."""
+    try:
+        original = path.read_bytes()
+        if b"urllib" not in original:
+            return False, False  # nothing to rewrite: spare the (slow) full parse
+        module, notes = rewrite(original)
+    except cst.ParserSyntaxError as exc:
+        problem = _parse_problem(original, exc)
+    except (SyntaxError, LookupError, UnicodeDecodeError) as exc:  # encoding cookie
+        problem = f"cannot parse: {getattr(exc, 'msg', None) or exc}"
+    except RecursionError:
+        problem = "cannot parse: nested too deeply"
+    except OSError as exc:
+        problem = f"cannot read: {exc.strerror or exc}"
+    else:
+        for line, why in notes:
+            report(f"{path}:{line}: {why}")
+        changed, unwritten = _apply(path, original, module, write, report)
+        return changed, bool(notes) or unwritten
+    report(f"{path}: {problem}: not rewritten")
+    return False, True
+
+
+def _apply(path: Path, original: bytes, module: cst.Module, write: bool,
+           report: Callable[[str], None]) -> tuple[bool, bool]:
+    """Write the rewritten module over ``path`` (or print the diff): ``(changed, failed)``."""
+    new = module.bytes
+    if new == original:
+        return False, False
+    if not write:
+        sys.stdout.write(_diff(path, original.decode(module.encoding), module.code))
+        return True, False
+    try:
+        path.write_bytes(new)
+    except OSError as exc:
+        report(f"{path}: cannot write: {exc.strerror or exc}")
+        return False, True
+    return True, False

@@ -22,11 +22,11 @@ from urllib.parse import urlsplit
 
 import requests
 
-from ._cli_common import CommandError
-from ._director import build_opener
-from ._proxies import ProxyHandler
-from ._transport import HTTPSHandler
-from .error import ContentTooShortError, HTTPError, URLError
+from .._director import build_opener
+from .._proxies import ProxyHandler
+from .._transport import HTTPSHandler
+from ..error import ContentTooShortError, HTTPError, URLError
+from .common import CommandError
 
 __all__ = ["FetchOptions", "fetch"]
 

@@ -18,7 +18,7 @@ import zipfile
 from collections.abc import Callable, Sequence
 from types import TracebackType
 
-from .swap import install
+from ..swap import install
 
 __all__ = ["main", "run_module", "run_path"]
 

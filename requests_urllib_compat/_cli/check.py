@@ -29,8 +29,8 @@ from pathlib import Path
 from typing import Any, Literal
 
 from . import catalog
-from ._cli_common import Progress, python_files, syntax_error_text
 from .catalog import Entry
+from .common import Progress, python_files, syntax_error_text
 
 __all__ = ["PRAGMA", "Report", "Use", "check", "scan_file", "scan_source"]
 
@@ -119,34 +119,54 @@ class Report:
 
 def classify(dotted: str) -> tuple[str, Entry] | None:
     """``(display name, entry)`` for a fully qualified name, or None if it is not ours to judge."""
-    via = next((prefix[:-1] for prefix in _VIA if dotted.startswith(prefix)), None)
-    name = dotted[len(via) + 1:] if via else dotted
+    via, name = _split_via(dotted)
     parts = name.split(".")
     if parts[0] == "urllib" and len(parts) >= 2 and parts[1] in ("request", "error"):
-        module = f"urllib.{parts[1]}"
-        if len(parts) == 2:
-            entry = catalog.lookup_module(f"{via}.urllib" if via else module)
-            return dotted, entry
-        entry = catalog.lookup_name(module, parts[2])
-        if module == "urllib.request" and parts[2] in catalog.HELPERS and not via:
-            entry = Entry(entry.status, f"{entry.note}; a helper that does no HTTP: `migrate` "
-                          "leaves a module using only helpers on the stdlib", entry.section)
-        display = f"{via + '.' if via else ''}{module}.{parts[2]}"
-        if via:
-            moved = catalog.lookup_module(f"{via}.urllib")
-            status = "difference" if entry.status == "supported" else entry.status
-            entry = Entry(status, f"{entry.note}; {moved.note}", entry.section)
-        return display, entry
+        return _classify_python3(dotted, via, f"urllib.{parts[1]}", parts[2:])
     if name == "urllib" and via:
         return dotted, catalog.lookup_module(f"{via}.urllib")
-    if parts[0] == "urllib2" and not via:
+    if via:
+        return None  # six.moves/future.moves spell only Python 3's names
+    return _classify_python2(name)
+
+
+def _split_via(dotted: str) -> tuple[str | None, str]:
+    """``("six.moves", "urllib.request.urlopen")`` for ``six.moves.urllib.request.urlopen``;
+    ``(None, dotted)`` for a name that is not under ``six.moves``/``future.moves``."""
+    via = next((prefix[:-1] for prefix in _VIA if dotted.startswith(prefix)), None)
+    return via, dotted[len(via) + 1:] if via else dotted
+
+
+def _classify_python3(dotted: str, via: str | None, module: str,
+                      rest: list[str]) -> tuple[str, Entry]:
+    """``urllib.request[.X...]``/``urllib.error[.X...]`` (``module``), maybe through ``via``
+    (``six.moves``...): the module's entry, or that of its name ``X``."""
+    if not rest:
+        return dotted, catalog.lookup_module(f"{via}.urllib" if via else module)
+    entry = catalog.lookup_name(module, rest[0])
+    if via:
+        moved = catalog.lookup_module(f"{via}.urllib")
+        status = "difference" if entry.status == "supported" else entry.status
+        return f"{via}.{module}.{rest[0]}", Entry(status, f"{entry.note}; {moved.note}",
+                                                   entry.section)
+    if module == "urllib.request" and rest[0] in catalog.HELPERS:
+        entry = Entry(entry.status, f"{entry.note}; a helper that does no HTTP: `migrate` "
+                      "leaves a module using only helpers on the stdlib", entry.section)
+    return f"{module}.{rest[0]}", entry
+
+
+def _classify_python2(name: str) -> tuple[str, Entry] | None:
+    """``urllib2[.X]`` and Python 2's ``urllib.X`` (``urllib.urlopen``...): unsupported, with
+    where Python 3 has them."""
+    parts = name.split(".")
+    if parts[0] == "urllib2":
         if len(parts) == 1:
             return "urllib2", catalog.lookup_module("urllib2")
         py3 = "urllib.error" if parts[1] in ("URLError", "HTTPError") else "urllib.request"
         return f"urllib2.{parts[1]}", Entry(
             "unsupported", f"Python 2: it is {py3}.{parts[1]} in Python 3 "
             f"({STATUS_TEXT[catalog.lookup_name(py3, parts[1]).status]} there)")
-    if parts[0] == "urllib" and len(parts) >= 2 and parts[1] in catalog.PY2_URLLIB and not via:
+    if _python2_only(name):
         return f"urllib.{parts[1]}", Entry(
             "unsupported", f"Python 2's urllib.{parts[1]}: it is urllib.request.{parts[1]} in "
             "Python 3")
@@ -170,6 +190,31 @@ def _catches_import_error(handler: ast.ExceptHandler) -> bool:
     return any((isinstance(kind, ast.Name) and kind.id in _IMPORT_ERRORS)
                or (isinstance(kind, ast.Attribute) and kind.attr in _IMPORT_ERRORS)
                for kind in types)
+
+
+def _called_name(func: ast.expr) -> str | None:
+    """``patch`` for ``patch(...)`` and ``mock.patch(...)``; None for ``f()(...)``..."""
+    if isinstance(func, ast.Attribute):
+        return func.attr
+    if isinstance(func, ast.Name):
+        return func.id
+    return None
+
+
+def _string(node: ast.expr) -> str | None:
+    """The value of a string literal, else None."""
+    if isinstance(node, ast.Constant) and isinstance(node.value, str):
+        return node.value
+    return None
+
+
+def _is_patch_object(func: ast.expr) -> bool:
+    """``patch.object`` or ``mock.patch.object`` (not some other ``object`` attribute)."""
+    if not isinstance(func, ast.Attribute):
+        return False
+    owner = func.value
+    return (isinstance(owner, ast.Name) and owner.id == "patch") \
+        or (isinstance(owner, ast.Attribute) and owner.attr == "patch")
 
 
 def _patch_note(target: str) -> str:
@@ -269,32 +314,24 @@ class _Scanner(ast.NodeVisitor):
 
     def patch_target(self, node: ast.Call) -> str | None:
         """The dotted name a ``mock.patch``/``monkeypatch.setattr``-like call replaces."""
-        func = node.func
-        if isinstance(func, ast.Attribute):
-            name = func.attr
-        elif isinstance(func, ast.Name):
-            name = func.id
-        else:
+        name = _called_name(node.func)
+        if name is None or not node.args:
             return None
-        args = node.args
-        if not args:
+        target = _string(node.args[0])
+        if target is not None and name in PATCH_BY_STRING \
+                and (name == "patch" or isinstance(node.func, ast.Attribute)):
+            return target
+        return self.patched_attribute(name, node)
+
+    def patched_attribute(self, name: str, node: ast.Call) -> str | None:
+        """``patch.object(obj, "c")``, ``setattr(obj, "c", v)``...: ``obj``'s dotted name and
+        ``c``, when ``obj`` is one of the modules."""
+        attribute = _string(node.args[1]) if len(node.args) >= 2 else None
+        if name not in PATCH_BY_OBJECT or attribute is None \
+                or (name == "object" and not _is_patch_object(node.func)):
             return None
-        first = args[0]
-        if (isinstance(first, ast.Constant) and isinstance(first.value, str)
-                and name in PATCH_BY_STRING and (name == "patch"
-                                                   or isinstance(func, ast.Attribute))):
-            return first.value
-        if name not in PATCH_BY_OBJECT or len(args) < 2:
-            return None
-        attribute = args[1]
-        if not (isinstance(attribute, ast.Constant) and isinstance(attribute.value, str)):
-            return None
-        if name == "object" and not (isinstance(func, ast.Attribute) and (
-                (isinstance(func.value, ast.Name) and func.value.id == "patch")
-                or (isinstance(func.value, ast.Attribute) and func.value.attr == "patch"))):
-            return None
-        base = self.qualified(first)
-        return f"{base}.{attribute.value}" if base else None
+        base = self.qualified(node.args[0])
+        return f"{base}.{attribute}" if base else None
 
     def visit_Call(self, node: ast.Call) -> None:
         target = self.patch_target(node)
@@ -523,8 +560,6 @@ def scan(paths: Iterable[Path], progress: Progress | None = None) -> Report:
 
 def format_text(report: Report) -> str:
     lines = [_format_use(use) for use in report.uses]
-    counts = report.counts()
-    with_uses = len({use.path for use in report.uses})
     if lines:
         lines.append("")
     if report.compat_uses:
@@ -533,22 +568,29 @@ def format_text(report: Report) -> str:
         lines += [f"{use.path}:{use.line}:{use.column}: {use.kind} {use.name}"
                   for use in report.compat_uses]
         lines.append("")
+    return "\n".join(lines + _summary(report))
+
+
+def _summary(report: Report) -> list[str]:
+    """The closing lines: files scanned (and not), uses of this package, urllib uses by status."""
+    with_uses = len({use.path for use in report.uses})
     summary = f"{report.files} file{'s' if report.files != 1 else ''} scanned, " \
               f"{with_uses} of them use urllib"
     if report.errors:
         summary += f", {len(report.errors)} could not be parsed or read"
     if report.warnings:
         summary += f", {len(report.warnings)} not scanned (see the warnings)"
-    lines.append(summary + ".")
+    lines = [summary + "."]
     if report.compat_uses:
         compat = len(report.compat_uses)
         lines.append(f"{compat} use{'s' if compat != 1 else ''} of {PACKAGE} in "
                      f"{len({use.path for use in report.compat_uses})} file(s).")
+    counts = report.counts()
     lines.append(f"{len(report.uses)} use{'s' if len(report.uses) != 1 else ''}: "
                  f"{counts['supported']} supported, "
                  f"{counts['difference']} supported with a documented difference, "
                  f"{counts['unsupported']} not supported.")
-    return "\n".join(lines)
+    return lines
 
 
 def _format_use(use: Use) -> str:

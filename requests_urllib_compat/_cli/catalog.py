@@ -14,7 +14,7 @@ import urllib.error
 import urllib.request
 from typing import Literal
 
-from . import request as compat_request
+from .. import request as compat_request
 
 __all__ = ["DIFFERENCES_PAGE", "HELPERS", "Entry", "Status", "lookup_hook", "lookup_module",
            "lookup_name"]
@@ -163,5 +163,5 @@ def lookup_hook(method: str) -> Entry | None:
 
 
 def lookup_module(module: str) -> Entry:
-    """The entry for one of :data:`MODULES`' keys (the only ones ``scan.classify`` asks for)."""
+    """The entry for one of :data:`MODULES`' keys (the only ones ``check.classify`` asks for)."""
     return MODULES[module]
