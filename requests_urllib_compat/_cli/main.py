@@ -111,6 +111,8 @@ def build_parser(prog: str | None = None) -> argparse.ArgumentParser:
         "run", help="run a script (or -m MODULE) with urllib.request swapped for this package")
     p.add_argument("program", nargs=argparse.REMAINDER, metavar="SCRIPT [ARGS...] | -m MODULE")
 
+    # what _with_default_command asks, through argparse's public API
+    parser.set_defaults(command_names=frozenset(commands.choices))
     return parser
 
 
@@ -129,10 +131,7 @@ def _prog() -> str:
 
 def _with_default_command(argv: list[str], parser: argparse.ArgumentParser) -> list[str]:
     """``URL`` alone (the original command line) means ``get URL``."""
-    commands: set[str] = set()
-    for action in parser._actions:
-        if isinstance(action, argparse._SubParsersAction):
-            commands.update(action.choices)
+    commands: frozenset[str] = parser.get_default("command_names")
     if argv and argv[0] not in commands and argv[0] not in ("-h", "--help", "--version") \
             and any("://" in arg or arg.startswith("data:") for arg in argv):
         return ["get", *argv]
