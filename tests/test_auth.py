@@ -11,9 +11,16 @@ import pytest
 
 import requests_urllib_compat.request as compat
 
-from . import differential
-from .auth_server import basic, basic_credentials, challenge_only, digest, digest_fields, normalised
-from .servers import RecordingServer, Reply
+from .support import differential
+from .support.auth_server import (
+    basic,
+    basic_credentials,
+    challenge_only,
+    digest,
+    digest_fields,
+    normalised,
+)
+from .support.servers import RecordingServer, Reply
 
 
 def assert_same(scenario: Any, *servers: RecordingServer) -> differential.Run:
@@ -389,7 +396,7 @@ def test_connection_reused_under_auth(server):
 def test_challenge_without_auth_handler_is_not_read_first(server):
     """Without an auth handler the 401 goes to the caller unread, as urllib: its body can be
     streamed (here it stalls after a first part) and the HTTPError comes at once."""
-    from .servers import stall
+    from .support.servers import stall
     server.route("/slow", stall(3, b"HTTP/1.1 401 Unauthorized\r\nContent-Length: 100\r\n"
                                    b"WWW-Authenticate: Basic realm=\"R\"\r\n\r\nfirst"))
     with pytest.raises(compat.HTTPError) as info:

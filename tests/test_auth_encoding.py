@@ -22,8 +22,8 @@ import requests_urllib_compat.request as compat
 from requests_urllib_compat._auth import basic_authorization
 from requests_urllib_compat._proxies import proxy_headers
 
-from .auth_server import basic, basic_credentials
-from .servers import Received, RecordingServer, Reply
+from .support.auth_server import basic, basic_credentials
+from .support.servers import Received, RecordingServer, Reply
 
 CREDENTIALS = [("joe", "secret"), ("joe", "pässword"), ("joe", "пароль"), ("üser", "pässword")]
 

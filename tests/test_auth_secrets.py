@@ -12,7 +12,7 @@ import pytest
 import requests_urllib_compat.request as compat
 from requests_urllib_compat._transport import shared_adapter
 
-from .auth_server import basic, digest
+from .support.auth_server import basic, digest
 
 SECRET = "s3cr3t-Pa55"
 

@@ -11,8 +11,8 @@ import requests_urllib_compat.request as compat
 from requests_urllib_compat._auth import HandlerAuth
 from requests_urllib_compat._transport import close_shared_pools
 
-from .auth_server import basic, basic_credentials, digest, digest_fields
-from .servers import RecordingServer, Reply
+from .support.auth_server import basic, basic_credentials, digest, digest_fields
+from .support.servers import RecordingServer, Reply
 from .test_auth import auths
 
 

@@ -16,7 +16,7 @@ from requests_urllib_compat._cli_common import Progress
 from requests_urllib_compat.scan import scan_all as scan_source_all
 from requests_urllib_compat.scan import scan_source
 
-from .cli_helpers import ROOT, assert_clean_error, run_cli
+from .support.cli_helpers import ROOT, assert_clean_error, run_cli
 
 LEGACY = textwrap.dedent('''\
     import urllib.request

@@ -7,8 +7,8 @@ import socket
 
 import pytest
 
-from .cli_helpers import assert_clean_error, run_cli
-from .servers import RecordingServer, Reply
+from .support.cli_helpers import assert_clean_error, run_cli
+from .support.servers import RecordingServer, Reply
 
 STEPS = ["fetch a page", "POST a form", "custom User-Agent", "404 is an HTTPError",
          "refused is a URLError", "redirect, geturl()", "Basic auth", "cookies", "proxy",

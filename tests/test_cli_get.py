@@ -13,8 +13,8 @@ import pytest
 from requests_urllib_compat.demo.server import closed_port_url
 from requests_urllib_compat.fetch import FetchOptions, fetch
 
-from .cli_helpers import ROOT, assert_clean_error, run_cli
-from .servers import RecordingServer, Reply
+from .support.cli_helpers import ROOT, assert_clean_error, run_cli
+from .support.servers import RecordingServer, Reply
 
 
 def run_with_proxy_env(proxy: str, *args: str) -> subprocess.CompletedProcess[str]:
@@ -137,7 +137,7 @@ def test_output_file(server: RecordingServer, tmp_path: Path) -> None:
 
 
 def test_output_file_not_written_on_failure(server: RecordingServer, tmp_path: Path) -> None:
-    from .servers import write_raw
+    from .support.servers import write_raw
 
     server.route("/short", write_raw(b"HTTP/1.1 200 OK\r\nContent-Length: 100\r\n\r\nabc"))
     target = tmp_path / "short.bin"

@@ -12,8 +12,8 @@ import pytest
 
 from requests_urllib_compat.codemod import rewrite_source
 
-from .cli_helpers import ROOT, assert_clean_error, run_cli
-from .servers import RecordingServer, Reply
+from .support.cli_helpers import ROOT, assert_clean_error, run_cli
+from .support.servers import RecordingServer, Reply
 
 
 def rewrite(source: str) -> str:

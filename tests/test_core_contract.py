@@ -25,8 +25,8 @@ import pytest
 
 import requests_urllib_compat.request as compat
 
-from .differential import assert_same, observe
-from .servers import RecordingServer
+from .support.differential import assert_same, observe
+from .support.servers import RecordingServer
 
 
 def _with_host(url: str, host: str) -> Any:
@@ -410,7 +410,7 @@ def test_traceback_of_userinfo_through_proxy(server: RecordingServer) -> None:
 
 def test_traceback_of_timeouts_shows_no_query(silent_tls: _SilentTLS,
                                               server: RecordingServer) -> None:
-    from .servers import stall
+    from .support.servers import stall
     server.route("/slow", stall(1.0))
     _assert_no_secret(lambda: compat.urlopen(server.url(f"/slow?token={TOKEN}"), timeout=0.2))
     _assert_no_secret(lambda: compat.urlopen(
@@ -445,7 +445,7 @@ def test_file_body_debug_lines(server: RecordingServer, capsys: Any, body: Any) 
 def test_urllib3_logs_show_no_query(server: RecordingServer, caplog: Any) -> None:
     """urllib3 logs each request (DEBUG) and a retried one (WARNING) with its target: not the
     query string of ours."""
-    from .servers import write_raw
+    from .support.servers import write_raw
     server.route("/ok", write_raw(b"HTTP/1.1 200 OK\r\nContent-Length: 2\r\n\r\nok",
                                   then_close=True))
     url = server.url(f"/ok?token={TOKEN}")

@@ -12,8 +12,8 @@ import pytest
 
 import requests_urllib_compat.request as compat
 
-from .differential import assert_same
-from .servers import Handler, Received, RecordingServer, Reply, write_raw
+from .support.differential import assert_same
+from .support.servers import Handler, Received, RecordingServer, Reply, write_raw
 
 
 def _dead_port() -> int:

@@ -17,8 +17,8 @@ import urllib3
 
 import requests_urllib_compat.request as compat
 
-from .differential import TIMEOUT, assert_same, observe
-from .servers import RecordingServer, Reply, reset_after, stall, write_raw
+from .support.differential import TIMEOUT, assert_same, observe
+from .support.servers import RecordingServer, Reply, reset_after, stall, write_raw
 
 
 def _httperror_view(e: urllib.error.HTTPError) -> dict[str, Any]:

@@ -11,8 +11,8 @@ import pytest
 
 import requests_urllib_compat.request as compat
 
-from .differential import assert_same, run, urllib_follows
-from .servers import RecordingServer, Reply
+from .support.differential import assert_same, run, urllib_follows
+from .support.servers import RecordingServer, Reply
 
 CODES = [301, 302, 303, 307, 308]
 

@@ -12,8 +12,8 @@ import pytest
 import requests_urllib_compat
 import requests_urllib_compat.request as compat
 
-from .differential import assert_same
-from .servers import RecordingServer
+from .support.differential import assert_same
+from .support.servers import RecordingServer
 
 
 def test_request_is_the_stdlib_class() -> None:

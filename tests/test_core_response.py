@@ -15,9 +15,9 @@ import urllib3
 
 import requests_urllib_compat.request as compat
 
-from . import differential
-from .differential import assert_same
-from .servers import RecordingServer, Reply, write_raw
+from .support import differential
+from .support.differential import assert_same
+from .support.servers import RecordingServer, Reply, write_raw
 
 LINES = b"first line\nsecond line\r\n\nlast without newline"
 

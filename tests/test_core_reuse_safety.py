@@ -11,7 +11,6 @@ from __future__ import annotations
 import array
 import functools
 import io
-import socket
 import time
 import urllib.request
 from collections.abc import Callable, Iterator
@@ -23,18 +22,22 @@ import pytest
 import requests_urllib_compat.request as compat
 from requests_urllib_compat._transport import close_shared_pools
 
-from .differential import Outcome, assert_same, observe, run
-from .raw_servers import RawRequest, RawServer, by_path, reply
-from .servers import RecordingServer, write_raw
+from .support.differential import Outcome, assert_same, observe, run
+from .support.raw_server import Conn, Parsed, RawServer, Route, hello, reply
+from .support.servers import RecordingServer, write_raw
 
 
 @pytest.fixture
 def serve() -> Iterator[Callable[..., RawServer]]:
+    """Starts a raw server with these routes by path, ``default`` for the others."""
     started: list[RawServer] = []
 
-    def start(answer: Any) -> RawServer:
-        server = RawServer(answer).start()
-        started.append(server)
+    def start(routes: dict[str, Route], default: Route = hello) -> RawServer:
+        server = RawServer()
+        for path, route in routes.items():
+            server.route(path, route)
+        server.route("*", default)
+        started.append(server.start())
         return server
 
     yield start
@@ -60,12 +63,12 @@ def test_informational_response_never_reaches_another_opener(serve: Any, status:
     """alice's request is answered ``1xx`` then, later, ``200`` with her data: urllib raises
     HTTPError for the 1xx and closes; bob's request, from another opener, must get his page,
     never alice's 200 (which was still in flight on the connection)."""
-    server = serve(by_path({
+    server = serve({
         "/alice": reply(status, headers="Link: </a.css>\r\n",
                         then=b"HTTP/1.1 200 OK\r\nContent-Length: 18\r\n\r\nalice-private-data",
                         delay=0.3),
         "/bob": reply(body=b"bob-page"),
-    }))
+    })
 
     def scenario(u: ModuleType) -> Any:
         alice, bob = u.build_opener(), u.build_opener()
@@ -100,10 +103,10 @@ def test_informational_response_over_tls(tls_server: RecordingServer,
 def test_error_in_response_head_never_leaves_the_connection_to_another(serve: Any) -> None:
     """A response refused while its head is parsed (two different Content-Length values) ends
     the exchange with the rest of it still on the connection: it is not reused."""
-    server = serve(by_path({
+    server = serve({
         "/alice": reply(headers="Content-Length: 5\r\nContent-Length: 25\r\n",
                         body=b"alice-private-data-and-so"),
-    }))
+    })
     with pytest.raises(ValueError):
         compat.build_opener().open(server.url("/alice"), timeout=2)
     with compat.build_opener().open(server.url("/bob"), timeout=2) as r:
@@ -137,16 +140,16 @@ def test_stray_bytes_never_reach_the_next_request(serve: Any, case: str, timing:
     method, head, stray = _STRAY[case]
     delay, pause = _TIMING[timing]
 
-    def first(request: RawRequest, sock: socket.socket) -> bool:
+    def first(request: Parsed, conn: Conn) -> bool:
         if delay:
-            sock.sendall(head.encode())
+            conn.send(head.encode())
             time.sleep(delay)
-            sock.sendall(stray)
+            conn.send(stray)
         else:
-            sock.sendall(head.encode() + stray)
+            conn.send(head.encode() + stray)
         return True
 
-    server = serve(by_path({"/first": first}))
+    server = serve({"/first": first})
 
     def scenario(u: ModuleType) -> Any:
         opener = u.build_opener()
@@ -206,7 +209,7 @@ def test_request_framing_leftovers_never_reach_the_server_as_a_request(serve: An
     ``Connection: close``: a server reads no request in the bytes beyond the framing.  We send
     the same bytes and, whenever the framing may not match them, the same ``Connection:
     close``, and never reuse that connection."""
-    server = serve(by_path({}))
+    server = serve({})
 
     def scenario(u: ModuleType) -> Any:
         opener = u.build_opener()
@@ -217,6 +220,7 @@ def test_request_framing_leftovers_never_reach_the_server_as_a_request(serve: An
     ours = assert_same(scenario, server)
     assert ours.outcome.value[2] == (200, b"hello /next")
     assert not any(b"smuggled" in r.line for r in server.received)
+    assert not any("smuggled" in error for _, error in server.errors)
     assert server.received[-1].connection == server.connections  # a fresh one for /next
 
 
@@ -224,7 +228,7 @@ def test_array_chunks_close_the_connection(serve: Any) -> None:
     """Items of an iterable body whose ``len()`` is not their size in bytes get a chunk size
     line that does not match what is sent (http.client's too, as urllib would send them): the
     connection is not reused after it."""
-    server = serve(by_path({}))
+    server = serve({})
 
     def scenario(u: ModuleType) -> Any:
         opener = u.build_opener()
@@ -234,8 +238,9 @@ def test_array_chunks_close_the_connection(serve: Any) -> None:
 
     ours = assert_same(scenario, server)
     assert ours.outcome.value[1] == (200, b"hello /next")
+    before = server.connections
     run(scenario, compat, [server])
-    assert server.connections == 2
+    assert server.connections - before == 2
 
 
 def _wire(server: RawServer) -> list[bytes]:
@@ -256,7 +261,7 @@ def test_same_bytes_on_the_wire_as_http_client(serve: Any, body: Callable[[], An
                                                method: str) -> None:
     """The framing bytes themselves are http.client's: upper-case chunk sizes, its block
     size for files, no Content-Length it would not send."""
-    server = serve(by_path({}))
+    server = serve({})
 
     def scenario(u: ModuleType) -> Any:
         for data in (body(), None):
@@ -272,7 +277,7 @@ def test_same_bytes_on_the_wire_as_http_client(serve: Any, body: Callable[[], An
 
 def test_text_file_beyond_latin_1_fails_as_in_urllib(serve: Any) -> None:
     """http.client encodes a text file ISO-8859-1 (after the headers went out)."""
-    server = serve(by_path({}))
+    server = serve({})
 
     def scenario(u: ModuleType) -> Any:
         return u.urlopen(u.Request(server.url("/t"), data=io.StringIO("\u0101"), method="PUT"))
@@ -315,7 +320,7 @@ def test_stale_connection_retry_takes_a_fresh_connection(serve: Any) -> None:
     """A resendable request whose reused connection fails is resent on a fresh connection, not
     on another pooled one (which may be as stale: here both answer junk after their response,
     as the caller sees it, the reused connection of a GET is retried once)."""
-    server = serve(by_path({}, default=reply(body=b"ok", then=b"junk", delay=0.3)))
+    server = serve({}, default=reply(body=b"ok", then=b"junk", delay=0.3))
     opener = compat.build_opener()
     first, second = opener.open(server.url("/a")), opener.open(server.url("/b"))
     with first, second:
@@ -327,7 +332,7 @@ def test_stale_connection_retry_takes_a_fresh_connection(serve: Any) -> None:
 
 def test_request_that_cannot_be_resent_takes_a_fresh_connection(serve: Any) -> None:
     """An iterator body cannot be sent twice, whatever the method: no reused connection."""
-    server = serve(by_path({}))
+    server = serve({})
     opener = compat.build_opener()
     _fetch(compat, opener, server.url("/a"))
     _fetch(compat, opener, compat.Request(server.url("/b"), data=iter([b"x"]), method="PUT"))

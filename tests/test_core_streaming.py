@@ -13,8 +13,8 @@ import pytest
 
 import requests_urllib_compat.request as compat
 
-from .differential import TIMEOUT, assert_same
-from .servers import Handler, Received, RecordingServer, reset_after, stall, write_raw
+from .support.differential import TIMEOUT, assert_same
+from .support.servers import Handler, Received, RecordingServer, reset_after, stall, write_raw
 
 
 def test_urlopen_returns_before_the_body_arrives(server: RecordingServer) -> None:

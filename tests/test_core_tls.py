@@ -15,8 +15,8 @@ import trustme
 import requests_urllib_compat.request as compat
 from requests_urllib_compat._transport import close_shared_pools
 
-from .differential import assert_same
-from .servers import RecordingServer, Reply, stall, write_raw
+from .support.differential import assert_same
+from .support.servers import RecordingServer, Reply, stall, write_raw
 
 
 def _snapshot(ctx: ssl.SSLContext) -> tuple[Any, ...]:

@@ -28,8 +28,8 @@ from hypothesis import strategies as st
 import requests_urllib_compat.request as compat
 from requests_urllib_compat._transport import close_shared_pools
 
-from .differential import Outcome, observe
-from .rawserver import Conn, Parsed, RawServer
+from .support.differential import Outcome, observe
+from .support.raw_server import Conn, Parsed, RawServer
 
 settings.register_profile(
     "ci", max_examples=200, deadline=None, derandomize=True, database=None,

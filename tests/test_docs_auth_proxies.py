@@ -9,7 +9,7 @@ from pathlib import Path
 import requests_urllib_compat._director as compat_opener
 from requests_urllib_compat._transport import close_shared_pools
 
-from .auth_server import basic, basic_credentials
+from .support.auth_server import basic, basic_credentials
 
 PAGE = Path(__file__).resolve().parent.parent / "docs" / "auth-and-proxies.md"
 

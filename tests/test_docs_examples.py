@@ -21,7 +21,7 @@ from typing import Any
 
 import pytest
 
-from .servers import Received, RecordingServer, Reply, stall
+from .support.servers import Received, RecordingServer, Reply, stall
 
 EXAMPLES = Path(__file__).resolve().parent.parent / "docs" / "examples"
 OUR_IMPORT = "import requests_urllib_compat.request as urllib_request"

@@ -28,8 +28,8 @@ from urllib3.util.retry import Retry
 import requests_urllib_compat as compat
 from requests_urllib_compat import _transport as transport
 
-from .auth_server import basic, digest
-from .servers import Received, RecordingServer, Reply
+from .support.auth_server import basic, digest
+from .support.servers import Received, RecordingServer, Reply
 
 try:
     import vcr

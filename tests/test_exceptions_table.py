@@ -32,7 +32,7 @@ import urllib3.util.ssl_match_hostname
 from requests_urllib_compat import _exceptions
 from requests_urllib_compat._exceptions import EXCEPTION_TABLE, translate, translated
 
-from .differential import TIMEOUT, _class_name
+from .support.differential import TIMEOUT, _class_name
 
 PHASES = ("send", "read")
 ROOTS = (rex.RequestException, u3.HTTPError)

@@ -23,8 +23,8 @@ import pytest
 import requests_urllib_compat.request as compat
 from requests_urllib_compat._transport import close_shared_pools
 
-from .differential import Outcome, observe
-from .rawserver import Conn, Parsed, RawServer, own_body, raw, response
+from .support.differential import Outcome, observe
+from .support.raw_server import Conn, Parsed, RawServer, own_body, raw, response
 
 OK5 = b"HTTP/1.1 200 OK\r\nContent-Length: 5\r\n\r\nhello"
 CHUNKED = b"HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\n"

@@ -18,8 +18,8 @@ import pytest
 
 import requests_urllib_compat.request as compat
 
-from .differential import assert_same, urllib_follows
-from .servers import Reply
+from .support.differential import assert_same, urllib_follows
+from .support.servers import Reply
 
 UA = "Python-urllib/{}.{}".format(*sys.version_info[:2])  # urllib's default User-agent
 
@@ -515,7 +515,7 @@ def misnamed_tls_server(ca):
     """A TLS server whose (trusted) certificate names another host."""
     import ssl
 
-    from .servers import RecordingServer
+    from .support.servers import RecordingServer
 
     context = ssl.create_default_context(ssl.Purpose.CLIENT_AUTH)
     ca.issue_cert("other.example").configure_cert(context)

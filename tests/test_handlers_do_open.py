@@ -29,8 +29,8 @@ import requests_urllib_compat.request as compat
 from requests_urllib_compat import requests_response
 from requests_urllib_compat._transport import close_shared_pools
 
-from .differential import assert_same, observe
-from .servers import RecordingServer, Reply
+from .support.differential import assert_same, observe
+from .support.servers import RecordingServer, Reply
 
 
 def _read(response):

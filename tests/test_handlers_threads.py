@@ -14,7 +14,7 @@ from http.cookiejar import CookieJar
 import requests_urllib_compat.request as compat
 from requests_urllib_compat._transport import default_https_context, shared_adapter
 
-from .servers import Reply
+from .support.servers import Reply
 
 THREADS = 8
 REQUESTS_PER_THREAD = 500

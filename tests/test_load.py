@@ -18,7 +18,7 @@ import pytest
 import requests_urllib_compat.request as compat
 from requests_urllib_compat._transport import close_shared_pools
 
-from .rawserver import RawServer
+from .support.raw_server import RawServer
 
 THREADS = 8
 REQUESTS = 500

@@ -13,7 +13,7 @@ from requests.adapters import HTTPAdapter
 import requests_urllib_compat.request as compat
 from requests_urllib_compat._transport import CompatAdapter, shared_adapter
 
-from .servers import RecordingServer, Reply
+from .support.servers import RecordingServer, Reply
 
 
 def _fields(r: requests.Response) -> Any:

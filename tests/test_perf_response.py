@@ -11,8 +11,8 @@ import pytest
 
 import requests_urllib_compat.request as compat
 
-from .differential import assert_same
-from .servers import RecordingServer, Reply, write_raw
+from .support.differential import assert_same
+from .support.servers import RecordingServer, Reply, write_raw
 
 BIG = b"".join(b"line %06d %s\n" % (i, b"x" * (i % 97)) for i in range(6000))  # ~330 KB
 

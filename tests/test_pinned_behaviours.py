@@ -21,8 +21,8 @@ import requests_urllib_compat.request as compat
 from requests_urllib_compat import _transport as transport
 from requests_urllib_compat._transport import close_shared_pools, shared_adapter
 
-from .differential import TIMEOUT, assert_same, observe
-from .servers import Handler, Received, RecordingServer, Reply, reset_after, write_raw
+from .support.differential import TIMEOUT, assert_same, observe
+from .support.servers import Handler, Received, RecordingServer, Reply, reset_after, write_raw
 
 HEAD = b"HTTP/1.1 200 OK\r\nContent-Length: 100\r\n\r\n"
 

@@ -14,7 +14,7 @@ import pytest
 import requests_urllib_compat.request as compat
 from requests_urllib_compat._transport import close_shared_pools
 
-from .differential import assert_same, observe, run
+from .support.differential import assert_same, observe, run
 
 
 def _opener(u, proxies, *handlers):

@@ -21,9 +21,9 @@ import requests
 import requests_urllib_compat.request as compat
 from requests_urllib_compat.schemes import STATUS, CacheFTPHandler, FTPHandler
 
-from .differential import TIMEOUT, Outcome, assert_same, observe, urllib_follows
-from .ftpserver import BINARY, INNER, PASSWORD, TEXT, USER, FTPServer
-from .servers import RecordingServer, Reply
+from .support.differential import TIMEOUT, Outcome, assert_same, observe, urllib_follows
+from .support.ftpserver import BINARY, INNER, PASSWORD, TEXT, USER, FTPServer
+from .support.servers import RecordingServer, Reply
 
 
 def snapshot(response: Any) -> dict[str, Any]:

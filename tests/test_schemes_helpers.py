@@ -20,8 +20,8 @@ import requests_urllib_compat.error as compat_error
 import requests_urllib_compat.request as compat
 import requests_urllib_compat.retrieve as retrieve
 
-from .differential import assert_same
-from .servers import RecordingServer, Reply, write_raw
+from .support.differential import assert_same
+from .support.servers import RecordingServer, Reply, write_raw
 
 
 def retrieved(u: ModuleType, url: str, **kwargs: Any) -> dict[str, Any]:

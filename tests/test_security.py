@@ -31,9 +31,9 @@ import trustme
 import requests_urllib_compat.request as compat
 from requests_urllib_compat._transport import close_shared_pools
 
-from .differential import Outcome, assert_same, observe
-from .rawserver import Conn, Parsed, RawServer, own_body, response
-from .servers import RecordingServer, Reply
+from .support.differential import Outcome, assert_same, observe
+from .support.raw_server import Conn, Parsed, RawServer, own_body, response
+from .support.servers import RecordingServer, Reply
 
 
 def _free_port() -> int:

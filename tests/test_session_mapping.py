@@ -16,7 +16,7 @@ import requests_urllib_compat.request as compat
 from requests_urllib_compat._transport import CompatAdapter
 from requests_urllib_compat.session import NoCookieJar, OpenerSession, ResponseProcessorHook
 
-from .servers import Reply
+from .support.servers import Reply
 
 UA = "Python-urllib/{}.{}".format(*sys.version_info[:2])  # urllib's default User-agent
 

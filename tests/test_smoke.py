@@ -1,5 +1,5 @@
 
-from .differential import assert_same
+from .support.differential import assert_same
 
 
 def test_get(server):
@@ -8,7 +8,7 @@ def test_get(server):
 
 
 def test_404(server):
-    from .servers import Reply
+    from .support.servers import Reply
     server.route("/missing", Reply(404, [("Content-Type", "text/plain")], b"nope"))
     run = assert_same(lambda u: u.urlopen(server.url("/missing")), server)
     assert run.outcome.status == 404

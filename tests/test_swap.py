@@ -17,8 +17,8 @@ import requests_urllib_compat.request as compat_request
 from requests_urllib_compat._transport import HTTPHandler
 from requests_urllib_compat.swap import ORIGINALS, REPLACEMENTS
 
-from . import legacy_app
-from .servers import Received, RecordingServer, Reply
+from .support import legacy_app
+from .support.servers import Received, RecordingServer, Reply
 
 STDLIB: dict[str, Any] = dict(vars(urllib.request))  # as collected: before any swap
 
@@ -258,7 +258,7 @@ def test_patch_module_rebinds_early_names_and_uninstall_restores(
 
 
 def test_patch_module_by_name_scoped_to_a_block() -> None:
-    with compat.patched(modules=["tests.legacy_app"]):
+    with compat.patched(modules=["tests.support.legacy_app"]):
         assert legacy_app.urlopen is compat.urlopen
         with compat.patched() as inner:
             assert inner.patch_module(legacy_app) == []  # already ours: nothing to do

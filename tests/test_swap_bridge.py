@@ -12,7 +12,7 @@ import requests
 import requests_urllib_compat as compat
 from requests_urllib_compat import requests_response
 
-from .servers import RecordingServer, Reply
+from .support.servers import RecordingServer, Reply
 
 
 def _legacy_get(url: str) -> object:

@@ -13,7 +13,7 @@ import responses
 
 from requests_urllib_compat.swap import Swap
 
-from . import legacy_app
+from .support import legacy_app
 
 API = "http://legacy.example"
 PYTHON_URLLIB = f"Python-urllib/{sys.version_info[0]}.{sys.version_info[1]}"

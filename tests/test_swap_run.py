@@ -11,7 +11,7 @@ from pathlib import Path
 
 import pytest
 
-from .servers import RecordingServer
+from .support.servers import RecordingServer
 
 CLI = [sys.executable, "-m", "requests_urllib_compat", "run"]
 

@@ -1,12 +1,14 @@
-"""A raw-socket HTTP/1.1 server on loopback for fault, security and fuzz tests.
+"""A raw-socket HTTP/1.1 server on loopback for fault, security, reuse-safety and fuzz tests.
 
-Unlike :class:`tests.servers.RecordingServer` (``http.server`` underneath), every byte here is
+Unlike :class:`.servers.RecordingServer` (``http.server`` underneath), every byte here is
 the test's: a route gets the parsed request and the socket, and may answer, stall, send half a
 status line, reset, close after the body or keep writing after it.  The server parses requests
 strictly by their framing (``Content-Length`` or chunked) and records every request it parses,
 per connection, so a test can tell when bytes of one exchange were taken for another request
 (request smuggling, a desynchronised pool).  It honours ``Connection: close`` from the client
 as a real server does, so urllib's requests (always ``close``) are parsed one per connection.
+It offers what :func:`tests.support.differential.assert_same` needs of a server (``reset``,
+``received`` with ``comparable()``), plus every byte each connection received (``raw``).
 """
 
 from __future__ import annotations
@@ -32,6 +34,11 @@ class Parsed(Received):
     """One request as the server parsed it, with the bytes it was parsed from."""
 
     raw: bytes = b""
+
+    @property
+    def line(self) -> bytes:
+        """The request line as received."""
+        return f"{self.method} {self.target} {self.version}".encode("latin-1")
 
 
 class Conn:
@@ -149,6 +156,29 @@ def raw(data: bytes, then: str = "keep", delay: float = 0.0, after: bytes = b"")
     return route
 
 
+def reply(status: int = 200, body: bytes = b"", headers: str = "", then: bytes = b"",
+          delay: float = 0.0, keep: bool = True) -> Route:
+    """A route that writes a response (with its Content-Length unless ``headers`` frames it),
+    then, ``delay`` seconds later, the bytes ``then``."""
+
+    def route(req: Parsed, conn: Conn) -> bool:
+        head = f"HTTP/1.1 {status} X\r\n{headers}"
+        if "content-length" not in headers.lower() and "transfer-encoding" not in headers.lower():
+            head += f"Content-Length: {len(body)}\r\n"
+        conn.send(head.encode("latin-1") + b"\r\n" + body)
+        if then:
+            time.sleep(delay)
+            conn.send(then)
+        return keep
+
+    return route
+
+
+def hello(req: Parsed, conn: Conn) -> bool:
+    """A route answering ``hello <target>``, as :class:`~.servers.RecordingServer` does."""
+    return reply(body=b"hello " + req.target.encode("latin-1"))(req, conn)
+
+
 class RawServer:
     """A threaded raw-socket server: one thread per connection, requests parsed strictly."""
 
@@ -167,6 +197,7 @@ class RawServer:
         self.received: list[Parsed] = []
         self.errors: list[tuple[int, str]] = []
         self.conns: list[Conn] = []
+        self._raw_marks: dict[int, int] = {}  # conn.number -> len(conn.raw) at the last reset
         self._lock = threading.Lock()
         self._threads: list[threading.Thread] = []
         self._stopping = threading.Event()
@@ -187,10 +218,18 @@ class RawServer:
     def connections(self) -> int:
         return len(self.conns)
 
+    @property
+    def raw(self) -> dict[int, bytes]:
+        """Every byte each connection received since the last :meth:`reset` (by number)."""
+        with self._lock:
+            return {c.number: bytes(c.raw[self._raw_marks.get(c.number, 0):])
+                    for c in self.conns}
+
     def reset(self) -> None:
         with self._lock:
             self.received.clear()
             self.errors.clear()
+            self._raw_marks = {c.number: len(c.raw) for c in self.conns}
 
     def targets(self) -> list[str]:
         return [r.target for r in self.received]
