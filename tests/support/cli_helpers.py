@@ -8,7 +8,7 @@ import sys
 from pathlib import Path
 from typing import Any
 
-ROOT = Path(__file__).resolve().parents[2]
+from . import ROOT
 
 
 def run_cli(*args: str, cwd: Path | None = None, timeout: float = 60,
