@@ -19,7 +19,7 @@ from ..support.servers import RecordingServer, Reply
 
 def run_with_proxy_env(proxy: str, *args: str) -> subprocess.CompletedProcess[str]:
     """``run_cli`` with ``http_proxy``/``https_proxy`` set to ``proxy``."""
-    env = {k: v for k, v in os.environ.items() if not k.lower().endswith("_proxy")}
+    env = dict(os.environ)
     env.update(PYTHONPATH=str(ROOT), http_proxy=proxy, https_proxy=proxy)
     return subprocess.run([sys.executable, "-m", "requests_urllib_compat", *args],
                           capture_output=True, text=True, timeout=60, env=env, check=False)
@@ -175,7 +175,7 @@ def test_bad_url_is_one_line() -> None:
 def test_output_piped_into_a_closed_reader(server: RecordingServer) -> None:
     server.route("/big", Reply(200, [], b"z\n" * 500_000))
     script = (f"{sys.executable} -m requests_urllib_compat get {server.url('/big')} | head -c 1")
-    env = {k: v for k, v in os.environ.items() if not k.lower().endswith("_proxy")}
+    env = dict(os.environ)
     env["PYTHONPATH"] = str(ROOT)
     result = subprocess.run(["bash", "-o", "pipefail", "-c", script], capture_output=True,
                             text=True, timeout=60, env=env, check=False)

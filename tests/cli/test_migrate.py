@@ -13,6 +13,7 @@ import pytest
 from requests_urllib_compat.codemod import rewrite_source
 
 from ..support.cli_helpers import ROOT, assert_clean_error, run_cli
+from ..support.ports import free_port
 from ..support.servers import RecordingServer, Reply
 
 
@@ -348,14 +349,6 @@ def test_without_libcst_the_command_says_how_to_install_it(tmp_path: Path) -> No
     assert_clean_error(result, "needs libcst", "pip install 'requests-urllib-compat[cli]'")
 
 
-def _closed_port() -> int:
-    import socket
-
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return int(probe.getsockname()[1])
-
-
 PROJECT = {
     "weather/__init__.py": "",
     # does HTTP: migrated
@@ -453,11 +446,11 @@ def test_a_project_test_suite_passes_before_and_after_migrate(tmp_path: Path) ->
     import subprocess
     import sys
 
-    port = _closed_port()
+    port = free_port()
     for name, text in PROJECT.items():
         (tmp_path / name).parent.mkdir(parents=True, exist_ok=True)
         (tmp_path / name).write_text(textwrap.dedent(text).format(port=port))
-    env = {key: value for key, value in os.environ.items() if not key.lower().endswith("_proxy")}
+    env = dict(os.environ)
     env["PYTHONPATH"] = os.pathsep.join([str(ROOT), str(tmp_path)])
 
     def suite() -> subprocess.CompletedProcess[str]:

@@ -26,6 +26,7 @@ import pytest
 import requests_urllib_compat.request as compat
 
 from ..support.differential import assert_same, observe
+from ..support.ports import free_port
 from ..support.servers import RecordingServer
 
 
@@ -349,12 +350,6 @@ def _printed(call: Any) -> tuple[BaseException, str]:
     raise AssertionError("nothing raised")
 
 
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return int(s.getsockname()[1])
-
-
 def _assert_no_secret(call: Any) -> BaseException:
     exc, text = _printed(call)
     assert exc.__cause__ is not None, text  # the engine's exception is kept...
@@ -380,7 +375,7 @@ def _walk(exc: BaseException) -> Iterator[BaseException]:
 
 def test_traceback_of_refused_connection_shows_no_query() -> None:
     exc = _assert_no_secret(
-        lambda: compat.urlopen(f"http://127.0.0.1:{_free_port()}/p?token={TOKEN}"))
+        lambda: compat.urlopen(f"http://127.0.0.1:{free_port()}/p?token={TOKEN}"))
     assert isinstance(exc, urllib.error.URLError)
 
 
@@ -395,7 +390,7 @@ def test_traceback_of_failed_certificate_check_shows_no_query(
 @pytest.mark.parametrize("proxy_scheme", ["http", "socks5"])
 @pytest.mark.parametrize("scheme", ["http", "https"])
 def test_traceback_through_proxy_with_credentials(scheme: str, proxy_scheme: str) -> None:
-    proxy = f"{proxy_scheme}://{USER}:{PASSWORD}@127.0.0.1:{_free_port()}"
+    proxy = f"{proxy_scheme}://{USER}:{PASSWORD}@127.0.0.1:{free_port()}"
     opener = compat.build_opener(compat.ProxyHandler({scheme: proxy}))
     exc = _assert_no_secret(lambda: opener.open(f"{scheme}://example.invalid/p?token={TOKEN}"))
     assert isinstance(exc, urllib.error.URLError)
@@ -404,7 +399,7 @@ def test_traceback_through_proxy_with_credentials(scheme: str, proxy_scheme: str
 def test_traceback_of_userinfo_through_proxy(server: RecordingServer) -> None:
     """Plain http through a proxy: the request target is the absolute URL, userinfo and all
     (urllib sends it so); a failure to reach the proxy must not print it."""
-    opener = compat.build_opener(compat.ProxyHandler({"http": f"http://127.0.0.1:{_free_port()}"}))
+    opener = compat.build_opener(compat.ProxyHandler({"http": f"http://127.0.0.1:{free_port()}"}))
     _assert_no_secret(lambda: opener.open(f"http://{USER}:{PASSWORD}@example.invalid/?a={TOKEN}"))
 
 
@@ -420,7 +415,7 @@ def test_traceback_of_timeouts_shows_no_query(silent_tls: _SilentTLS,
 def test_stdlib_traceback_shows_no_url_either() -> None:
     """What the rule is measured against: urllib's own traceback names no URL."""
     _, text = _printed(
-        lambda: urllib.request.urlopen(f"http://127.0.0.1:{_free_port()}/p?token={TOKEN}"))
+        lambda: urllib.request.urlopen(f"http://127.0.0.1:{free_port()}/p?token={TOKEN}"))
     assert "SECRET" not in text
 
 

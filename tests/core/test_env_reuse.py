@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import os
 import socket
 import time
 from types import ModuleType
@@ -13,14 +12,8 @@ import pytest
 import requests_urllib_compat.request as compat
 
 from ..support.differential import assert_same
+from ..support.ports import free_port
 from ..support.servers import Handler, Received, RecordingServer, Reply, write_raw
-
-
-def _dead_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return int(s.getsockname()[1])
-
 
 # -- environment ---------------------------------------------------------------------------------
 
@@ -37,18 +30,10 @@ def test_netrc_credentials_are_not_sent(server: RecordingServer, tmp_path: Any,
     assert all(k != "Authorization" for k, _ in run.received[0][3])
 
 
-@pytest.fixture
-def clean_proxy_env(monkeypatch: pytest.MonkeyPatch) -> pytest.MonkeyPatch:
-    for name in list(os.environ):
-        if name.lower().endswith("_proxy"):
-            monkeypatch.delenv(name)
-    return monkeypatch
-
-
 @pytest.mark.parametrize("variable", ["http_proxy", "HTTP_PROXY", "ALL_PROXY", "all_proxy"])
-def test_proxy_environment_as_urllib(server: RecordingServer, clean_proxy_env: pytest.MonkeyPatch,
+def test_proxy_environment_as_urllib(server: RecordingServer, monkeypatch: pytest.MonkeyPatch,
                                      variable: str) -> None:
-    clean_proxy_env.setenv(variable, f"http://127.0.0.1:{_dead_port()}")
+    monkeypatch.setenv(variable, f"http://127.0.0.1:{free_port()}")
     # The default opener reads the environment when it is built: build it now, in both.
     run = assert_same(lambda u: u.urlopen(server.url("/p")), server)
     if variable.lower() == "all_proxy":
@@ -57,16 +42,16 @@ def test_proxy_environment_as_urllib(server: RecordingServer, clean_proxy_env: p
         assert run.outcome.error_type == "urllib.error.URLError"
 
 
-def test_no_proxy_environment(server: RecordingServer, clean_proxy_env: pytest.MonkeyPatch) -> None:
-    clean_proxy_env.setenv("http_proxy", f"http://127.0.0.1:{_dead_port()}")
-    clean_proxy_env.setenv("no_proxy", "127.0.0.1")
+def test_no_proxy_environment(server: RecordingServer, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("http_proxy", f"http://127.0.0.1:{free_port()}")
+    monkeypatch.setenv("no_proxy", "127.0.0.1")
     assert assert_same(lambda u: u.urlopen(server.url("/np")), server).outcome.status == 200
 
 
 def test_cgi_rule_ignores_uppercase_http_proxy(server: RecordingServer,
-                                               clean_proxy_env: pytest.MonkeyPatch) -> None:
-    clean_proxy_env.setenv("HTTP_PROXY", f"http://127.0.0.1:{_dead_port()}")
-    clean_proxy_env.setenv("REQUEST_METHOD", "GET")
+                                               monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("HTTP_PROXY", f"http://127.0.0.1:{free_port()}")
+    monkeypatch.setenv("REQUEST_METHOD", "GET")
     assert assert_same(lambda u: u.urlopen(server.url("/cgi")), server).outcome.status == 200
 
 

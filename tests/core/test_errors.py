@@ -72,7 +72,7 @@ def test_httperror_custom_reason(server: RecordingServer) -> None:
         "Nope, Not Here")
 
 
-def _free_port() -> int:
+def _refusing_port() -> int:
     """A port that refuses connections (held bound by the process, never listening)."""
     from requests_urllib_compat.demo.server import closed_port_url
 
@@ -80,7 +80,7 @@ def _free_port() -> int:
 
 
 def test_connection_refused() -> None:
-    run = assert_same(lambda u: u.urlopen(f"http://127.0.0.1:{_free_port()}/"))
+    run = assert_same(lambda u: u.urlopen(f"http://127.0.0.1:{_refusing_port()}/"))
     assert run.outcome.reason_type == "builtins.ConnectionRefusedError"
 
 
@@ -278,7 +278,7 @@ def test_engine_exceptions_never_escape(server: RecordingServer) -> None:
         return call
 
     cases = [read_all("/reset"), read_all("/short"), read_all("/slow", timeout=0.3),
-             lambda: compat.urlopen(f"http://127.0.0.1:{_free_port()}/"),
+             lambda: compat.urlopen(f"http://127.0.0.1:{_refusing_port()}/"),
              lambda: compat.urlopen("http://x.invalid/")]
     for call in cases:
         exc = _engine_free(call)
@@ -287,7 +287,7 @@ def test_engine_exceptions_never_escape(server: RecordingServer) -> None:
 
 def test_original_kept_as_cause() -> None:
     with pytest.raises(urllib.error.URLError) as info:
-        compat.urlopen(f"http://127.0.0.1:{_free_port()}/")
+        compat.urlopen(f"http://127.0.0.1:{_refusing_port()}/")
     assert isinstance(info.value.__cause__, ENGINE)
 
 
@@ -299,5 +299,5 @@ def test_compat_error_classes_are_the_stdlibs() -> None:
 
 
 def test_observe_equal_for_same_refusal() -> None:
-    url = f"http://127.0.0.1:{_free_port()}/"
+    url = f"http://127.0.0.1:{_refusing_port()}/"
     assert observe(lambda: compat.urlopen(url)) == observe(lambda: urllib.request.urlopen(url))

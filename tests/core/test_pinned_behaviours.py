@@ -22,6 +22,7 @@ from requests_urllib_compat import _transport as transport
 from requests_urllib_compat._transport import close_shared_pools, shared_adapter
 
 from ..support.differential import TIMEOUT, assert_same, observe
+from ..support.ports import free_port
 from ..support.servers import Handler, Received, RecordingServer, Reply, reset_after, write_raw
 
 HEAD = b"HTTP/1.1 200 OK\r\nContent-Length: 100\r\n\r\n"
@@ -184,9 +185,6 @@ def proxy_server() -> Iterator[RecordingServer]:
 
 @pytest.fixture
 def no_proxy_env(monkeypatch: pytest.MonkeyPatch) -> pytest.MonkeyPatch:
-    for name in list(os.environ):
-        if name.lower().endswith("_proxy") or name == "REQUEST_METHOD":
-            monkeypatch.delenv(name)
     monkeypatch.setenv("no_proxy", "127.0.0.1")
     return monkeypatch
 
@@ -367,9 +365,7 @@ def test_proxy_refusing_the_tunnel(proxy_server: RecordingServer, status: int) -
 
 
 def test_proxy_down() -> None:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        port = s.getsockname()[1]
+    port = free_port()
     ours = observe(lambda: _via_proxy(port)(compat))
     theirs = observe(lambda: _via_proxy(port)(urllib.request))
     assert ours == theirs

@@ -23,6 +23,7 @@ from requests_urllib_compat.schemes import STATUS, CacheFTPHandler, FTPHandler
 
 from ..support.differential import TIMEOUT, Outcome, assert_same, observe, urllib_follows
 from ..support.ftpserver import BINARY, INNER, PASSWORD, TEXT, USER, FTPServer
+from ..support.ports import free_port
 from ..support.servers import RecordingServer, Reply
 
 
@@ -223,10 +224,7 @@ def test_ftp_timeout(silent_server: int) -> None:
 
 
 def test_ftp_refused() -> None:
-    import socket
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        port = s.getsockname()[1]
+    port = free_port()
     outcome = assert_same_ftp(lambda u: u.urlopen(f"ftp://127.0.0.1:{port}/x"))
     assert_ftp_reason(outcome, "builtins.ConnectionRefusedError", "Connection refused")
 

@@ -18,9 +18,7 @@ def _blocks() -> list[str]:
     return re.findall(r"^```python\n(.*?)^```", PAGE.read_text(encoding="utf-8"), re.S | re.M)
 
 
-def test_page_examples_run(server, tls_server, ca_file, forward_proxy, socks_proxy, monkeypatch):
-    for name in ("http_proxy", "https_proxy", "no_proxy", "HTTP_PROXY", "HTTPS_PROXY"):
-        monkeypatch.delenv(name, raising=False)
+def test_page_examples_run(server, tls_server, ca_file, forward_proxy, socks_proxy):
     server.route("/howto/", basic("howto", "klaus", "geheim"))
     namespace = {
         "top_level_url": server.url("/howto/"), "a_url": server.url("/howto/"),

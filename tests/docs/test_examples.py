@@ -292,12 +292,10 @@ tls 200
 
 @pytest.mark.parametrize("name", ["migration_urllib.py", "migration_requests.py"])
 def test_migration_side_by_side(name: str, server: RecordingServer, tls_server: RecordingServer,
-                                ca_file: str, monkeypatch: pytest.MonkeyPatch) -> None:
+                                ca_file: str) -> None:
     """Each file prints the same lines: the requests form does what the urllib form did."""
     _migration_routes(server)
     unreachable = closed_port_url()
-    for variable in ("http_proxy", "HTTP_PROXY", "all_proxy", "ALL_PROXY"):
-        monkeypatch.delenv(variable, raising=False)
     proxy = RecordingServer().start()
     try:
         proxy.route("*", _echo_query)

@@ -32,14 +32,9 @@ import requests_urllib_compat.request as compat
 from requests_urllib_compat._transport import close_shared_pools
 
 from ..support.differential import Outcome, assert_same, observe
+from ..support.ports import free_port
 from ..support.raw_server import Conn, Parsed, RawServer, own_body, response
 from ..support.servers import RecordingServer, Reply
-
-
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return int(s.getsockname()[1])
 
 
 @pytest.fixture
@@ -565,7 +560,7 @@ def _printed(outcome_call: Any) -> str:
 
 
 def test_no_query_secret_in_traceback_of_refused_connection() -> None:
-    url = f"http://127.0.0.1:{_free_port()}/p?token=SECRET"
+    url = f"http://127.0.0.1:{free_port()}/p?token=SECRET"
     printed = [_printed(lambda: urllib.request.urlopen(url)), _printed(lambda: compat.urlopen(url))]
     # (asserted apart from the call: a traceback prints the source line that raised)
     assert ["SECRET" in p for p in printed] == [False, False]
@@ -579,7 +574,7 @@ def test_no_query_secret_in_traceback_of_failed_verification(tls_server: Recordi
 
 
 def test_no_proxy_secret_in_traceback() -> None:
-    proxy = f"http://user:SECRET@127.0.0.1:{_free_port()}"
+    proxy = f"http://user:SECRET@127.0.0.1:{free_port()}"
     opener = compat.build_opener(compat.ProxyHandler({"http": proxy}))
     printed = _printed(lambda: opener.open("http://example.invalid/"))
     assert "SECRET" not in printed

@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import base64
 import logging
-import socket
 
 import pytest
 
@@ -13,14 +12,9 @@ import requests_urllib_compat.request as compat
 from requests_urllib_compat._transport import shared_adapter
 
 from ..support.auth_server import basic, digest
+from ..support.ports import free_port
 
 SECRET = "s3cr3t-Pa55"
-
-
-def _dead_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return int(s.getsockname()[1])
 
 
 def _texts(*objects) -> str:
@@ -73,7 +67,7 @@ def test_no_credentials_in_reprs_errors_or_logs(server, tls_server, auth_proxy, 
                             compat.HTTPSHandler(context=client_context)).open(tls_server.url("/"))
     seen += [tunnel_error.value, tunnel_error.value.reason]
 
-    socks = {"http": f"socks5://user:{SECRET}@127.0.0.1:{_dead_port()}"}
+    socks = {"http": f"socks5://user:{SECRET}@127.0.0.1:{free_port()}"}
     with pytest.raises(compat.URLError) as socks_error:
         compat.build_opener(compat.ProxyHandler(socks)).open(server.url("/"))
     seen += [socks_error.value, socks_error.value.reason]

@@ -195,8 +195,6 @@ def test_session_no_proxy_the_urllib_way(server, monkeypatch):
 
 
 def test_session_environment_proxies_read_at_construction(server, monkeypatch):
-    for name in ("no_proxy", "NO_PROXY", "REQUEST_METHOD"):
-        monkeypatch.delenv(name, raising=False)
     monkeypatch.setenv("http_proxy", server.url())
     monkeypatch.setenv("no_proxy", "somewhere.else")
     opener = compat.build_opener()

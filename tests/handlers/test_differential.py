@@ -605,8 +605,6 @@ def test_howto_basic_auth_opener_installed(server):
 
 def test_howto_proxy_handler_without_proxies(server, monkeypatch):
     monkeypatch.setenv("http_proxy", "http://127.0.0.1:9")  # would be refused if used
-    monkeypatch.delenv("no_proxy", raising=False)
-    monkeypatch.delenv("NO_PROXY", raising=False)
 
     def scenario(u):
         proxy_support = u.ProxyHandler({})

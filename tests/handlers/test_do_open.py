@@ -30,6 +30,7 @@ from requests_urllib_compat import requests_response
 from requests_urllib_compat._transport import close_shared_pools
 
 from ..support.differential import assert_same, observe
+from ..support.ports import free_port
 from ..support.servers import RecordingServer, Reply
 
 
@@ -268,9 +269,7 @@ def test_http_client_classes_stay_pooled(server, tls_server, client_context):
 
 def test_custom_class_errors_are_urllibs(server):
     """Connecting fails: URLError(<the socket's error>), as the stdlib's do_open raises."""
-    with socket.socket() as unused:
-        unused.bind(("127.0.0.1", 0))
-        port = unused.getsockname()[1]
+    port = free_port()
 
     class Counting(http.client.HTTPConnection):
         pass

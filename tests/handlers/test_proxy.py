@@ -15,6 +15,7 @@ import requests_urllib_compat.request as compat
 from requests_urllib_compat._transport import close_shared_pools
 
 from ..support.differential import assert_same, observe, run
+from ..support.ports import free_port
 
 
 def _opener(u, proxies, *handlers):
@@ -240,8 +241,6 @@ def test_https_set_proxy_tunnels(tls_server, forward_proxy, client_context):
 
 
 def test_proxyhandler_none_reads_environment(server, monkeypatch):
-    for name in ("no_proxy", "NO_PROXY", "REQUEST_METHOD", "HTTP_PROXY"):
-        monkeypatch.delenv(name, raising=False)
     monkeypatch.setenv("http_proxy", f"http://127.0.0.1:{server.port}")
     assert compat.ProxyHandler(None).proxies == urllib.request.ProxyHandler(None).proxies
     assert_same(lambda u: u.build_opener(u.ProxyHandler(None)).open("http://origin.invalid/n"),
@@ -250,10 +249,7 @@ def test_proxyhandler_none_reads_environment(server, monkeypatch):
 
 
 def test_socks_proxy_down_is_urlerror(server):
-    import socket
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        port = s.getsockname()[1]
+    port = free_port()
     with pytest.raises(compat.URLError):
         _opener(compat, {"http": f"socks5://127.0.0.1:{port}"}).open(server.url("/"))
 
@@ -273,7 +269,6 @@ def test_empty_proxyhandler_ignores_environment(server, monkeypatch):
     dead = "http://127.0.0.1:9"
     for name in ("http_proxy", "HTTP_PROXY", "https_proxy", "all_proxy", "ALL_PROXY"):
         monkeypatch.setenv(name, dead)
-    monkeypatch.delenv("no_proxy", raising=False)
     run = assert_same(lambda u: _opener(u, {}).open(server.url("/local")), server)
     assert run.outcome.status == 200
     # and the opener's Session does not pick the environment up either
@@ -282,8 +277,6 @@ def test_empty_proxyhandler_ignores_environment(server, monkeypatch):
 
 
 def test_environment_read_at_construction(server, monkeypatch):
-    monkeypatch.delenv("no_proxy", raising=False)
-    monkeypatch.delenv("NO_PROXY", raising=False)
     monkeypatch.setenv("http_proxy", f"http://127.0.0.1:{server.port}")
     handlers = {"compat": compat.ProxyHandler(), "stdlib": urllib.request.ProxyHandler()}
     monkeypatch.delenv("http_proxy")
@@ -295,8 +288,6 @@ def test_environment_read_at_construction(server, monkeypatch):
 
 
 def test_request_method_hides_http_proxy(server, monkeypatch):
-    monkeypatch.delenv("http_proxy", raising=False)
-    monkeypatch.delenv("no_proxy", raising=False)
     monkeypatch.setenv("HTTP_PROXY", "http://127.0.0.1:9")
     monkeypatch.setenv("REQUEST_METHOD", "GET")  # a CGI script: HTTP_PROXY came from a header
     assert_same(lambda u: u.build_opener(u.ProxyHandler()).open(server.url("/cgi")), server)
@@ -304,8 +295,6 @@ def test_request_method_hides_http_proxy(server, monkeypatch):
 
 
 def test_all_proxy_ignored_and_no_cidr(server, monkeypatch):
-    for name in ("http_proxy", "HTTP_PROXY", "no_proxy", "NO_PROXY", "REQUEST_METHOD"):
-        monkeypatch.delenv(name, raising=False)
     monkeypatch.setenv("ALL_PROXY", "http://127.0.0.1:9")
     monkeypatch.setenv("all_proxy", "http://127.0.0.1:9")
     assert_same(lambda u: u.urlopen(server.url("/all")), server)
@@ -348,8 +337,6 @@ def test_legacy_code_under_the_swap_gets_socks_and_redirect_safety(server, socks
 def test_proxy_open_called_unbound_from_a_plain_handler(server, monkeypatch):
     """Code picks a proxy in a handler of its own and calls ``ProxyHandler.proxy_open(self,
     ...)`` unbound, as urllib allows: ours works for any handler, not only a ProxyHandler."""
-    monkeypatch.delenv("no_proxy", raising=False)
-    monkeypatch.delenv("NO_PROXY", raising=False)
     proxy = f"http://127.0.0.1:{server.port}"
 
     def scenario(u):

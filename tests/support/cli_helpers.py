@@ -13,7 +13,7 @@ from . import ROOT
 
 def run_cli(*args: str, cwd: Path | None = None, timeout: float = 60,
             **kwargs: Any) -> subprocess.CompletedProcess[str]:
-    env = {k: v for k, v in os.environ.items() if not k.lower().endswith("_proxy")}
+    env = dict(os.environ)
     env["PYTHONPATH"] = str(ROOT)
     return subprocess.run(
         [sys.executable, "-m", "requests_urllib_compat", *args],

@@ -19,11 +19,7 @@ from pathlib import Path
 
 import pytest
 
-
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return int(s.getsockname()[1])
+from .ports import free_port
 
 
 def _wait_listening(port: int, process: subprocess.Popen[bytes], deadline: float) -> None:
@@ -135,7 +131,7 @@ def socks_proxy(tmp_path_factory: pytest.TempPathFactory) -> Iterator[ProxyProce
     """pproxy serving SOCKS4 and SOCKS5 (verbose: one line per relayed connection), and on
     ``auth_port`` SOCKS5 requiring ``user:pass`` (``--auth 0``: pproxy would otherwise let an
     address that authenticated once in without credentials for 30 days)."""
-    port, auth_port = _free_port(), _free_port()
+    port, auth_port = free_port(), free_port()
     log = tmp_path_factory.mktemp("socks") / "pproxy.log"
     log.touch()
     argv = [sys.executable, "-m", "pproxy", "-l", f"socks4+socks5://127.0.0.1:{port}",

@@ -34,7 +34,7 @@ sys.exit(int(sys.argv[2]))
 
 
 def _env() -> dict[str, str]:
-    env = {k: v for k, v in os.environ.items() if not k.lower().endswith("_proxy")}
+    env = dict(os.environ)
     env["PYTHONPATH"] = os.pathsep.join(p for p in sys.path if p)  # this checkout's package
     return env
 
