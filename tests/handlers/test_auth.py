@@ -37,45 +37,55 @@ def auths(server: RecordingServer, name: str = "Authorization") -> list[str | No
     return [r.header(name) for r in server.received]
 
 
-def _mgr(u, kind="HTTPPasswordMgrWithDefaultRealm"):
+DEFAULT_REALM = "HTTPPasswordMgrWithDefaultRealm"
+
+
+def _mgr(u, kind=DEFAULT_REALM):
     return getattr(u, kind)()
 
 
 # -- Basic ---------------------------------------------------------------------------------------
 
-def test_basic_after_challenge(server):
-    server.route("/b", basic("Test Realm", "joe", "s3cret"))
+#: One request through one auth handler, whose password manager has joe's password for a realm:
+#: (handler, the server's route, manager class, realm and password registered) -> (status,
+#: error type, a fragment of its text, the Authorization header of each request received, or
+#: how many requests when Digest's random cnonce makes them unpredictable).
+ONE_REQUEST = [
+    pytest.param("HTTPBasicAuthHandler", basic("Test Realm", "joe", "s3cret"), "HTTPPasswordMgr",
+                 "Test Realm", "s3cret", 200, None, None,
+                 [None, basic_credentials("joe", "s3cret")], id="basic-after-challenge"),
+    pytest.param("HTTPBasicAuthHandler", basic("R", "joe", "right"), DEFAULT_REALM, None, "wrong",
+                 401, "urllib.error.HTTPError", None, [None, basic_credentials("joe", "wrong")],
+                 id="basic-wrong-password-stops-after-one-retry"),
+    pytest.param("HTTPBasicAuthHandler", basic("Other", "joe", "s3cret"), "HTTPPasswordMgr",
+                 "Test Realm", "s3cret", 401, "urllib.error.HTTPError", None, [None],
+                 id="basic-other-realm-not-answered"),
+    pytest.param("HTTPBasicAuthHandler", challenge_only('Bearer realm="api"'), DEFAULT_REALM,
+                 None, "pw", None, "builtins.ValueError", None, [None],
+                 id="unsupported-scheme-is-valueerror"),
+    pytest.param("HTTPDigestAuthHandler", digest("D", "joe", "right"), DEFAULT_REALM, None,
+                 "wrong", 401, "urllib.error.HTTPError", "HTTP Error 401: digest auth failed",
+                 7, id="digest-wrong-password-attempt-count"),  # one plain, six answers (> 5)
+    pytest.param("HTTPDigestAuthHandler", digest("D", "joe", "pw", qop="auth-int"), DEFAULT_REALM,
+                 None, "pw", None, "urllib.error.URLError", "auth-int", [None],
+                 id="digest-auth-int-is-urlerror"),
+]
+
+
+@pytest.mark.parametrize(("handler", "route", "mgr", "realm", "password", "status", "error",
+                          "text", "sent"), ONE_REQUEST)
+def test_one_request_through_an_auth_handler(server, handler, route, mgr, realm, password,
+                                             status, error, text, sent):
+    server.route("/b", route)
 
     def scenario(u):
-        mgr = _mgr(u, "HTTPPasswordMgr")
-        mgr.add_password("Test Realm", server.url("/"), "joe", "s3cret")
-        return u.build_opener(u.HTTPBasicAuthHandler(mgr)).open(server.url("/b"))
+        manager = _mgr(u, mgr)
+        manager.add_password(realm, server.url("/"), "joe", password)
+        return u.build_opener(getattr(u, handler)(manager)).open(server.url("/b"))
     run = assert_same(scenario, server)
-    assert run.outcome.status == 200
-    assert auths(server) == [None, basic_credentials("joe", "s3cret")]
-
-
-def test_basic_wrong_password_stops_after_one_retry(server):
-    server.route("/b", basic("R", "joe", "right"))
-
-    def scenario(u):
-        mgr = _mgr(u)
-        mgr.add_password(None, server.url("/"), "joe", "wrong")
-        return u.build_opener(u.HTTPBasicAuthHandler(mgr)).open(server.url("/b"))
-    run = assert_same(scenario, server)
-    assert run.outcome.status == 401 and run.outcome.error_type == "urllib.error.HTTPError"
-    assert len(server.received) == 2
-
-
-def test_basic_other_realm_not_answered(server):
-    server.route("/b", basic("Other", "joe", "s3cret"))
-
-    def scenario(u):
-        mgr = _mgr(u, "HTTPPasswordMgr")
-        mgr.add_password("Test Realm", server.url("/"), "joe", "s3cret")
-        return u.build_opener(u.HTTPBasicAuthHandler(mgr)).open(server.url("/b"))
-    run = assert_same(scenario, server)
-    assert run.outcome.status == 401 and auths(server) == [None]
+    assert (run.outcome.status, run.outcome.error_type) == (status, error)
+    assert text is None or text in run.outcome.error_text
+    assert (auths(server) if isinstance(sent, list) else len(server.received)) == sent
 
 
 def test_prior_auth_sends_up_front(server):
@@ -108,17 +118,6 @@ def test_prior_auth_not_authenticated_waits_for_challenge(server):
     # unauthenticated again): each request waits for its challenge.  Same here.
     assert run.outcome.value == (b"welcome", False)
     assert auths(server) == [None, basic_credentials("joe", "pw")] * 2
-
-
-def test_unsupported_scheme_is_valueerror(server):
-    server.route("/b", challenge_only('Bearer realm="api"'))
-
-    def scenario(u):
-        mgr = _mgr(u)
-        mgr.add_password(None, server.url("/"), "joe", "pw")
-        return u.build_opener(u.HTTPBasicAuthHandler(mgr)).open(server.url("/b"))
-    run = assert_same(scenario, server)
-    assert run.outcome.error_type == "builtins.ValueError"
 
 
 # -- the password manager is the caller's object --------------------------------------------
@@ -213,31 +212,6 @@ def test_digest_nonce_counting(server):
     assert_same(scenario, server)
     ncs = [digest_fields(a)["nc"] for a in auths(server) if a]
     assert ncs == ["00000001", "00000002"]
-
-
-def test_digest_wrong_password_attempt_count(server):
-    server.route("/d", digest("D", "ann", "right"))
-
-    def scenario(u):
-        mgr = _mgr(u)
-        mgr.add_password(None, server.url("/"), "ann", "wrong")
-        return u.build_opener(u.HTTPDigestAuthHandler(mgr)).open(server.url("/d"))
-    run = assert_same(scenario, server)
-    assert run.outcome.status == 401
-    assert run.outcome.error_text == "HTTP Error 401: digest auth failed"
-    assert len(server.received) == 7  # one plain request, then six answers (retried > 5)
-
-
-def test_digest_auth_int_is_urlerror(server):
-    server.route("/d", digest("D", "ann", "pw", qop="auth-int"))
-
-    def scenario(u):
-        mgr = _mgr(u)
-        mgr.add_password(None, server.url("/"), "ann", "pw")
-        return u.build_opener(u.HTTPDigestAuthHandler(mgr)).open(server.url("/d"))
-    run = assert_same(scenario, server)
-    assert run.outcome.error_type == "urllib.error.URLError"
-    assert "auth-int" in run.outcome.error_text
 
 
 def test_basic_and_digest_in_one_opener(server):

@@ -32,13 +32,16 @@ def test_session_basic_after_challenge(server):
     assert [h.status_code for h in r.history] == [401]
 
 
-def test_session_basic_wrong_password_one_retry(server):
-    server.route("/b", basic("R", "joe", "right"))
+@pytest.mark.parametrize("kind", ["Basic", "Digest"])
+def test_session_wrong_password_one_retry(server, kind):
+    """As urllib's handlers answer a challenge with wrong credentials: once, not repeated."""
+    server.route("/b", (basic if kind == "Basic" else digest)("R", "joe", "right"))
     mgr = _mgr()
     mgr.add_password(None, server.url("/"), "joe", "wrong")
-    r = compat.build_opener(compat.HTTPBasicAuthHandler(mgr)).session.get(server.url("/b"))
+    handler = getattr(compat, f"HTTP{kind}AuthHandler")(mgr)
+    r = compat.build_opener(handler).session.get(server.url("/b"))
     assert r.status_code == 401
-    assert len(server.received) == 2  # as urllib's Basic handler: one answer, not repeated
+    assert len(server.received) == 2
 
 
 def test_session_other_realm_and_no_challenge(server):
@@ -104,14 +107,6 @@ def test_session_digest(server, algorithm):
     answers = [digest_fields(a) for a in auths(server) if a]
     assert [a["nc"] for a in answers] == ["00000001", "00000002"]  # nonce counting
     assert {a["uri"] for a in answers} == {"/d?x=1"}
-
-
-def test_session_digest_wrong_password(server):
-    server.route("/d", digest("D", "ann", "right"))
-    mgr = _mgr()
-    mgr.add_password(None, server.url("/"), "ann", "wrong")
-    r = compat.build_opener(compat.HTTPDigestAuthHandler(mgr)).session.get(server.url("/d"))
-    assert r.status_code == 401 and len(server.received) == 2
 
 
 def test_session_digest_before_basic(server):
