@@ -1,0 +1,101 @@
+"""The adapter's per-request shortcuts give what requests' own code gives."""
+
+from __future__ import annotations
+
+import ssl
+from typing import Any
+
+import pytest
+import requests
+import responses
+from requests.adapters import HTTPAdapter
+
+import requests_urllib_compat.request as compat
+from requests_urllib_compat._transport import CompatAdapter, shared_adapter
+
+from ..support.servers import RecordingServer, Reply
+
+
+def _fields(r: requests.Response) -> Any:
+    return (r.status_code, list(r.headers.items()), r.encoding, r.reason, r.url,
+            sorted(r.cookies.items()), r.request is not None, r.connection)
+
+
+@pytest.mark.parametrize("headers", [
+    [("Content-Type", "text/html; charset=ISO-8859-1"), ("X-Dup", "a"), ("x-dup", "b"),
+     ("X-Other", "c")],
+    [("Set-Cookie", "a=1; Path=/"), ("Set-Cookie", "b=2"), ("Content-Type", "text/plain")],
+    [],
+])
+def test_build_response_as_requests(server: RecordingServer,
+                                    headers: list[tuple[str, str]]) -> None:
+    server.route("/r", Reply(200, headers, b"body"))
+    adapter = CompatAdapter()
+    try:
+        request = requests.Request("GET", server.url("/r")).prepare()
+        raw = adapter.send(request, stream=True).raw
+        ours = adapter.build_response(request, raw)
+        theirs = HTTPAdapter.build_response(adapter, request, raw)
+        assert _fields(ours) == _fields(theirs)
+        raw.read()
+        raw.release_conn()
+    finally:
+        adapter.close()
+
+
+def test_cookies_and_headers_reach_the_requests_response(server: RecordingServer) -> None:
+    server.route("/c", Reply(200, [("Set-Cookie", "k=v"), ("X-A", "1"), ("X-A", "2")], b"x"))
+    with compat.urlopen(server.url("/c")) as r:
+        assert r.requests_response.cookies.get("k") == "v"
+        assert r.requests_response.headers["x-a"] == "1, 2"
+        assert r.headers.get_all("X-A") == ["1", "2"]
+
+
+def test_pool_is_the_one_requests_picks_and_follows_its_lifecycle(
+        server: RecordingServer) -> None:
+    server.route("/p", Reply(200, [], b"p"))
+    adapter = shared_adapter(None)
+    for _ in range(3):
+        with compat.urlopen(server.url("/p")) as r:
+            assert r.read() == b"p"
+    request = requests.Request("GET", server.url("/p")).prepare()
+    requests_pick = HTTPAdapter.get_connection_with_tls_context(adapter, request, True)
+    origin = ("http", server.url("/p").split("/")[2])
+    assert adapter._origin_pools.get(origin)[1] is requests_pick
+    assert server.connections == 1
+    adapter.close()  # pools closed: a new one is picked, and it works
+    with compat.urlopen(server.url("/p")) as r:
+        assert r.read() == b"p"
+    assert server.connections == 2
+    now = HTTPAdapter.get_connection_with_tls_context(adapter, request, True)
+    assert now is not requests_pick
+    assert adapter._origin_pools.get(origin)[1] is now
+
+
+def test_tls_settings_of_the_context_select_the_pool(tls_server: RecordingServer,
+                                                     client_context: ssl.SSLContext) -> None:
+    tls_server.route("/t", Reply(200, [], b"t"))
+    opener = compat.build_opener(compat.HTTPSHandler(context=client_context))
+    with opener.open(tls_server.url("/t")) as r:
+        assert r.read() == b"t"
+    adapter = shared_adapter(client_context)
+    first = set(id(p) for _, p in adapter._origin_pools.values())
+    client_context.check_hostname = False  # the caller changes their context: as urllib, it
+    client_context.verify_mode = ssl.CERT_NONE  # applies from the next connection on
+    try:
+        with opener.open(tls_server.url("/t")) as r:
+            assert r.read() == b"t"
+    finally:
+        client_context.verify_mode = ssl.CERT_REQUIRED
+        client_context.check_hostname = True
+    assert len(set(id(p) for _, p in adapter._origin_pools.values()) - first) == 1
+
+
+@responses.activate
+def test_responses_still_intercepts_with_cookies() -> None:
+    responses.add(responses.GET, "http://127.0.0.1:9/m", body=b"mocked",
+                  headers={"Set-Cookie": "m=1", "X-M": "y"})
+    with compat.urlopen("http://127.0.0.1:9/m") as r:
+        assert r.read() == b"mocked"
+        assert r.headers["X-M"] == "y"
+        assert r.requests_response.cookies.get("m") == "1"
