@@ -73,7 +73,7 @@ nitpick_ignore_regex = [
                r"(\..*)?"),
     # Python 3.9 cannot evaluate ``X | None`` annotations: autodoc then shows them as written,
     # with the names as the module imported them (the stdlib's addinfourl, a private alias).
-    (r"py:class", r"addinfourl|_ReportHook|_Handler|ModuleLike|Retry"),
+    (r"py:class", r"addinfourl|_ReportHook|_Handler|ModuleLike|Retry|HTTPMessage|_Timeout|_Cert"),
     # Type aliases for the checker (the package's _types, typeshed's _typeshed, imported under
     # TYPE_CHECKING): autodoc shows them by name.
     (r"py:class", r"RequestData|Opened|WriteableBuffer"),
