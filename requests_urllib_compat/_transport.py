@@ -138,6 +138,27 @@ def _ignore(*args: Any, **kwargs: Any) -> None:
     return None
 
 
+class _ResponseHeaders(CaseInsensitiveDict):  # type: ignore[type-arg]
+    """``requests.Response.headers`` as requests builds them (each name once, with its values
+    joined by ``", "``), copied from urllib3's headers the first time they are used: every
+    method of requests' class reads its ``_store``, which is made on first access.  A copy
+    (``copy``, ``pickle``) is requests' own class."""
+
+    def __init__(self, source: HTTPHeaderDict) -> None:  # no super().__init__: made lazily
+        self._source = source
+
+    def __getattr__(self, name: str) -> Any:
+        if name != "_store":
+            raise AttributeError(name)
+        store = OrderedDict((key.lower(), (key, value))
+                            for key, value in self._source.itermerged())
+        self._store = store  # an instance attribute: __getattr__ is not asked again
+        return store
+
+    def __reduce__(self) -> Any:
+        return CaseInsensitiveDict, (list(self.items()),)
+
+
 class CompatAdapter(HTTPAdapter):
     """An :class:`HTTPAdapter` that sends what urllib would send, with urllib's TLS.
 
@@ -270,16 +291,20 @@ class CompatAdapter(HTTPAdapter):
 
     def build_response(self, req: requests.PreparedRequest, resp: Any) -> requests.Response:
         """requests' ``build_response``, minus two costs that change nothing: the cookie
-        extraction when the response sets no cookie (it would find none), and the header copy
-        through urllib3's per-name joining (the merged items are the same names and values)."""
+        extraction when the response sets no cookie (it would find none), and the copy of the
+        headers into ``response.headers`` until something reads them (urllib's callers read
+        http.client's message; the copy is about a twentieth of a request)."""
+        headers = resp.headers
         message = getattr(getattr(resp, "_original_response", None), "msg", None)
-        if (not isinstance(message, http.client.HTTPMessage) or "Set-Cookie" in message
-                or "Set-Cookie2" in message or not isinstance(resp.headers, HTTPHeaderDict)):
+        if (not isinstance(message, http.client.HTTPMessage)
+                or not isinstance(headers, HTTPHeaderDict)
+                or "set-cookie" in headers or "set-cookie2" in headers):
             return super().build_response(req, resp)
         response = requests.Response()
         response.status_code = resp.status
-        response.headers = CaseInsensitiveDict(dict(resp.headers.itermerged()))
-        response.encoding = get_encoding_from_headers(response.headers)
+        response.headers = _ResponseHeaders(headers)
+        response.encoding = get_encoding_from_headers(  # (all it reads of them)
+            {"content-type": headers.get("content-type")})
         response.raw = resp
         response.reason = resp.reason
         url: Any = req.url

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import copy
+import pickle
 import ssl
 from typing import Any
 
@@ -9,6 +11,7 @@ import pytest
 import requests
 import responses
 from requests.adapters import HTTPAdapter
+from requests.structures import CaseInsensitiveDict
 
 import requests_urllib_compat.request as compat
 from requests_urllib_compat._transport import CompatAdapter, shared_adapter
@@ -25,6 +28,8 @@ def _fields(r: requests.Response) -> Any:
     [("Content-Type", "text/html; charset=ISO-8859-1"), ("X-Dup", "a"), ("x-dup", "b"),
      ("X-Other", "c")],
     [("Set-Cookie", "a=1; Path=/"), ("Set-Cookie", "b=2"), ("Content-Type", "text/plain")],
+    [("Content-Type", "application/json"), ("X-A", "1")],
+    [("content-type", "text/csv"), ("content-type", "text/plain; charset=utf-8")],
     [],
 ])
 def test_build_response_as_requests(server: RecordingServer,
@@ -49,6 +54,23 @@ def test_cookies_and_headers_reach_the_requests_response(server: RecordingServer
         assert r.requests_response.cookies.get("k") == "v"
         assert r.requests_response.headers["x-a"] == "1, 2"
         assert r.headers.get_all("X-A") == ["1", "2"]
+
+
+def test_response_headers_are_copied_as_requests_headers(server: RecordingServer) -> None:
+    """requests' headers are made from urllib3's when first read; copies are requests' class."""
+    server.route("/h", Reply(200, [("X-A", "1"), ("x-a", "2"),
+                                   ("Content-Type", "application/json")], b"{}"))
+    with compat.urlopen(server.url("/h")) as r:
+        response = r.requests_response
+        assert response.encoding == "utf-8"
+        expected = list(response.headers.items())
+        assert ("X-A", "1, 2") in expected and ("Content-Type", "application/json") in expected
+        for copied in (copy.copy(response.headers), copy.deepcopy(response.headers),
+                       pickle.loads(pickle.dumps(response.headers)), response.headers.copy()):
+            assert type(copied) is CaseInsensitiveDict
+            assert list(copied.items()) == expected
+        assert r.read() == b"{}"
+        assert pickle.loads(pickle.dumps(response)).headers == response.headers
 
 
 def test_pool_is_the_one_requests_picks_and_follows_its_lifecycle(
