@@ -600,6 +600,13 @@ class _ReuseGuardPool:
                 retries: Any = None, *args: Any, **kwargs: Any) -> Any:
         fresh = (isinstance(retries, Retry) and bool(retries.history)) or not _resendable(
             method, body)
+        if (type(headers) is CaseInsensitiveDict and not self.proxy_headers  # type: ignore[attr-defined]
+                and _urllib_exchange.get()):
+            # The same names and values as a dict, which urllib3 copies and the connection
+            # reads without going through the Mapping ABC per header (3% of a request).  No
+            # case-insensitive lookup is made in them on this path: urllib3 would merge a
+            # proxy's headers into them (then they stay as they are), http.client writes them.
+            headers = dict(headers._store.values())  # type: ignore[attr-defined]
         token = _pool_call.set((fresh, url))
         try:
             return super().urlopen(  # type: ignore[misc]

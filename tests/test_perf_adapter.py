@@ -120,3 +120,21 @@ def test_responses_still_intercepts_with_cookies() -> None:
         assert r.read() == b"mocked"
         assert r.headers["X-M"] == "y"
         assert r.requests_response.cookies.get("m") == "1"
+
+
+def test_a_proxy_header_replaces_the_requests_one_whatever_its_case(
+        server: RecordingServer) -> None:
+    """urllib3 merges a proxy's headers into the request's case-insensitively: the headers
+    handed to the pool stay requests' class then (one Proxy-Authorization on the wire)."""
+    session = requests.Session()
+    session.proxies = {"http": f"http://u:p@127.0.0.1:{server.port}"}
+    session.headers["proxy-authorization"] = "Basic from-the-session"
+    session.mount("http://", CompatAdapter())  # our pools, proxy headers merged by urllib3
+    opener = compat.build_opener(session=session)
+    with opener.open("http://origin.invalid/x") as r:
+        r.read()
+    (received,) = server.received
+    assert received.target == "http://origin.invalid/x"
+    assert [v for k, v in received.headers if k.lower() == "proxy-authorization"] == [
+        "Basic dTpw"]
+    session.close()
