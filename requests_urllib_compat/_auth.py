@@ -35,6 +35,7 @@ from requests import utils as _utils
 from requests.auth import AuthBase, HTTPDigestAuth
 from requests.utils import select_proxy
 
+from . import _seams
 from .error import URLError
 from .response import HTTPResponse
 
@@ -165,7 +166,7 @@ class HandlerAuth(AuthBase):
             if digest is None:
                 digest = self._digests[key] = HTTPDigestAuth(user, password)
             digest.init_per_thread_state()
-            digest._thread_local.chal = chal
+            _seams.set_digest_challenge(digest, chal)
             header: str | None = digest.build_digest_header(str(request.method), url)
             return header
 
@@ -179,7 +180,7 @@ class HandlerAuth(AuthBase):
         response.content  # noqa: B018 - read the body so the connection can be reused
         response.close()
         again = request.copy()
-        cookies: Any = getattr(again, "_cookies", None)
+        cookies = _seams.prepared_cookies(again)
         if cookies is not None:
             _extract_cookies_to_jar(cookies, request, response.raw)
             again.prepare_cookies(cookies)
@@ -242,7 +243,7 @@ def _proxy_digest(handler: Any, challenge: str, request: requests.PreparedReques
 def _basic(handler: Any, challenges: list[str], where: str) -> str | None:
     """What urllib's Basic handler would send for these challenges, or None."""
     for challenge in challenges:
-        for scheme, realm in handler._parse_realm(challenge):
+        for scheme, realm in _seams.parse_realm(handler, challenge):
             if scheme.lower() != "basic" or realm is None:
                 continue
             user, password = handler.passwd.find_user_password(realm, where)

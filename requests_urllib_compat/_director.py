@@ -8,7 +8,6 @@ a :class:`requests.Session` configured like the opener, for code moving to reque
 
 from __future__ import annotations
 
-import socket
 import ssl
 import sys
 import threading
@@ -24,6 +23,7 @@ from ._auth import answer_challenge
 from ._opener_setup import environment_proxies, register_handlers
 from ._proxies import ProxyHandler
 from ._redirect import HTTPRedirectHandler
+from ._seams import GLOBAL_DEFAULT_TIMEOUT
 from ._transport import AbstractHTTPHandler, HTTPHandler, HTTPSHandler, Route, route
 from .schemes import FTPHandler
 from .session import build_session, set_headers
@@ -65,7 +65,7 @@ class OpenerDirector(urllib.request.OpenerDirector):
             return self._session
 
     def open(self, fullurl: str | urllib.request.Request, data: Any = None,
-             timeout: float | None = socket._GLOBAL_DEFAULT_TIMEOUT,  # type: ignore[attr-defined]
+             timeout: float | None = GLOBAL_DEFAULT_TIMEOUT,
              ) -> Any:
         """urllib's ``open``; its http(s) hops (redirects, auth retries) go through the
         caller's Session, or the adapters mounted on :attr:`session` once it was built."""
@@ -225,7 +225,7 @@ def _context_opener(context: ssl.SSLContext) -> OpenerDirector:
 if sys.version_info >= (3, 13):
 
     def urlopen(url: str | urllib.request.Request, data: Any = None,
-                timeout: float | None = socket._GLOBAL_DEFAULT_TIMEOUT,  # type: ignore[attr-defined]
+                timeout: float | None = GLOBAL_DEFAULT_TIMEOUT,
                 *, context: ssl.SSLContext | None = None) -> Any:
         """Open ``url`` (a string or a ``Request``) as ``urllib.request.urlopen``."""
         opener = _context_opener(context) if context else _default_opener()
@@ -234,7 +234,7 @@ if sys.version_info >= (3, 13):
 else:
 
     def urlopen(url: str | urllib.request.Request, data: Any = None,
-                timeout: float | None = socket._GLOBAL_DEFAULT_TIMEOUT,  # type: ignore[attr-defined]
+                timeout: float | None = GLOBAL_DEFAULT_TIMEOUT,
                 *, cafile: str | None = None, capath: str | None = None,
                 cadefault: bool = False, context: ssl.SSLContext | None = None) -> Any:
         """Open ``url`` (a string or a ``Request``) as ``urllib.request.urlopen``.

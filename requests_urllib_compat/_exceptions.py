@@ -1,10 +1,15 @@
-"""One table from requests/urllib3 exceptions to what ``urllib.request`` raises.
+"""One table from requests/urllib3 exceptions to what ``urllib.request`` raises, and the one
+table back.
 
 urllib wraps failures of *connecting and sending* in :class:`~urllib.error.URLError`, and lets
 failures of *waiting for and reading the response* out as they are (``TimeoutError``,
 ``http.client.RemoteDisconnected``, ``IncompleteRead``...).  requests wraps everything in its own
 hierarchy.  :func:`translated` is the one boundary where the engine's exceptions are turned back
 into urllib's; the original is always kept as ``__cause__``.
+
+The other way (:data:`REVERSE_TABLE`): where urllib's own handlers serve a requests Session
+(``file:``, ``data:`` and ``ftp:`` adapters, :mod:`.schemes`), what they raise is raised as the
+requests exception a requests caller catches, the urllib exception kept as ``__cause__``.
 """
 
 from __future__ import annotations
@@ -15,11 +20,14 @@ import socket
 import ssl
 from collections.abc import Iterator
 from types import TracebackType
-from typing import Callable, Literal
+from typing import TYPE_CHECKING, Callable, Literal
 from urllib.error import URLError
 
 import requests.exceptions as rex
 import urllib3.exceptions as u3
+
+if TYPE_CHECKING:
+    import requests
 
 Phase = Literal["send", "read"]
 """``send``: connecting, sending and waiting for the status line; ``read``: reading the body."""
@@ -143,8 +151,9 @@ EXCEPTION_TABLE: dict[Phase, list[tuple[type[BaseException], Translator]]] = {
         (u3.ReadTimeoutError, lambda e: _timeout()),
         (u3.SSLError, _ssl_failure),
         (u3.ProtocolError, _response_failure),
-        (u3.HTTPError, _response_failure),
+        # (requests' ContentDecodingError is both: its own hierarchy first, as in "send")
         (rex.RequestException, _response_failure),
+        (u3.HTTPError, _response_failure),
     ],
 }
 
@@ -219,3 +228,47 @@ class translated:  # (named as the function it replaced: ``with translated(phase
             if new is not None and new is not exc:
                 raise new from exc
         # (any other exception, or exc itself, goes on as raised)
+
+
+# -- the other way: urllib's exceptions as requests' --------------------------------------------
+
+
+def timed_out(exc: URLError) -> bool:
+    """Whether urllib's error is a timeout: its ``reason``, or the exception it was raised from
+    (Python 3.9's ``FTPHandler`` gives a string reason, ``"ftp error: timeout('timed out')"``)."""
+    return any(isinstance(e, TIMEOUTS) for e in (exc.reason, exc.__cause__, exc.__context__))
+
+
+def _url_error(exc: BaseException, request: requests.PreparedRequest) -> rex.RequestException:
+    """Opening failed before any byte of the body: a timeout is a ``ConnectTimeout`` (also a
+    ``Timeout``), anything else a ``ConnectionError`` (``HTTPError`` and
+    ``ContentTooShortError`` are ``URLError`` too), with the urllib exception as argument."""
+    if isinstance(exc, URLError) and timed_out(exc):
+        return rex.ConnectTimeout(exc, request=request)
+    return rex.ConnectionError(exc, request=request)
+
+
+def _bad_url(exc: BaseException, request: requests.PreparedRequest) -> rex.RequestException:
+    """urllib's ``ValueError`` for a malformed URL (a ``data:`` URL without a comma, bad
+    base64): requests' ``InvalidURL``, itself a ``ValueError`` too."""
+    return rex.InvalidURL(str(exc), request=request)
+
+
+ReverseTranslator = Callable[[BaseException, "requests.PreparedRequest"], rex.RequestException]
+
+#: urllib exception -> the requests exception raised instead; the first matching row wins, so
+#: subclasses come before their bases.  Anything else goes on as raised.
+REVERSE_TABLE: list[tuple[type[BaseException], ReverseTranslator]] = [
+    (URLError, _url_error),
+    (ValueError, _bad_url),
+]
+
+
+def as_requests_exception(exc: BaseException, request: requests.PreparedRequest
+                          ) -> rex.RequestException | None:
+    """The requests exception for what a urllib handler raised, or None when ``exc`` is not
+    one of urllib's failures (it then goes on as raised)."""
+    for kind, translator in REVERSE_TABLE:
+        if isinstance(exc, kind):
+            return translator(exc, request)
+    return None

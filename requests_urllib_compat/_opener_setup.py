@@ -19,11 +19,11 @@ cached, keyed on exactly those things:
 from __future__ import annotations
 
 import operator
-import os
 import urllib.request
 from typing import Any, Callable
 
 from . import _stdlib
+from ._seams import environ_data
 
 __all__ = ["environment_proxies", "register_handlers"]
 
@@ -39,8 +39,8 @@ def environment_proxies() -> dict[str, str]:
     """
     global _proxies_cache
     getproxies = urllib.request.getproxies
-    data = getattr(os.environ, "_data", None)
-    if getproxies is not urllib.request.getproxies_environment or not isinstance(data, dict):
+    data = environ_data()
+    if getproxies is not urllib.request.getproxies_environment or data is None:
         return dict(getproxies())
     cached = _proxies_cache
     if cached is None or cached[0] != data:

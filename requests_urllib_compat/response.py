@@ -18,6 +18,7 @@ from collections.abc import Iterable
 from typing import TYPE_CHECKING, Any
 from urllib.response import addbase, addclosehook, addinfo, addinfourl
 
+from . import _seams
 from ._exceptions import translated
 
 if TYPE_CHECKING:
@@ -59,8 +60,8 @@ class HTTPResponse(http.client.HTTPResponse):
         self.debuglevel = 0
         method = requests_response.request.method if requests_response.request else None
         self._method = method
-        response = getattr(raw, "_fp", None)
-        if isinstance(response, http.client.HTTPResponse):
+        response = _seams.wire_response(raw)
+        if response is not None:
             self._response = response
             self.headers = response.msg
             if response.chunked and self.status in (204, 304) and method != "HEAD":
@@ -128,7 +129,7 @@ class HTTPResponse(http.client.HTTPResponse):
                 release()
 
     def _close_conn(self) -> None:
-        self._response._close_conn()  # type: ignore[attr-defined]
+        _seams.close_response_connection(self._response)
         self._release()
 
     def buffer_body(self, limit: int) -> bool:
@@ -251,14 +252,14 @@ def _detached() -> http.client.HTTPResponse:
     """A closed http.client response: what a detached view reads from (EOF)."""
     response = http.client.HTTPResponse(_ReplaySocket(io.BufferedReader(io.BytesIO())))  # type: ignore[arg-type]
     response.length = None
-    response._close_conn()  # type: ignore[attr-defined]
+    _seams.close_response_connection(response)
     return response
 
 
 def _http_message(raw: Any) -> http.client.HTTPMessage:
     """The headers of a response that did not come from http.client, as urllib exposes them."""
-    original = getattr(getattr(raw, "_original_response", None), "msg", None)
-    if isinstance(original, http.client.HTTPMessage):
+    original = _seams.original_message(raw)
+    if original is not None:
         return original
     items: Iterable[tuple[str, str]] = raw.headers.items() if raw is not None else ()
     text = "".join(f"{k}: {v}\r\n" for k, v in items) + "\r\n"

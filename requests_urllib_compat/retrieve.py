@@ -16,6 +16,7 @@ import urllib.request
 from typing import Any, Callable
 
 from ._director import install_opener, urlopen
+from ._seams import URLRETRIEVE_TEMPFILES
 
 __all__ = ["urlcleanup", "urlretrieve"]
 
@@ -39,7 +40,7 @@ def _stdlib_body(function: Any, **names: Any) -> Any:
 
 
 _urlretrieve = _stdlib_body(urllib.request.urlretrieve, urlopen=urlopen,
-                            _url_tempfiles=_url_tempfiles)
+                            **{URLRETRIEVE_TEMPFILES: _url_tempfiles})
 
 
 def urlretrieve(url: str, filename: str | None = None, reporthook: _ReportHook | None = None,

@@ -28,11 +28,11 @@ from urllib.response import addinfourl
 import requests
 import urllib3
 from requests.adapters import BaseAdapter
-from requests.exceptions import ConnectionError, ConnectTimeout, InvalidSchema, InvalidURL
+from requests.exceptions import InvalidSchema
 from requests.structures import CaseInsensitiveDict
 from requests.utils import get_encoding_from_headers, select_proxy
 
-from ._exceptions import TIMEOUTS
+from ._exceptions import as_requests_exception
 from ._transport import shared_adapter
 
 __all__ = [
@@ -66,18 +66,12 @@ def _single_timeout(timeout: Any) -> float | None:
     return None if timeout is None else float(timeout)
 
 
-def _timed_out(exc: URLError) -> bool:
-    """Whether urllib's error is a timeout: its ``reason``, or the exception it was raised from
-    (Python 3.9's ``FTPHandler`` gives a string reason, ``"ftp error: timeout('timed out')"``)."""
-    return any(isinstance(e, TIMEOUTS) for e in (exc.reason, exc.__cause__, exc.__context__))
-
-
 class SchemeAdapter(BaseAdapter):
     """A requests adapter that opens URLs with a urllib handler's ``<scheme>_open``.
 
     ``opener.session.get(url)`` gets a :class:`requests.Response` with status :data:`STATUS`,
     the handler's headers and its file object as ``raw``.  urllib's errors are raised as
-    requests' (the urllib exception kept as the argument and ``__cause__``):
+    requests' (the urllib exception kept as ``__cause__``), by ``_exceptions.REVERSE_TABLE``:
     ``URLError`` -> :class:`requests.ConnectionError` (:class:`requests.ConnectTimeout`, also a
     :class:`requests.Timeout`, when its reason is a timeout), ``ValueError`` (a malformed data:
     URL) -> :class:`requests.exceptions.InvalidURL`.
@@ -110,12 +104,11 @@ class SchemeAdapter(BaseAdapter):
                                          method=request.method)
             req.timeout = _single_timeout(timeout)
             result = self.open(req)
-        except URLError as exc:
-            if _timed_out(exc):  # before any byte of the body
-                raise ConnectTimeout(exc, request=request) from exc
-            raise ConnectionError(exc, request=request) from exc
-        except ValueError as exc:
-            raise InvalidURL(str(exc), request=request) from exc
+        except Exception as exc:
+            new = as_requests_exception(exc, request)
+            if new is None:
+                raise
+            raise new from exc
         if result is None:  # the handler declined (urllib would try the next handler)
             raise InvalidSchema(f"No connection adapters were found for {url!r}",
                                 request=request)

@@ -33,7 +33,7 @@ from requests.structures import CaseInsensitiveDict
 
 from . import _auth as auth
 from . import _proxies as proxies_module
-from . import _stdlib
+from . import _seams, _stdlib
 from ._transport import default_https_context, handler_adapter, shared_adapter
 from .response import HTTPResponse
 from .schemes import mount_data, mount_file, mount_ftp
@@ -84,9 +84,10 @@ class OpenerSession(requests.Session):
         """requests' preparation; the cookie jar it merged keeps this session's policy, and the
         request processors run on the result."""
         prepared = super().prepare_request(request)
-        policy: Any = getattr(self.cookies, "_policy", None)
-        merged: Any = getattr(prepared, "_cookies", None)
-        if isinstance(merged, CookieJar) and getattr(merged, "_policy", None) is not policy:
+        policy = _seams.cookie_policy(self.cookies)
+        merged = _seams.prepared_cookies(prepared)
+        if (policy is not None and isinstance(merged, CookieJar)
+                and _seams.cookie_policy(merged) is not policy):
             merged.set_policy(policy)
             explicit: CaseInsensitiveDict[Any] = CaseInsensitiveDict(self.headers)
             explicit.update(request.headers or {})
@@ -188,7 +189,8 @@ class _ProcessedBody:
     def __init__(self, result: Any, original: Any) -> None:
         self._result = result
         self._original = original
-        self._original_response = getattr(original, "_original_response", None)
+        # (requests reads it: see _seams.ORIGINAL_RESPONSE)
+        self._original_response = getattr(original, _seams.ORIGINAL_RESPONSE, None)
 
     def read(self, amt: int | None = None, **kwargs: Any) -> bytes:
         data = self._result.read() if amt is None or amt < 0 else self._result.read(amt)

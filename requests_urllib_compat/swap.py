@@ -35,6 +35,7 @@ from typing import Any, Union
 import requests
 
 from . import _director as _compat_opener
+from . import _seams
 from . import request as _compat
 
 __all__ = ["ORIGINALS", "REPLACEMENTS", "Swap", "install", "is_installed", "patch_module",
@@ -106,12 +107,11 @@ _INSTALL = "install"  # owner of the module patches made by install()/patch_modu
 def _apply() -> None:
     if _state.applied:
         return
-    stdlib: Any = urllib.request
-    _state.saved_openers = (stdlib._opener, _compat_opener._opener)
+    _state.saved_openers = (_seams.installed_opener(), _compat_opener._opener)
     # The stdlib's cached (or installed) opener is set aside: a stdlib ``urlopen`` bound before
     # the swap then builds this package's opener (it looks ``build_opener`` up in the swapped
     # module), whatever ran before; otherwise it would reuse a stdlib opener cached earlier.
-    stdlib._opener = None
+    _seams.set_installed_opener(None)
     _state.applied = [_Patch(urllib.request, name, replacement, _INSTALL)
                       for name, replacement in REPLACEMENTS.items()]
 
@@ -122,8 +122,8 @@ def _unapply() -> None:
     for patch in reversed(_state.applied):
         patch.undo()
     _state.applied.clear()
-    stdlib: Any = urllib.request
-    stdlib._opener, _compat_opener._opener = _state.saved_openers
+    stdlib_opener, _compat_opener._opener = _state.saved_openers
+    _seams.set_installed_opener(stdlib_opener)
     _state.saved_openers = (None, None)
 
 
@@ -158,10 +158,10 @@ def _use_session(session: requests.Session | None) -> None:
     if session is _compat_opener.installed_session:
         return
     _compat_opener.set_installed_session(session)
-    stdlib: Any = urllib.request
-    if isinstance(stdlib._opener, _compat_opener.OpenerDirector) and getattr(
-            stdlib._opener, "_user_session", None) is not session:
-        stdlib._opener = None  # cached by a stdlib urlopen: rebuilt, with the session
+    cached = _seams.installed_opener()
+    if isinstance(cached, _compat_opener.OpenerDirector) and getattr(
+            cached, "_user_session", None) is not session:
+        _seams.set_installed_opener(None)  # cached by a stdlib urlopen: rebuilt, with the session
 
 
 def _current_session() -> requests.Session | None:

@@ -9,6 +9,7 @@ the same situation; the rows are most-specific-first; odd chains terminate.
 
 from __future__ import annotations
 
+import binascii
 import http.client
 import importlib
 import inspect
@@ -176,6 +177,22 @@ def test_each_row_is_the_one_used_for_its_class(phase: str,
             f"{phase} row {index} ({kind.__name__}) is never used")
         monkeypatch.setitem(EXCEPTION_TABLE, phase, rows)
         assert translator is rows[index][1]
+
+
+@pytest.mark.parametrize("phase", PHASES)
+@pytest.mark.parametrize("name", CAUGHT)
+def test_each_class_gets_its_most_specific_row(name: str, phase: str) -> None:
+    """Of the rows whose class an engine class is, the one used (the first) is the nearest in
+    its MRO: most-specific-first holds for each class, multiple inheritance included (requests'
+    ``ConnectTimeout`` is a ``ConnectionError`` and a ``Timeout``)."""
+    cls = CLASSES[name]
+    rows = EXCEPTION_TABLE[phase]  # type: ignore[index]
+    matching = [kind for kind, _ in rows if issubclass(cls, kind)]
+    assert matching, f"{name} has no row in {phase}"
+    nearest = min(matching, key=cls.__mro__.index)
+    assert matching[0] is nearest, (
+        f"{phase}: {name} is translated by the {matching[0].__name__} row, "
+        f"not by the more specific {nearest.__name__} row")
 
 
 def test_both_phases_have_their_own_table() -> None:
@@ -405,3 +422,112 @@ def test_chain_walks_reasons_args_causes_and_contexts_outermost_first() -> None:
     reasoned = u3.MaxRetryError(_POOL, _URL, by_cause)  # type: ignore[arg-type]
     outer = rex.ConnectionError(reasoned)
     assert list(_exceptions._chain(outer)) == [outer, reasoned, by_cause, by_context, deepest]
+
+
+# -- the other way: urllib's exceptions as requests' (the file:, data:, ftp: adapters) -----------
+
+def _urllib_classes() -> dict[str, type[BaseException]]:
+    return {f"urllib.error.{name}": obj for name, obj in vars(urllib.error).items()
+            if inspect.isclass(obj) and issubclass(obj, BaseException)
+            and obj.__module__ == "urllib.error"}
+
+
+URLLIB_CLASSES = _urllib_classes()
+_PREPARED = requests.Request("GET", "file:///x").prepare()
+
+
+def _urllib_instance(cls: type[BaseException]) -> BaseException:
+    if issubclass(cls, urllib.error.HTTPError):
+        return cls("http://h.invalid/", 404, "Not Found", http.client.HTTPMessage(), None)
+    if issubclass(cls, urllib.error.ContentTooShortError):
+        return cls("retrieval incomplete: got only 2 out of 8 bytes", ("f", None))
+    return cls("boom")
+
+
+def test_the_urllib_walk_found_urllibs_errors() -> None:
+    assert {"urllib.error.URLError", "urllib.error.HTTPError",
+            "urllib.error.ContentTooShortError"} <= set(URLLIB_CLASSES)
+
+
+@pytest.mark.parametrize("name", sorted(URLLIB_CLASSES))
+def test_every_urllib_error_becomes_a_requests_connection_error(name: str) -> None:
+    """Each class of urllib.error (``HTTPError`` and ``ContentTooShortError`` are URLErrors):
+    a requests ``ConnectionError`` a requests caller catches, with urllib's as argument."""
+    original = _urllib_instance(URLLIB_CLASSES[name])
+    out = _exceptions.as_requests_exception(original, _PREPARED)
+    assert type(out) is rex.ConnectionError, repr(out)
+    assert out.args == (original,) and out.request is _PREPARED
+
+
+#: How urllib's handlers report a timeout: a socket timeout as the reason, or (Python 3.9's
+#: FTPHandler) a string reason raised from the timeout.
+def _timeouts() -> Iterator[urllib.error.URLError]:
+    yield urllib.error.URLError(socket.timeout("timed out"))
+    yield urllib.error.URLError(TimeoutError("timed out"))
+    chained = urllib.error.URLError("ftp error: timeout('timed out')")
+    chained.__cause__ = socket.timeout("timed out")
+    yield chained
+    contextual = urllib.error.URLError("ftp error: timed out")
+    contextual.__context__ = TimeoutError("timed out")
+    yield contextual
+
+
+@pytest.mark.parametrize("original", list(_timeouts()), ids=repr)
+def test_a_urllib_timeout_becomes_connect_timeout(original: urllib.error.URLError) -> None:
+    out = _exceptions.as_requests_exception(original, _PREPARED)
+    assert type(out) is rex.ConnectTimeout
+    assert isinstance(out, requests.Timeout) and isinstance(out, requests.ConnectionError)
+
+
+def test_a_urllib_error_that_is_no_timeout_stays_a_connection_error() -> None:
+    refused = urllib.error.URLError(ConnectionRefusedError(111, "Connection refused"))
+    assert type(_exceptions.as_requests_exception(refused, _PREPARED)) is rex.ConnectionError
+    assert not _exceptions.timed_out(urllib.error.URLError("ftp error: 550 no such file"))
+
+
+@pytest.mark.parametrize("original", [ValueError("no comma"), UnicodeDecodeError(
+    "ascii", b"\xff", 0, 1, "bad"), binascii.Error("Incorrect padding")],
+    ids=lambda e: type(e).__name__)
+def test_a_urllib_value_error_becomes_invalid_url(original: ValueError) -> None:
+    """``DataHandler`` raises ``ValueError`` (or its subclasses) for a malformed URL."""
+    out = _exceptions.as_requests_exception(original, _PREPARED)
+    assert type(out) is rex.InvalidURL and out.args == (str(original),)
+    assert isinstance(out, ValueError) and out.request is _PREPARED
+
+
+@pytest.mark.parametrize("original", [OSError("os"), KeyError("k"), TimeoutError("t"),
+                                      http.client.IncompleteRead(b"")], ids=repr)
+def test_other_exceptions_have_no_requests_counterpart(original: BaseException) -> None:
+    assert _exceptions.as_requests_exception(original, _PREPARED) is None
+
+
+def test_no_reverse_row_is_shadowed_by_an_earlier_one() -> None:
+    rows = _exceptions.REVERSE_TABLE
+    for i, (earlier, _) in enumerate(rows):
+        for later, _ in rows[i + 1:]:
+            assert not issubclass(later, earlier), (
+                f"{later.__name__} comes after its base {earlier.__name__}")
+
+
+def test_each_reverse_row_is_the_one_used_for_its_class(monkeypatch: pytest.MonkeyPatch) -> None:
+    rows = list(_exceptions.REVERSE_TABLE)
+    for index, (kind, _) in enumerate(rows):
+        marker = rex.RequestException(f"row {index}")
+        patched = list(rows)
+        patched[index] = (kind, lambda e, r, marker=marker: marker)
+        monkeypatch.setattr(_exceptions, "REVERSE_TABLE", patched)
+        original = _urllib_instance(kind) if issubclass(kind, urllib.error.URLError) else kind("x")
+        assert _exceptions.as_requests_exception(original, _PREPARED) is marker
+    monkeypatch.setattr(_exceptions, "REVERSE_TABLE", rows)
+
+
+def test_there_and_back() -> None:
+    """A requests exception made from urllib's by the reverse table, met again at the forward
+    boundary (a Session adapter's failure inside ``opener.open``), comes out urllib-shaped."""
+    for original in (urllib.error.URLError(ConnectionRefusedError(111, "refused")),
+                     urllib.error.URLError(socket.timeout("timed out"))):
+        there = _exceptions.as_requests_exception(original, _PREPARED)
+        assert there is not None
+        there.__cause__ = original
+        back = translate(there, "send")
+        assert isinstance(back, urllib.error.URLError), repr(back)
