@@ -4,7 +4,9 @@ from __future__ import annotations
 
 import copy
 import pickle
+import socket
 import ssl
+import time
 from typing import Any
 
 import pytest
@@ -138,3 +140,22 @@ def test_a_proxy_header_replaces_the_requests_one_whatever_its_case(
     assert [v for k, v in received.headers if k.lower() == "proxy-authorization"] == [
         "Basic dTpw"]
     session.close()
+
+
+def test_each_request_has_its_timeout_on_a_reused_connection(server: RecordingServer) -> None:
+    """The socket's timeout is set again only when it differs (a system call otherwise)."""
+
+    def slow(rec: Any, handler: Any) -> None:
+        time.sleep(0.6)
+        handler.send_reply(Reply(200, [], b"ok"))
+
+    server.route("/fast", Reply(200, [], b"ok"))
+    server.route("/slow", slow)
+    with compat.urlopen(server.url("/fast"), timeout=0.2) as r:
+        assert r.read() == b"ok"
+    with compat.urlopen(server.url("/slow"), timeout=5) as r:  # not the 0.2 s of before
+        assert r.read() == b"ok"
+    with pytest.raises(socket.timeout):  # as urllib: raised while waiting for the answer
+        compat.urlopen(server.url("/slow"), timeout=0.2)
+    first, second = server.received[:2]
+    assert first.connection == second.connection  # the longer timeout on the reused socket

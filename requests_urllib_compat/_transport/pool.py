@@ -180,8 +180,10 @@ class _ReuseAwareConnection:
         if not (body is None or hasattr(body, "read") or _body_size(body) is not None):
             body = self._metered_chunks(body)
         connection: Any = self
-        if connection.sock is not None:  # as urllib3's request: a reused socket's timeout
-            connection.sock.settimeout(connection.timeout)
+        sock = connection.sock
+        if sock is not None and sock.gettimeout() != connection.timeout:
+            sock.settimeout(connection.timeout)  # as urllib3's request: a reused socket's
+            # timeout (when it already has it, settimeout would only be a system call)
         _seams.set_response_options(  # what urllib3's own request would have set
             connection, request_method=method, request_url=url,
             preload_content=preload_content, decode_content=decode_content,
