@@ -74,6 +74,9 @@ nitpick_ignore_regex = [
     # Python 3.9 cannot evaluate ``X | None`` annotations: autodoc then shows them as written,
     # with the names as the module imported them (the stdlib's addinfourl, a private alias).
     (r"py:class", r"addinfourl|_ReportHook|_Handler|ModuleLike|Retry"),
+    # Type aliases for the checker (the package's _types, typeshed's _typeshed, imported under
+    # TYPE_CHECKING): autodoc shows them by name.
+    (r"py:class", r"RequestData|Opened|WriteableBuffer"),
 ]
 
 

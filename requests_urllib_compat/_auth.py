@@ -26,7 +26,7 @@ import contextlib
 import http.client
 import threading
 import urllib.request
-from typing import Any
+from typing import IO, Any, Callable
 from urllib.parse import urlsplit
 
 import requests
@@ -41,7 +41,9 @@ from .response import HTTPResponse
 
 __all__ = ["HandlerAuth", "answer_challenge", "basic_authorization", "configure_session"]
 
-_AuthHandler = Any  # AbstractBasicAuthHandler | AbstractDigestAuthHandler (plus BaseHandler)
+# AbstractBasicAuthHandler | AbstractDigestAuthHandler (plus BaseHandler): what is read from
+# them (passwd, auth_header, _parse_realm, get_authorization) is untyped in typeshed.
+_AuthHandler = Any
 
 # Untyped in requests' stubs.
 _parse_dict_header: Any = _utils.parse_dict_header
@@ -91,7 +93,7 @@ class HandlerAuth(AuthBase):
                 if user is not None:
                     request.headers["Authorization"] = basic_authorization(user, password)
                 break
-        body: Any = request.body
+        body: object = request.body
         position = None
         if hasattr(body, "tell"):
             try:
@@ -174,7 +176,7 @@ class HandlerAuth(AuthBase):
                 position: int | None, kwargs: dict[str, Any]) -> requests.Response:
         """Send the request again with ``name: value``, as requests' own Digest auth does."""
         request = response.request
-        body: Any = request.body
+        body: object = request.body
         if position is not None and hasattr(body, "seek"):
             body.seek(position)
         response.content  # noqa: B018 - read the body so the connection can be reused
@@ -185,7 +187,7 @@ class HandlerAuth(AuthBase):
             _extract_cookies_to_jar(cookies, request, response.raw)
             again.prepare_cookies(cookies)
         again.headers[name] = value
-        connection: Any = getattr(response, "connection", None)
+        connection: requests.adapters.BaseAdapter | None = getattr(response, "connection", None)
         if connection is None:
             return response
         retried: requests.Response = connection.send(again, **kwargs)
@@ -210,11 +212,11 @@ def basic_authorization(user: object, password: object) -> str:
     return f"Basic {token}"
 
 
-def _is_basic(handler: Any) -> bool:
+def _is_basic(handler: object) -> bool:
     return isinstance(handler, urllib.request.AbstractBasicAuthHandler)
 
 
-def _is_digest(handler: Any) -> bool:
+def _is_digest(handler: object) -> bool:
     return isinstance(handler, urllib.request.AbstractDigestAuthHandler)
 
 
@@ -263,7 +265,8 @@ def configure_session(session: requests.Session, handler: _AuthHandler) -> None:
 _BUFFER_LIMIT = 64 * 1024
 
 
-def answer_challenge(error: Any, proto: str, req: Any, challenge: Any, *args: Any) -> Any:
+def answer_challenge(error: Callable[..., Any], proto: str, req: urllib.request.Request,
+                     challenge: IO[bytes], *args: Any) -> Any:
     """``OpenerDirector.error`` for a 401/407: urllib's auth handlers answer it with a new
     request and drop the challenge response unclosed (harmless with http.client's connection
     per request).  Here the challenge's short body is read into memory first, so the retry

@@ -25,6 +25,7 @@ from ._proxies import ProxyHandler
 from ._redirect import HTTPRedirectHandler
 from ._seams import GLOBAL_DEFAULT_TIMEOUT
 from ._transport import AbstractHTTPHandler, HTTPHandler, HTTPSHandler, Route, route
+from ._types import Opened, RequestData
 from .schemes import FTPHandler
 from .session import build_session, set_headers
 
@@ -34,7 +35,12 @@ __all__ = ["OpenerDirector", "build_opener", "install_opener", "urlopen"]
 class OpenerDirector(urllib.request.OpenerDirector):
     """urllib's ``OpenerDirector``; :attr:`session` is the same configuration as requests."""
 
+    # add_handler's tables (untyped in typeshed)
     handlers: list[urllib.request.BaseHandler]
+    handle_open: dict[str, list[urllib.request.BaseHandler]]
+    handle_error: dict[str, dict[int | str, list[urllib.request.BaseHandler]]]
+    process_request: dict[str, list[urllib.request.BaseHandler]]
+    process_response: dict[str, list[urllib.request.BaseHandler]]
 
     def __init__(self) -> None:
         super().__init__()
@@ -64,9 +70,9 @@ class OpenerDirector(urllib.request.OpenerDirector):
                 self._session_headers = list(self.addheaders)
             return self._session
 
-    def open(self, fullurl: str | urllib.request.Request, data: Any = None,
+    def open(self, fullurl: str | urllib.request.Request, data: RequestData = None,
              timeout: float | None = GLOBAL_DEFAULT_TIMEOUT,
-             ) -> Any:
+             ) -> Opened:
         """urllib's ``open``; its http(s) hops (redirects, auth retries) go through the
         caller's Session, or the adapters mounted on :attr:`session` once it was built."""
         user = self._user_session
@@ -83,8 +89,9 @@ class OpenerDirector(urllib.request.OpenerDirector):
         with self._session_lock:
             self._session = None  # rebuilt from the new handler list on next use
 
-    def error(self, proto: str, *args: Any) -> Any:
-        tables: Any = getattr(self, "handle_error", {})  # (untyped in typeshed)
+    def error(self, proto: str, *args: Any) -> Opened:
+        tables: dict[str, dict[int | str, list[urllib.request.BaseHandler]]] = getattr(
+            self, "handle_error", {})
         if (proto in ("http", "https") and len(args) > 2 and args[2] in (401, 407)
                 and tables.get("http", {}).get(args[2])):  # an auth handler is here
             return answer_challenge(super().error, proto, *args)
@@ -134,7 +141,7 @@ _DEFAULT_CLASSES: list[type[urllib.request.BaseHandler]] = [
 ]
 
 # Our handlers stand in for these stdlib classes.
-_STANDS_IN_FOR: dict[type[Any], type[Any]] = {
+_STANDS_IN_FOR: dict[type[urllib.request.BaseHandler], type[urllib.request.BaseHandler]] = {
     HTTPHandler: urllib.request.HTTPHandler,
     HTTPSHandler: urllib.request.HTTPSHandler,
     ProxyHandler: urllib.request.ProxyHandler,
@@ -148,7 +155,8 @@ _REPLACED_BY_SUBCLASSES_OF = [(klass, _STANDS_IN_FOR.get(klass, klass))
                               for klass in _DEFAULT_CLASSES]
 
 
-def _default_handlers(skip: set[type[Any]]) -> tuple[list[urllib.request.BaseHandler],
+def _default_handlers(skip: set[type[urllib.request.BaseHandler]]
+                     ) -> tuple[list[urllib.request.BaseHandler],
                                                       tuple[str, ...]]:
     """The default handlers not in ``skip``, and the proxy schemes the ProxyHandler got (they
     decide its attribute names).  ``ProxyHandler()`` gets what it would read from the
@@ -174,10 +182,11 @@ def build_opener(*handlers: _Handler, session: requests.Session | None = None
     """
     opener = OpenerDirector()
     opener._user_session = session if session is not None else installed_session
-    skip = set()
+    skip: set[type[urllib.request.BaseHandler]] = set()
     for check in handlers:
-        test: Any = issubclass if isinstance(check, type) else isinstance
-        skip.update([klass for klass, base in _REPLACED_BY_SUBCLASSES_OF if test(check, base)])
+        skip.update([klass for klass, base in _REPLACED_BY_SUBCLASSES_OF
+                     if (issubclass(check, base) if isinstance(check, type)
+                         else isinstance(check, base))])
     added, proxy_schemes = _default_handlers(skip)
     given = [h() if isinstance(h, type) else h for h in handlers]
     for handler in given:  # (the default ones are ours, or not HTTP transports)
@@ -245,19 +254,19 @@ def _context_opener(context: ssl.SSLContext) -> OpenerDirector:
 
 if sys.version_info >= (3, 13):
 
-    def urlopen(url: str | urllib.request.Request, data: Any = None,
+    def urlopen(url: str | urllib.request.Request, data: RequestData = None,
                 timeout: float | None = GLOBAL_DEFAULT_TIMEOUT,
-                *, context: ssl.SSLContext | None = None) -> Any:
+                *, context: ssl.SSLContext | None = None) -> Opened:
         """Open ``url`` (a string or a ``Request``) as ``urllib.request.urlopen``."""
         opener = _context_opener(context) if context else _default_opener()
         return opener.open(url, data, timeout)
 
 else:
 
-    def urlopen(url: str | urllib.request.Request, data: Any = None,
+    def urlopen(url: str | urllib.request.Request, data: RequestData = None,
                 timeout: float | None = GLOBAL_DEFAULT_TIMEOUT,
                 *, cafile: str | None = None, capath: str | None = None,
-                cadefault: bool = False, context: ssl.SSLContext | None = None) -> Any:
+                cadefault: bool = False, context: ssl.SSLContext | None = None) -> Opened:
         """Open ``url`` (a string or a ``Request``) as ``urllib.request.urlopen``.
 
         ``cafile``/``capath``/``cadefault`` are deprecated as in the stdlib (removed in 3.13).

@@ -18,16 +18,25 @@ cached, keyed on exactly those things:
 
 from __future__ import annotations
 
+import itertools
+import linecache
 import operator
 import urllib.request
-from typing import Any, Callable
+from typing import TYPE_CHECKING, Callable, Protocol
 
 from . import _stdlib
+from ._cache import RecentlyUsed
 from ._seams import environ_data
+
+if TYPE_CHECKING:
+    from ._director import OpenerDirector
 
 __all__ = ["OpenerSnapshot", "environment_proxies", "register_handlers"]
 
-_proxies_cache: tuple[dict[Any, Any], dict[str, str]] | None = None
+#: The environment ``getproxies()`` last read (``os.environ``'s own data), and what it
+#: returned.  One entry, not a :class:`RecentlyUsed`: only the current environment matters,
+#: and the comparison with it is the lookup.
+_proxies_cache: tuple[dict[bytes, bytes], dict[str, str]] | None = None
 
 
 def environment_proxies() -> dict[str, str]:
@@ -54,9 +63,24 @@ def environment_proxies() -> dict[str, str]:
 
 # -- whole openers ----------------------------------------------------------------------------
 
+_Handler = urllib.request.BaseHandler
+
+
+class _Director(Protocol):
+    """The tables ``add_handler`` fills in an ``OpenerDirector`` (untyped in typeshed)."""
+
+    handlers: list[_Handler]
+    handle_open: dict[str, list[_Handler]]
+    handle_error: dict[str, dict[int | str, list[_Handler]]]
+    process_request: dict[str, list[_Handler]]
+    process_response: dict[str, list[_Handler]]
+
+#: The attribute names and the ``handler_order`` of each handler the caller gave.
+_Shape = tuple[list[frozenset[str]], list[float]]
+
 _BASE = urllib.request.BaseHandler
 # What ``add_handler`` orders and links handlers with, as imported (not as patched later).
-_STANDARD: tuple[Any, ...] = (_BASE.__lt__, _BASE.add_parent, object.__dir__)
+_STANDARD: tuple[object, object, object] = (_BASE.__lt__, _BASE.add_parent, object.__dir__)
 
 _DICT = operator.attrgetter("__dict__")
 _MRO = operator.attrgetter("__mro__")
@@ -71,35 +95,37 @@ class _Template:
     pattern, so this is on the request path): the namespace of every class involved, names and
     values (a patched method, ``__lt__`` or ``add_parent`` included), each MRO, and the
     attribute names and ``handler_order`` of each instance the caller gave.  The first
-    ``fresh`` handlers were made by ``build_opener`` itself from its default classes, so their
-    attributes are what their constructors (part of the class namespaces) set from arguments
-    that are part of the template's key; reading their ``__dict__`` would only cost a dict each.
+    ``defaults`` handlers were made by ``build_opener`` itself from its default classes, so
+    their attributes are what their constructors (part of the class namespaces) set from
+    arguments that are part of the template's key; reading their ``__dict__`` would only cost a
+    dict each.
     """
 
-    __slots__ = ("fill", "fresh", "instance_names", "live", "mros", "namespaces", "orders",
-                 "types")
+    __slots__ = ("defaults", "filename", "instance_names", "live", "mros", "namespaces",
+                 "orders", "replay", "types")
 
-    def __init__(self, director: Any, handlers: list[Any], fresh: int,
-                 shape: tuple[list[Any], list[Any]]) -> None:
+    def __init__(self, director: _Director, handlers: list[_Handler], defaults: int,
+                 shape: _Shape) -> None:
         """The tables ``director`` got from ``handlers``, whose instance attribute names and
-        orders from position ``fresh`` on were ``shape`` before they were added (adding sets
+        orders from position ``defaults`` on were ``shape`` before they were added (adding sets
         ``parent``)."""
         self.types = tuple(map(type, handlers))
-        self.mros = list(map(_MRO, self.types))
+        self.mros: list[tuple[type, ...]] = list(map(_MRO, self.types))
         classes = {c for mro in self.mros for c in mro if c is not object}
         self.live = tuple(c.__dict__ for c in classes)  # read-only views of the class dicts
         self.namespaces = list(map(dict, self.live))  # and what they held
-        self.fresh = fresh
+        self.defaults = defaults
         self.instance_names, self.orders = shape
-        self.fill = _replay(director, handlers)
+        self.filename = f"<build_opener replay {next(_serial)}>"
+        self.replay = _replay(director, handlers, self.filename)
 
     @staticmethod
-    def shape_of(handlers: list[Any], fresh: int) -> tuple[list[Any], list[Any]]:
-        given = handlers[fresh:]
+    def shape_of(handlers: list[_Handler], defaults: int) -> _Shape:
+        given = handlers[defaults:]
         return [frozenset(vars(h)) for h in given], list(map(_ORDER, given))
 
     @staticmethod
-    def possible(handlers: list[Any]) -> bool:
+    def possible(handlers: list[_Handler]) -> bool:
         """Tables can be recorded: distinct handlers (positions are by identity), each with
         the stdlib's ordering, parent link and ``dir()`` and no instance ``add_parent``."""
         return len({id(h) for h in handlers}) == len(handlers) and all(
@@ -107,8 +133,8 @@ class _Template:
             and hasattr(h, "__dict__") and "add_parent" not in vars(h)
             for h in handlers)
 
-    def fits(self, handlers: list[Any]) -> bool:
-        given = handlers[self.fresh:]
+    def fits(self, handlers: list[_Handler]) -> bool:
+        given = handlers[self.defaults:]
         try:
             return bool(list(map(_MRO, self.types)) == self.mros
                         and list(self.live) == self.namespaces
@@ -117,8 +143,18 @@ class _Template:
         except Exception:  # an odd attribute value whose == raises, or no __dict__
             return False
 
+    def forget(self) -> None:
+        """Drop the replay's source from ``linecache`` (the template left the cache)."""
+        linecache.cache.pop(self.filename, None)
 
-def _replay(director: Any, handlers: list[Any]) -> Callable[[Any, list[Any]], None]:
+
+_serial = itertools.count()
+
+#: What a replay does to a director and a handler list given in the same order.
+_Replay = Callable[[_Director, list[_Handler]], None]
+
+
+def _replay(director: _Director, handlers: list[_Handler], filename: str) -> _Replay:
     """A function giving another new director the tables ``director`` got from ``handlers``,
     with the handlers at the same positions of another list, and setting their ``parent``.
 
@@ -136,47 +172,55 @@ def _replay(director: Any, handlers: list[Any]) -> Callable[[Any, list[Any]], No
             ...
 
     Keys (schemes, error codes) are the generated function's globals ``k0``, ``k1``...: only
-    positions and those names are written into its source.
+    positions and those names are written into its source.  The source is registered in
+    ``linecache`` under ``filename`` (as attrs does for its generated methods), so tracebacks,
+    ``pdb`` and coverage show its lines.
     """
     position = {id(h): i for i, h in enumerate(handlers)}
-    namespace: dict[str, Any] = {}
+    namespace: dict[str, object] = {}
 
-    def key(value: Any) -> str:
+    def key(value: object) -> str:
         name = f"k{len(namespace)}"
         namespace[name] = value
         return name
 
-    def items(hs: list[Any]) -> str:
+    def items(hs: list[_Handler]) -> str:
         return "".join(f"h{position[id(h)]}, " for h in hs)
 
-    def table(rows: dict[Any, list[Any]]) -> str:
+    def table(rows: dict[str, list[_Handler]] | dict[int | str, list[_Handler]]) -> str:
         return "{" + ", ".join(f"{key(kind)}: [{items(hs)}]" for kind, hs in rows.items()) + "}"
 
     lines = ["def replay(d, h):", f"    {items(handlers)}= h",
              f"    d.handlers.extend(({items(director.handlers)}))"]
-    for name in ("handle_open", "process_request", "process_response"):
-        lines.append(f"    d.{name}.update({table(getattr(director, name))})")
+    lines += [f"    d.handle_open.update({table(director.handle_open)})",
+              f"    d.process_request.update({table(director.process_request)})",
+              f"    d.process_response.update({table(director.process_response)})"]
     for protocol, rows in director.handle_error.items():
         lines.append(f"    d.handle_error[{key(protocol)}] = {table(rows)}")
     # add_parent is BaseHandler's (checked): it sets parent, once per handler added
     added = {id(h) for h in director.handlers}
     lines += [f"    h{i}.parent = d" for i, h in enumerate(handlers) if id(h) in added]
-    exec(compile("\n".join(lines), "<build_opener tables>", "exec"), namespace)
-    replay: Callable[[Any, list[Any]], None] = namespace.pop("replay")
+    source = "\n".join(lines) + "\n"
+    exec(compile(source, filename, "exec"), namespace)
+    linecache.cache[filename] = (len(source), None, source.splitlines(True), filename)
+    replay = namespace.pop("replay")
+    assert callable(replay)
     return replay
 
 
-_templates: dict[tuple[Any, ...], _Template] = {}
+#: Tables by (handler types..., number of default handlers, proxy schemes).
+_templates: RecentlyUsed[tuple[object, ...], _Template] = RecentlyUsed(64, _Template.forget)
 
 
-def register_handlers(director: Any, handlers: list[Any], fresh: int = 0,
-                      fresh_args: tuple[Any, ...] = ()) -> None:
+def register_handlers(director: OpenerDirector, handlers: list[_Handler], defaults: int = 0,
+                      proxy_schemes: tuple[str, ...] = ()) -> None:
     """The stdlib's ``add_handler(director, h)`` for each handler in turn, on a new director:
     the tables of the last list of the same handler types are replayed when they fit.
 
-    ``build_opener`` passes ``fresh``, how many leading handlers it has just made from its
-    default classes, and ``fresh_args``, what of their constructor arguments shapes their
-    attribute names (``ProxyHandler`` adds a ``<scheme>_open`` per proxy).
+    ``build_opener`` passes ``defaults``, how many leading handlers it has just made from its
+    default classes, and ``proxy_schemes``, the schemes its ``ProxyHandler`` got a proxy for:
+    the only constructor argument that shapes their attribute names (``ProxyHandler`` adds a
+    ``<scheme>_open`` per proxy).
     """
     add_handler = _stdlib.OpenerDirector.add_handler
     if (director.handlers or director.handle_open or director.handle_error
@@ -184,18 +228,16 @@ def register_handlers(director: Any, handlers: list[Any], fresh: int = 0,
         for handler in handlers:
             add_handler(director, handler)
         return
-    key = (*map(type, handlers), fresh, fresh_args)
+    key = (*map(type, handlers), defaults, proxy_schemes)
     template = _templates.get(key)
     if template is not None and template.fits(handlers):
-        template.fill(director, handlers)
+        template.replay(director, handlers)
         return
-    shape = _Template.shape_of(handlers, fresh) if _Template.possible(handlers) else None
+    shape = _Template.shape_of(handlers, defaults) if _Template.possible(handlers) else None
     for handler in handlers:
         add_handler(director, handler)
     if shape is not None:
-        if len(_templates) >= 64:
-            _templates.clear()
-        _templates[key] = _Template(director, handlers, fresh, shape)
+        _templates[key] = _Template(director, handlers, defaults, shape)
 
 
 class OpenerSnapshot:
@@ -206,7 +248,7 @@ class OpenerSnapshot:
 
     __slots__ = ("handlers", "instances", "live", "mros", "namespaces", "types")
 
-    def __init__(self, handlers: list[Any]) -> None:
+    def __init__(self, handlers: list[_Handler]) -> None:
         self.handlers = list(handlers)
         self.types = tuple(map(type, handlers))
         self.mros = list(map(_MRO, self.types))

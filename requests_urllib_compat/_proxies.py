@@ -15,7 +15,7 @@ extra of this package).
 from __future__ import annotations
 
 import urllib.request
-from typing import Any
+from collections.abc import Mapping
 from urllib.parse import urlsplit
 
 import requests
@@ -23,6 +23,7 @@ from requests.utils import get_auth_from_url
 
 from . import _stdlib
 from ._auth import basic_authorization
+from ._types import Opened
 
 __all__ = ["SOCKS_SCHEMES", "ProxyHandler", "configure_session", "proxy_headers",
            "urllib_proxies"]
@@ -34,7 +35,7 @@ SOCKS_SCHEMES = frozenset({"socks4", "socks4a", "socks5", "socks5h"})
 class ProxyHandler(urllib.request.ProxyHandler):
     """urllib's ``ProxyHandler``; proxies with a ``socks*://`` URL are used through requests."""
 
-    def proxy_open(self, req: urllib.request.Request, proxy: str, type: str) -> Any:
+    def proxy_open(self, req: urllib.request.Request, proxy: str, type: str) -> Opened | None:
         scheme, sep, _ = proxy.partition("://")
         if not sep or scheme.lower() not in SOCKS_SCHEMES:
             # super() for an instance of this class (cooperative subclasses); the stdlib's
@@ -59,7 +60,7 @@ def configure_session(session: requests.Session, handler: urllib.request.ProxyHa
     session.proxies.update({k: v for k, v in proxies.items() if k != "no"})
 
 
-def urllib_proxies(url: str, proxies: Any) -> dict[str, Any]:
+def urllib_proxies(url: str, proxies: Mapping[str, str] | None) -> dict[str, str]:
     """``proxies`` for a request to ``url``, or none when urllib's ``proxy_bypass`` (the
     environment's ``no_proxy`` at request time; no CIDR, as urllib) says to go direct."""
     if not proxies:

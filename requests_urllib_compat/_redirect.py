@@ -11,7 +11,8 @@ Credentials added by the auth handlers are unredirected headers in urllib alread
 from __future__ import annotations
 
 import urllib.request
-from typing import IO, Any
+from http.client import HTTPMessage
+from typing import IO
 from urllib.parse import urlsplit
 
 from . import _stdlib
@@ -43,7 +44,7 @@ class HTTPRedirectHandler(urllib.request.HTTPRedirectHandler):
     """urllib's redirect handler; credentials in the caller's headers stay with their origin."""
 
     def redirect_request(self, req: urllib.request.Request, fp: IO[bytes], code: int, msg: str,
-                         headers: Any, newurl: str) -> urllib.request.Request | None:
+                         headers: HTTPMessage, newurl: str) -> urllib.request.Request | None:
         # super() for an instance of this class (a mixin after it in the MRO may decline);
         # the stdlib's method by name for code calling it unbound from a handler of its own
         # (``HTTPRedirectHandler.redirect_request(self, ...)``), as urllib allows.

@@ -4,7 +4,7 @@ The package is glue between urllib's handler chain and requests' engine; a few j
 public name (like requests' own ``compat.py``, this module is where they are read).  Each entry
 says which upstream versions have it -- the supported range is Python 3.9-3.13, requests 2.32+
 and urllib3 2.0+ (``tox -e minimums`` runs the suite at the lowest) -- and what it is used for.
-Other modules read these joints only through this module, and ``tests/test_seams.py`` checks
+Other modules read these joints only through this module, and ``tests/core/test_seams.py`` checks
 that each still exists on the installed versions: an upstream release that drops one fails
 there, by name, rather than somewhere in the transport.
 

@@ -5,7 +5,7 @@ Under :func:`requests_urllib_compat.install` the names ``urllib.request.OpenerDi
 ``HTTPHandler`` etc. are this package's.  Code here that runs after import and means the
 *stdlib's* object (to call its method, or to recognise a stdlib handler) uses this module: a
 lookup through ``urllib.request`` would find our own object and could call back into itself.
-``tests/test_swap_guard.py`` checks that no function body looks those names up.
+``tests/swap/test_guard.py`` checks that no function body looks those names up.
 """
 
 from __future__ import annotations

@@ -9,7 +9,6 @@ A function being moved to requests may receive what old code produced (a respons
 from __future__ import annotations
 
 import urllib.response
-from typing import Any
 
 import requests
 
@@ -18,7 +17,7 @@ from .response import HTTPResponse
 __all__ = ["requests_response"]
 
 
-def requests_response(obj: Any) -> requests.Response:
+def requests_response(obj: object) -> requests.Response:
     """The :class:`requests.Response` behind a response or an ``HTTPError`` from this package.
 
     ``obj`` is what ``urlopen``/``opener.open`` returned for an http(s) URL, or the

@@ -15,7 +15,7 @@ import http.client
 import io
 import sys
 from collections.abc import Iterable
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, TypeVar
 from urllib.response import addbase, addclosehook, addinfo, addinfourl
 
 from . import _seams
@@ -23,6 +23,10 @@ from ._exceptions import translated
 
 if TYPE_CHECKING:
     import requests
+    import urllib3
+    from _typeshed import WriteableBuffer
+
+_T = TypeVar("_T")
 
 __all__ = ["HTTPResponse", "addbase", "addclosehook", "addinfo", "addinfourl"]
 
@@ -87,11 +91,11 @@ class HTTPResponse(http.client.HTTPResponse):
 
     # -- http.client's state, read from the response that holds it ---------------------------
     @property
-    def fp(self) -> Any:
+    def fp(self) -> io.BufferedReader:
         return self._response.fp
 
     @fp.setter
-    def fp(self, value: Any) -> None:
+    def fp(self, value: io.BufferedReader | None) -> None:
         """``fp = None`` detaches this view unread: the stream stays the requests.Response's."""
         if value is not None:
             raise AttributeError("fp can only be detached (set to None)")
@@ -162,7 +166,7 @@ class HTTPResponse(http.client.HTTPResponse):
         super().close()
 
     # -- reading: http.client's own code -------------------------------------------------------
-    def _after(self, result: Any) -> Any:
+    def _after(self, result: _T) -> _T:
         if self._response.fp is None:
             self._release()
         return result
@@ -179,27 +183,27 @@ class HTTPResponse(http.client.HTTPResponse):
         except BaseException:
             self._after(None)
             raise
-        return self._after(data)  # type: ignore[no-any-return]
+        return self._after(data)
 
     def read1(self, n: int = -1) -> bytes:
-        return self._after(self._response.read1(n))  # type: ignore[no-any-return]
+        return self._after(self._response.read1(n))
 
-    def readinto(self, b: Any) -> int:
-        return self._after(self._response.readinto(b))  # type: ignore[no-any-return]
+    def readinto(self, b: WriteableBuffer) -> int:
+        return self._after(self._response.readinto(b))
 
     def peek(self, n: int = -1) -> bytes:
         if self._response.length == 0:  # at the end of the body: EOF, not the next response
             return b""
-        return self._after(self._response.peek(n))  # type: ignore[no-any-return]
+        return self._after(self._response.peek(n))
 
     def readline(self, limit: int | None = -1) -> bytes:
-        return self._after(self._response.readline(-1 if limit is None else limit))  # type: ignore[no-any-return]
+        return self._after(self._response.readline(-1 if limit is None else limit))
 
 
 class _EngineStream(io.RawIOBase):
     """A status line and headers, then the undecoded body of a urllib3 response."""
 
-    def __init__(self, head: bytes, raw: Any) -> None:
+    def __init__(self, head: bytes, raw: urllib3.HTTPResponse) -> None:
         self._head = head
         self._raw = raw
         raw.enforce_content_length = False  # a short body ends: http.client judges it
@@ -207,7 +211,7 @@ class _EngineStream(io.RawIOBase):
     def readable(self) -> bool:
         return True
 
-    def readinto(self, buffer: Any) -> int:
+    def readinto(self, buffer: WriteableBuffer) -> int:
         view = memoryview(buffer).cast("B")
         if self._head:
             n = min(len(view), len(self._head))
@@ -227,7 +231,7 @@ class _ReplaySocket:
         return self._stream
 
 
-def _replayed(raw: Any, status: int, headers: http.client.HTTPMessage,
+def _replayed(raw: urllib3.HTTPResponse, status: int, headers: http.client.HTTPMessage,
               method: str | None) -> http.client.HTTPResponse:
     """An http.client response over the engine's stream: the body's framing is the length
     the headers give (else up to the end of the stream), as http.client would read it."""
@@ -237,7 +241,7 @@ def _replayed(raw: Any, status: int, headers: http.client.HTTPMessage,
     return _parsed(_EngineStream(head, raw), method, headers)
 
 
-def _parsed(source: Any, method: str | None,
+def _parsed(source: io.RawIOBase | io.BytesIO, method: str | None,
             headers: http.client.HTTPMessage) -> http.client.HTTPResponse:
     """An http.client response that reads its status line, framing and body from ``source``
     (a raw stream), showing ``headers`` as its own."""
@@ -256,7 +260,7 @@ def _detached() -> http.client.HTTPResponse:
     return response
 
 
-def _http_message(raw: Any) -> http.client.HTTPMessage:
+def _http_message(raw: urllib3.BaseHTTPResponse | None) -> http.client.HTTPMessage:
     """The headers of a response that did not come from http.client, as urllib exposes them."""
     original = _seams.original_message(raw)
     if original is not None:

@@ -10,6 +10,7 @@ and the download goes through the installed opener, 8 KiB at a time (constant me
 from __future__ import annotations
 
 import contextlib
+import http.client
 import os
 import types
 import urllib.request
@@ -17,6 +18,7 @@ from typing import Any, Callable
 
 from ._director import install_opener, urlopen
 from ._seams import URLRETRIEVE_TEMPFILES
+from ._types import RequestData
 
 __all__ = ["urlcleanup", "urlretrieve"]
 
@@ -26,7 +28,7 @@ _url_tempfiles: list[str] = []
 _ReportHook = Callable[[int, int, int], object]
 
 
-def _stdlib_body(function: Any, **names: Any) -> Any:
+def _stdlib_body(function: Any, **names: object) -> Callable[..., Any]:
     """``function``'s code with the stdlib module's globals, ``names`` replaced."""
     namespace = dict(vars(urllib.request))
     namespace.update(names)
@@ -44,7 +46,7 @@ _urlretrieve = _stdlib_body(urllib.request.urlretrieve, urlopen=urlopen,
 
 
 def urlretrieve(url: str, filename: str | None = None, reporthook: _ReportHook | None = None,
-                data: Any = None) -> tuple[str, Any]:
+                data: RequestData = None) -> tuple[str, http.client.HTTPMessage]:
     """Copy ``url`` to ``filename`` (a temporary file if None), as ``urllib.request``.
 
     Returns ``(filename, headers)``; a ``file:`` URL without ``filename`` returns the local path
@@ -52,7 +54,7 @@ def urlretrieve(url: str, filename: str | None = None, reporthook: _ReportHook |
     first block and after each block (``total_size`` -1 without Content-Length).  Fewer bytes
     than Content-Length promised raise ``ContentTooShortError`` (``.content`` is the result).
     """
-    result: tuple[str, Any] = _urlretrieve(url, filename, reporthook, data)
+    result: tuple[str, http.client.HTTPMessage] = _urlretrieve(url, filename, reporthook, data)
     return result
 
 

@@ -21,7 +21,7 @@ import types
 import urllib.request
 import weakref
 from collections.abc import Iterator, Mapping
-from typing import Any, Callable
+from typing import Any, Callable, Union
 from urllib.error import URLError
 from urllib.response import addinfourl
 
@@ -56,13 +56,19 @@ _following_redirect: contextvars.ContextVar[bool] = contextvars.ContextVar(
     "requests_urllib_compat_following_redirect", default=False)
 
 
-def _single_timeout(timeout: Any) -> float | None:
+#: requests' ``timeout`` and ``cert`` arguments, as ``BaseAdapter.send`` takes them.
+_Timeout = Union[float, tuple[float, float], tuple[float, None], None]
+_Cert = Union[bytes, str, tuple[Union[bytes, str], Union[bytes, str]], None]
+
+
+def _single_timeout(timeout: _Timeout) -> float | None:
     """requests' ``timeout`` (a number, ``(connect, read)`` or None) as the one timeout ftplib
     takes: the more generous of the two, None (no limit) when either is None."""
     if isinstance(timeout, tuple):
-        if None in timeout:
+        given = [t for t in timeout if t is not None]
+        if len(given) < len(timeout):
             return None
-        return float(max(timeout))
+        return float(max(given))
     return None if timeout is None else float(timeout)
 
 
@@ -90,7 +96,7 @@ class SchemeAdapter(BaseAdapter):
         return method(req)
 
     def send(self, request: requests.PreparedRequest, stream: bool = False,
-             timeout: Any = None, verify: Any = True, cert: Any = None,
+             timeout: _Timeout = None, verify: bool | str = True, cert: _Cert = None,
              proxies: Mapping[str, str] | None = None) -> requests.Response:
         """Open ``request.url`` with the handler; ``verify``, ``cert`` and ``proxies`` do not
         apply (an ``ftp`` proxy: see :class:`FTPAdapter`)."""
@@ -157,7 +163,7 @@ class FTPAdapter(SchemeAdapter):
     scheme = "ftp"
 
     def send(self, request: requests.PreparedRequest, stream: bool = False,
-             timeout: Any = None, verify: Any = True, cert: Any = None,
+             timeout: _Timeout = None, verify: bool | str = True, cert: _Cert = None,
              proxies: Mapping[str, str] | None = None) -> requests.Response:
         """Open ``request.url`` with the handler, or through the ``ftp`` proxy as HTTP."""
         if proxies and select_proxy(str(request.url), dict(proxies)) and \
@@ -286,16 +292,16 @@ def refuse_local_redirects(session: requests.Session) -> None:
     session.resolve_redirects = resolve_redirects  # type: ignore[method-assign]
 
 
-def mount_file(session: requests.Session, handler: Any) -> None:
+def mount_file(session: requests.Session, handler: urllib.request.FileHandler) -> None:
     refuse_local_redirects(session)
     session.mount("file:", FileAdapter(handler))
 
 
-def mount_data(session: requests.Session, handler: Any) -> None:
+def mount_data(session: requests.Session, handler: urllib.request.DataHandler) -> None:
     refuse_local_redirects(session)
     session.mount("data:", DataAdapter(handler))
 
 
-def mount_ftp(session: requests.Session, handler: Any) -> None:
+def mount_ftp(session: requests.Session, handler: urllib.request.FTPHandler) -> None:
     refuse_local_redirects(session)
     session.mount("ftp:", FTPAdapter(handler))

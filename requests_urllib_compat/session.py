@@ -23,9 +23,9 @@ contribute nothing.  Other helpers' handlers (auth, proxies, other schemes) add 
 from __future__ import annotations
 
 import urllib.request
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Mapping
 from http.cookiejar import Cookie, CookieJar, DefaultCookiePolicy
-from typing import Any
+from typing import TYPE_CHECKING, Any, Protocol
 from urllib.parse import urlsplit
 
 import requests
@@ -38,13 +38,16 @@ from ._transport import default_https_context, handler_adapter, shared_adapter
 from .response import HTTPResponse
 from .schemes import mount_data, mount_file, mount_ftp
 
+if TYPE_CHECKING:
+    from _typeshed import WriteableBuffer
+
 __all__ = ["FEATURES", "OpenerSession", "ResponseProcessorHook", "build_session"]
 
 
 class _StoreNothingPolicy(DefaultCookiePolicy):
     """Nothing a server sets is accepted (the jar of an opener without a cookie processor)."""
 
-    def set_ok(self, cookie: Cookie, request: Any) -> bool:
+    def set_ok(self, cookie: Cookie, request: urllib.request.Request) -> bool:
         return False
 
 
@@ -89,7 +92,7 @@ class OpenerSession(requests.Session):
         if (policy is not None and isinstance(merged, CookieJar)
                 and _seams.cookie_policy(merged) is not policy):
             merged.set_policy(policy)
-            explicit: CaseInsensitiveDict[Any] = CaseInsensitiveDict(self.headers)
+            explicit: CaseInsensitiveDict[str | bytes] = CaseInsensitiveDict(self.headers)
             explicit.update(request.headers or {})
             if explicit.get("Cookie") is None:  # the Cookie header came from the jar: redo it
                 prepared.headers.pop("Cookie", None)
@@ -126,15 +129,17 @@ class OpenerSession(requests.Session):
         if request.full_url != prepared.url:
             prepared.prepare_url(request.full_url, None)
 
+    # (typed in requests' stubs with private aliases: Any here, as the register of private
+    # names is _seams)
     def merge_environment_settings(self, url: Any, proxies: Any, stream: Any, verify: Any,
                                    cert: Any) -> Any:
         """No environment (``trust_env`` is off); ``no_proxy`` applied as urllib does."""
-        settings: Any = super().merge_environment_settings(url, proxies, stream, verify, cert)
+        settings = super().merge_environment_settings(url, proxies, stream, verify, cert)
         settings["proxies"] = proxies_module.urllib_proxies(str(url), settings.get("proxies"))
         return settings
 
     def rebuild_proxies(self, prepared_request: requests.PreparedRequest,
-                        proxies: Any) -> dict[str, str]:
+                        proxies: Mapping[str, str] | None) -> dict[str, str]:
         """A redirect hop's proxies: the session's and the call's, unless urllib would bypass
         them.  Then requests' own hop work (with ``trust_env`` off): a caller's
         ``Proxy-Authorization`` dropped, a plain-http proxy URL's credentials sent, encoded as
@@ -149,16 +154,16 @@ class OpenerSession(requests.Session):
         return wanted
 
 
-def _transport(session: requests.Session, handler: Any) -> None:
+def _transport(session: requests.Session, handler: urllib.request.AbstractHTTPHandler) -> None:
     scheme = "https" if isinstance(handler, _stdlib.HTTPSHandler) else "http"
     session.mount(f"{scheme}://", handler_adapter(handler))
 
 
-def _cookies(session: requests.Session, handler: Any) -> None:
-    session.cookies = handler.cookiejar
+def _cookies(session: requests.Session, handler: urllib.request.HTTPCookieProcessor) -> None:
+    session.cookies = handler.cookiejar  # type: ignore[assignment]  # (any CookieJar works)
 
 
-def _redirects(session: requests.Session, handler: Any) -> None:
+def _redirects(session: requests.Session, handler: urllib.request.HTTPRedirectHandler) -> None:
     session.max_redirects = int(handler.max_redirections)
 
 
@@ -168,14 +173,23 @@ def _builtin(module: str) -> bool:
     return module == "urllib.request" or module.split(".", 1)[0] == "requests_urllib_compat"
 
 
-def _user_method(handler: Any, name: str) -> Any:
+def _user_method(handler: urllib.request.BaseHandler, name: str) -> Callable[..., Any] | None:
     """``handler.<name>`` when defined by a user class, not by urllib's or our handlers."""
     for klass in type(handler).__mro__:
         if name in vars(klass):
             if _builtin(klass.__module__ or ""):
                 return None
-            return getattr(handler, name)
+            method: Callable[..., Any] = getattr(handler, name)
+            return method
     return None
+
+
+class _Readable(Protocol):
+    """What a response processor returns: read and closed as urllib's caller would."""
+
+    def read(self, amt: int = ..., /) -> bytes: ...
+
+    def close(self) -> None: ...
 
 
 class _ProcessedBody:
@@ -186,7 +200,7 @@ class _ProcessedBody:
     still extracts cookies, and closing releases the pooled connection.
     """
 
-    def __init__(self, result: Any, original: Any) -> None:
+    def __init__(self, result: _Readable, original: object) -> None:
         self._result = result
         self._original = original
         # (requests reads it: see _seams.ORIGINAL_RESPONSE)
@@ -230,7 +244,7 @@ class _ProcessorView(HTTPResponse):
         self.touched = True
         return super().read1(n)
 
-    def readinto(self, b: Any) -> int:
+    def readinto(self, b: WriteableBuffer) -> int:
         self.touched = True
         return super().readinto(b)
 
@@ -272,7 +286,7 @@ class ResponseProcessorHook:
         process = _user_method(self.handler, f"{scheme}_response")
         if process is None:
             return None
-        raw: Any = response.raw
+        raw: object = response.raw
         # After another processor, this one gets what that one returned, as in urllib.
         previous = raw._result if isinstance(raw, _ProcessedBody) else None
         original = raw._original if isinstance(raw, _ProcessedBody) else raw
@@ -297,23 +311,25 @@ class ResponseProcessorHook:
         return response
 
 
-def _response_hooks(session: requests.Session, handler: Any) -> None:
+def _response_hooks(session: requests.Session, handler: urllib.request.BaseHandler) -> None:
     if _user_method(handler, "http_response") or _user_method(handler, "https_response"):
         session.hooks["response"].append(ResponseProcessorHook(handler))
 
 
-def _request_processors(session: requests.Session, handler: Any) -> None:
+def _request_processors(session: requests.Session, handler: urllib.request.BaseHandler
+                        ) -> None:
     processors = getattr(session, "request_processors", None)
     if processors is not None and (_user_method(handler, "http_request")
                                    or _user_method(handler, "https_request")):
         processors.append(handler)
 
 
+#: A feature takes the handler of its row's type (so the table cannot say it more precisely).
 Feature = Callable[[requests.Session, Any], None]
 
 #: (handler type, how it configures the Session), applied in the opener's handler order
 #: (``handler_order``, then order of addition), so hooks run in urllib's processor order.
-FEATURES: list[tuple[type[Any], Feature]] = [
+FEATURES: list[tuple[type[object], Feature]] = [  # (the auth classes are mixins)
     (urllib.request.HTTPHandler, _transport),
     (urllib.request.HTTPSHandler, _transport),
     (urllib.request.HTTPCookieProcessor, _cookies),

@@ -30,7 +30,7 @@ import threading
 import types
 import urllib.request
 from collections.abc import Iterable, Iterator
-from typing import Any, Union
+from typing import Union
 
 import requests
 
@@ -44,7 +44,7 @@ __all__ = ["ORIGINALS", "REPLACEMENTS", "Swap", "install", "is_installed", "patc
 ModuleLike = Union[types.ModuleType, str]
 
 
-def _replacements() -> dict[str, Any]:
+def _replacements() -> dict[str, object]:
     """``urllib.request`` name -> this package's object, for the names we implement ourselves.
 
     Computed once, when this module is imported (before any swap), so the stdlib objects seen
@@ -63,15 +63,15 @@ def _replacements() -> dict[str, Any]:
 
 
 #: The names the swap rebinds, with this package's object for each.
-REPLACEMENTS: dict[str, Any] = _replacements()
+REPLACEMENTS: dict[str, object] = _replacements()
 #: The stdlib's object for each of those names (what :func:`patch_module` looks for).
-ORIGINALS: dict[str, Any] = {name: vars(urllib.request)[name] for name in REPLACEMENTS}
+ORIGINALS: dict[str, object] = {name: vars(urllib.request)[name] for name in REPLACEMENTS}
 
 
 class _Patch:
     """One rebinding of ``namespace[name]``, undone only if nobody rebound the name since."""
 
-    def __init__(self, module: types.ModuleType, name: str, replacement: Any,
+    def __init__(self, module: types.ModuleType, name: str, replacement: object,
                  owner: object) -> None:
         self.module = module
         self.name = name
@@ -95,7 +95,9 @@ class _State:
         self.contexts = 0
         self.applied: list[_Patch] = []  # the patches of urllib.request itself
         self.modules: list[_Patch] = []  # patch_module's patches
-        self.saved_openers: tuple[Any, Any] = (None, None)
+        # (urllib.request's, this package's)
+        self.saved_openers: tuple[urllib.request.OpenerDirector | None,
+                                  urllib.request.OpenerDirector | None] = (None, None)
         self.installed_session: requests.Session | None = None  # install(session=)
         self.session_stack: list[requests.Session | None] = []  # patched(session=) blocks
 

@@ -1,17 +1,40 @@
+"""What every test gets: an environment with nothing urllib or requests reads from it, no
+installed opener, and the shared pools closed at the end.
+
+The fixtures of tests/support are registered here for every tier.
+"""
+
 from __future__ import annotations
 
-import ssl
+import os
 import urllib.request
 from collections.abc import Iterator
 
 import pytest
-import trustme
 
 import requests_urllib_compat._director as compat_opener
 from requests_urllib_compat._transport import close_shared_pools
 
-from .rawserver import RawServer
-from .servers import RecordingServer
+pytest_plugins = [
+    "tests.support.fixtures",
+    "tests.support.ftpserver",
+    "tests.support.proxy_servers",
+]
+
+#: What urllib or requests read from the environment, besides every ``*_proxy`` (any case):
+#: urllib ignores HTTP_PROXY under CGI (REQUEST_METHOD); requests reads its CA bundles and
+#: ~/.netrc's location; ssl's default context the CA files and the key log.
+ENVIRONMENT = {"REQUEST_METHOD", "REQUESTS_CA_BUNDLE", "CURL_CA_BUNDLE", "SSL_CERT_FILE",
+               "SSL_CERT_DIR", "SSLKEYLOGFILE", "NETRC"}
+
+
+@pytest.fixture(autouse=True)
+def _clean_environ(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Each test starts with none of it (a test that needs a variable sets it with
+    ``monkeypatch.setenv``); subprocesses inherit the clean environment."""
+    for name in list(os.environ):
+        if name.lower().endswith("_proxy") or name.upper() in ENVIRONMENT:
+            monkeypatch.delenv(name)
 
 
 @pytest.fixture(autouse=True)
@@ -28,54 +51,3 @@ def _fresh_global_openers() -> Iterator[None]:
 def _close_pools_at_exit() -> Iterator[None]:
     yield
     close_shared_pools()
-
-
-@pytest.fixture
-def server() -> Iterator[RecordingServer]:
-    s = RecordingServer().start()
-    yield s
-    close_shared_pools()
-    s.stop()
-
-
-@pytest.fixture
-def raw_server() -> Iterator[RawServer]:
-    """A raw-socket server (tests/rawserver.py): routes write bytes, stall, close or reset."""
-    s = RawServer().start()
-    yield s
-    close_shared_pools()
-    s.stop()
-
-
-@pytest.fixture(scope="session")
-def ca() -> trustme.CA:
-    return trustme.CA()
-
-
-@pytest.fixture(scope="session")
-def ca_file(ca: trustme.CA, tmp_path_factory: pytest.TempPathFactory) -> str:
-    path = tmp_path_factory.mktemp("ca") / "ca.pem"
-    ca.cert_pem.write_to_path(str(path))
-    return str(path)
-
-
-@pytest.fixture
-def tls_server(ca: trustme.CA) -> Iterator[RecordingServer]:
-    context = ssl.create_default_context(ssl.Purpose.CLIENT_AUTH)
-    ca.issue_cert("127.0.0.1", "localhost").configure_cert(context)
-    s = RecordingServer(tls=context).start()
-    yield s
-    close_shared_pools()
-    s.stop()
-
-
-@pytest.fixture
-def client_context(ca_file: str) -> ssl.SSLContext:
-    """A client context that trusts the test CA (as a caller would build it)."""
-    return ssl.create_default_context(cafile=ca_file)
-
-
-from .ftpserver import ftp_server, silent_server  # noqa: E402  (fixtures for ftp: tests)
-from .proxy_servers import auth_proxy, forward_proxy, socks_proxy  # noqa: E402
-
-__all__ = ["auth_proxy", "forward_proxy", "ftp_server", "silent_server", "socks_proxy"]

@@ -9,7 +9,7 @@ listed with a reason in ``tools/mutation-equivalents.md`` and left out of the ki
 
     python tools/mutate.py                       # every module of MODULES
     python tools/mutate.py _exceptions.py        # one module
-    python tools/mutate.py _exceptions.py --tests tests/test_core_errors.py  # other tests
+    python tools/mutate.py _exceptions.py --tests tests/core/test_errors.py   # other tests
     python tools/mutate.py _transport/ --sample 60 --seed 1    # a package: each of its files
     python tools/mutate.py _transport/pool.py                  # one file of it
 """
@@ -38,19 +38,19 @@ EQUIVALENTS = ROOT / "tools" / "mutation-equivalents.md"
 #: module -> the tests that exercise it (fast, relevant; the whole suite is the final judge).
 #: A key ending in ``/`` is a package: every ``.py`` file in it, each run as a module.
 MODULES: dict[str, list[str]] = {
-    "_exceptions.py": ["tests/test_exceptions_table.py", "tests/test_pinned_behaviours.py",
-                       "tests/test_core_errors.py", "tests/test_core_streaming.py",
-                       "tests/test_core_tls.py"],
-    "_redirect.py": ["tests/test_auth.py", "tests/test_core_redirects.py",
-                    "tests/test_pinned_behaviours.py", "tests/test_auth_session.py",
-                    "tests/test_handlers_differential.py"],
-    "_proxies.py": ["tests/test_proxy.py", "tests/test_auth_encoding.py",
-                   "tests/test_pinned_behaviours.py", "tests/test_core_env_reuse.py",
-                   "tests/test_auth_session.py"],
-    "_transport/": ["tests/test_pinned_behaviours.py", "tests/test_core_request.py",
-                    "tests/test_core_errors.py", "tests/test_core_env_reuse.py",
-                    "tests/test_core_tls.py", "tests/test_perf_adapter.py",
-                    "tests/test_proxy.py"],
+    "_exceptions.py": ["tests/core/test_exceptions_table.py",
+                       "tests/core/test_pinned_behaviours.py", "tests/core/test_errors.py",
+                       "tests/core/test_streaming.py", "tests/core/test_tls.py"],
+    "_redirect.py": ["tests/handlers/test_auth.py", "tests/core/test_redirects.py",
+                    "tests/core/test_pinned_behaviours.py", "tests/handlers/test_auth_session.py",
+                    "tests/handlers/test_differential.py"],
+    "_proxies.py": ["tests/handlers/test_proxy.py", "tests/handlers/test_auth_encoding.py",
+                   "tests/core/test_pinned_behaviours.py", "tests/core/test_env_reuse.py",
+                   "tests/handlers/test_auth_session.py"],
+    "_transport/": ["tests/core/test_pinned_behaviours.py", "tests/core/test_request.py",
+                    "tests/core/test_errors.py", "tests/core/test_env_reuse.py",
+                    "tests/core/test_tls.py", "tests/fast_paths/test_adapter_shortcuts.py",
+                    "tests/handlers/test_proxy.py"],
 }
 
 #: Modules too big for every mutant on each run: a fixed sample unless --sample says otherwise

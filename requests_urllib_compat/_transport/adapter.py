@@ -11,8 +11,8 @@ from __future__ import annotations
 
 import os
 import ssl
-import threading
 from collections import OrderedDict
+from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any, cast
 
@@ -23,10 +23,11 @@ from requests.structures import CaseInsensitiveDict
 from requests.utils import get_encoding_from_headers
 from urllib3 import HTTPHeaderDict
 from urllib3.connectionpool import HTTPConnectionPool
-from urllib3.poolmanager import proxy_from_url
+from urllib3.poolmanager import PoolKey, proxy_from_url
 from urllib3.util.retry import Retry
 
 from .. import _seams
+from .._cache import RecentlyUsed
 from .._proxies import proxy_headers
 from .pool import _urllib_exchange, _use_compat_connections
 
@@ -112,12 +113,10 @@ def configure(*, pool_maxsize: int = 10, pool_block: bool = False,
     global _settings
     if pool_maxsize < 1:
         raise ValueError("pool_maxsize must be at least 1")
-    with _shared_lock:
-        _settings = _Settings(pool_maxsize, bool(pool_block), max_retries)
-        adapters = list(_shared.values())
-        _shared.clear()
-    for adapter in adapters:
-        adapter.close()
+    _settings = _Settings(pool_maxsize, bool(pool_block), max_retries)
+    # Every adapter is closed; one made meanwhile (under the cache's lock) read the new
+    # settings, or is in the cache before this clear.
+    _shared.clear()
 
 
 class _FrozenContext:
@@ -178,8 +177,10 @@ class CompatAdapter(HTTPAdapter):
     def __init__(self, context: ssl.SSLContext | None = None, debuglevel: int = 0) -> None:
         self.ssl_context = context
         self.debuglevel = debuglevel
-        # (scheme, host[, TLS settings]) -> (urllib3 pool key, pool), see _origin_pool
-        self._origin_pools: dict[tuple[Any, ...], tuple[Any, HTTPConnectionPool]] = {}
+        # (scheme, host[, TLS settings]) -> (urllib3 pool key, pool), see _origin_pool; the
+        # pools are the pool manager's (it closes them), so nothing is disposed of here
+        self._origin_pools: RecentlyUsed[tuple[object, ...], tuple[PoolKey, HTTPConnectionPool]]
+        self._origin_pools = RecentlyUsed(256)
         settings = _settings
         super().__init__(pool_maxsize=settings.pool_maxsize, pool_block=settings.pool_block,
                          max_retries=settings.max_retries or _RETRY)
@@ -201,7 +202,7 @@ class CompatAdapter(HTTPAdapter):
         and urllib3 2's managers then forget their pools without closing them (a pool closes
         its connections when collected, and ``_origin_pools`` still holds it); so each pool is
         closed here, and the remembered ones forgotten."""
-        pools: list[Any] = []
+        pools: list[HTTPConnectionPool] = []
         for manager in (self.poolmanager, *self.proxy_manager.values()):
             held = manager.pools
             pools += [pool for pool in map(held.get, held.keys()) if pool is not None]
@@ -237,8 +238,8 @@ class CompatAdapter(HTTPAdapter):
         return proxy_headers(proxy)
 
     def get_connection_with_tls_context(
-        self, request: requests.PreparedRequest, verify: Any, proxies: Any = None,
-        cert: Any = None
+        self, request: requests.PreparedRequest, verify: bool | str | None,
+        proxies: Mapping[str, str] | None = None, cert: tuple[str, str] | str | None = None
     ) -> HTTPConnectionPool:
         """As requests', except that a tunnel's own headers (urllib's ``Proxy-Authorization``
         for the CONNECT) select a proxy manager made for them: tunnels opened with different
@@ -272,7 +273,8 @@ class CompatAdapter(HTTPAdapter):
                     manager.connection_from_host(**host_params, pool_kwargs=pool_kwargs))
 
     def _origin_pool(self, origin: tuple[str, str], request: requests.PreparedRequest,
-                     verify: Any, proxies: Any, cert: Any) -> HTTPConnectionPool:
+                     verify: bool | str | None, proxies: Mapping[str, str],
+                     cert: tuple[str, str] | str | None) -> HTTPConnectionPool:
         """The pool requests picks for a direct request to ``origin`` (urllib's scheme and
         host), without recomputing its pool key each time (two URL parses and a key
         normalisation per request).  That key depends on nothing else: the TLS settings are
@@ -291,12 +293,10 @@ class CompatAdapter(HTTPAdapter):
                 return cast(HTTPConnectionPool, pool)
         pool = cast(HTTPConnectionPool, super().get_connection_with_tls_context(
             request, verify, proxies=proxies, cert=cert))
-        held = _seams.pool_container(manager.pools)
-        pool_key = next((k for k, v in list(held.items()) if v is pool), None)
-        if pool_key is not None:
-            if len(self._origin_pools) >= 256:
-                self._origin_pools.clear()
-            self._origin_pools[key] = (pool_key, pool)
+        held: Mapping[PoolKey, object] = _seams.pool_container(manager.pools)
+        found = next((k for k, v in list(held.items()) if v is pool), None)
+        if found is not None:
+            self._origin_pools[key] = (found, pool)
         return pool
 
     def build_response(self, req: requests.PreparedRequest, resp: Any) -> requests.Response:
@@ -322,7 +322,8 @@ class CompatAdapter(HTTPAdapter):
         return response
 
     def build_connection_pool_key_attributes(  # type: ignore[override]
-        self, request: requests.PreparedRequest, verify: Any, cert: Any = None
+        self, request: requests.PreparedRequest, verify: bool | str | None,
+        cert: str | tuple[str, str] | None = None
     ) -> tuple[dict[str, Any], dict[str, Any]]:
         host_params, pool_kwargs = cast(
             "tuple[dict[str, Any], dict[str, Any]]",
@@ -334,10 +335,12 @@ class CompatAdapter(HTTPAdapter):
                 pool_kwargs["assert_hostname"] = False
         return host_params, pool_kwargs
 
-    def cert_verify(self, conn: Any, url: str, verify: Any, cert: Any) -> None:
+    def cert_verify(self, conn: HTTPConnectionPool, url: str, verify: bool | str,
+                    cert: str | tuple[str, str] | None) -> None:
         """TLS settings come from the SSLContext alone: no certifi bundle is loaded."""
 
-    def request_url(self, request: requests.PreparedRequest, proxies: Any) -> str:
+    def request_url(self, request: requests.PreparedRequest,
+                    proxies: Mapping[str, str] | None) -> str:
         target = urllib_target(request)
         selector = None if target is None else target.selector
         # (a direct request given proxies by a caller's Session: requests' target for them)
@@ -348,37 +351,33 @@ class CompatAdapter(HTTPAdapter):
 
 # -- shared adapters -------------------------------------------------------------------------
 
-_MAX_SHARED = 64
-_shared: OrderedDict[tuple[Any, ...], CompatAdapter] = OrderedDict()
-_shared_lock = threading.Lock()
+#: Adapters by (context, debuglevel): the least recently used beyond 64 is closed.  A hit
+#: takes the lock to mark the adapter used: closing one drops its pooled connections.
+_shared: RecentlyUsed[tuple[ssl.SSLContext | None, int], CompatAdapter] = RecentlyUsed(
+    64, CompatAdapter.close)
 
 
 def shared_adapter(context: ssl.SSLContext | None, debuglevel: int = 0) -> CompatAdapter:
     """The adapter (and so the connection pools) for one transport configuration.
 
     Keyed by the context object: openers built with the same context, or with the default one,
-    share connections.  The least recently used adapter beyond ``_MAX_SHARED`` is closed.
+    share connections.  The least recently used adapter beyond the cache's size is closed.
     """
-    key = (context, debuglevel)
-    with _shared_lock:
-        adapter = _shared.get(key)
-        if adapter is None:
-            adapter = _shared[key] = CompatAdapter(context, debuglevel)
-            if len(_shared) > _MAX_SHARED:
-                _shared.popitem(last=False)[1].close()
-        else:
-            _shared.move_to_end(key)
-        return adapter
+    return _shared.use((context, debuglevel), _new_adapter)
+
+
+def _new_adapter(key: tuple[ssl.SSLContext | None, int]) -> CompatAdapter:
+    return CompatAdapter(*key)
 
 
 def close_shared_pools() -> None:
     """Close every pooled connection (they reopen on demand)."""
-    with _shared_lock:
-        for adapter in _shared.values():
-            adapter.close()
+    for adapter in _shared.values():
+        adapter.close()
 
 
-_default_contexts: dict[tuple[Any, ...], ssl.SSLContext] = {}
+#: Contexts by what http.client would build them from (see below); a hit is a dict lookup.
+_default_contexts: RecentlyUsed[tuple[object, ...], ssl.SSLContext] = RecentlyUsed(32)
 
 
 def default_https_context(check_hostname: bool | None = None) -> ssl.SSLContext:

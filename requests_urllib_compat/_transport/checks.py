@@ -19,6 +19,7 @@ from typing import Any
 from urllib3.util import SKIP_HEADER
 
 from .. import _seams
+from .._cache import RecentlyUsed
 from ..error import URLError
 
 _HTTP_CONNECTION: Any = http.client.HTTPConnection
@@ -73,7 +74,7 @@ def _http_client_checks(req: urllib.request.Request, host: str, method: str, sel
     (``ValueError``, ``UnicodeEncodeError`` beyond Latin-1).
     """
     scheme = req.type
-    plain = (scheme, host) in _checked_hosts
+    plain = _checked_hosts.get((scheme, host)) is not None
     if not plain:
         connection: Any = _HTTPS_CONNECTION if scheme == "https" else _HTTP_CONNECTION
         hostname, port = _seams.host_and_port(connection, host)  # InvalidURL
@@ -81,25 +82,26 @@ def _http_client_checks(req: urllib.request.Request, host: str, method: str, sel
     tunnel_host = _seams.tunnel_host(req)
     if tunnel_host:
         tunnel_host = _tunnel_netloc(tunnel_host)
-    if (method, selector) not in _checked_request_lines:
+    if _checked_request_lines.get((method, selector)) is None:
         _seams.validate_method(method)
         _seams.validate_path(selector)
         f"{method} {selector} HTTP/1.1".encode("ascii")
         if type(method) is str and type(selector) is str:
-            _remember(_checked_request_lines, (method, selector))
+            _checked_request_lines[method, selector] = True
+    checked = _checked_headers.get  # (a local: one lookup per header)
     for name, value in headers.items():
         if value is SKIP_HEADER:
             continue
         if type(name) is str and type(value) is str:  # (a subclass may change its hash)
-            if (name, value) not in _checked_headers:
+            if checked((name, value)) is None:
                 _HEADER_CHECK.putheader(name, value)
-                _remember(_checked_headers, (name, value))
+                _checked_headers[name, value] = True
         else:
             _HEADER_CHECK.putheader(name, value)
     if plain:
         return host, tunnel_host
     if port <= 65535 and _PLAIN_HOST.fullmatch(host):
-        _remember(_checked_hosts, (scheme, host))
+        _checked_hosts[scheme, host] = True
         return host, tunnel_host
     return _connect_netloc(hostname, port), tunnel_host
 
@@ -107,19 +109,11 @@ def _http_client_checks(req: urllib.request.Request, host: str, method: str, sel
 #: Header (name, value) pairs of ``str`` that passed http.client's ``putheader`` checks, the
 #: (method, target) pairs that passed ``putrequest``'s, and the (scheme, host) pairs that passed
 #: its host checks as a plain host: the checks depend on nothing else, so a request repeating
-#: them (most do) skips them.  Bounded: each is emptied when full.
-_checked_headers: set[tuple[str, str]] = set()
-_checked_request_lines: set[tuple[str, str]] = set()
-_checked_hosts: set[tuple[str, str]] = set()
-_MAX_CHECKED = 512
-
-
-def _remember(checked: set[Any], item: Any) -> None:
-    """Add ``item`` to a cache of passed checks (set operations are atomic under the GIL; a
-    lost addition only means the check runs again)."""
-    if len(checked) >= _MAX_CHECKED:
-        checked.clear()
-    checked.add(item)
+#: them (most do) skips them.  Sets in effect (every value is ``True``), bounded like every
+#: cache here: a hit is one dict lookup, the oldest entry goes when one is added to a full one.
+_checked_headers: RecentlyUsed[tuple[str, str], bool] = RecentlyUsed(512)
+_checked_request_lines: RecentlyUsed[tuple[str, str], bool] = RecentlyUsed(512)
+_checked_hosts: RecentlyUsed[tuple[str, str], bool] = RecentlyUsed(512)
 
 
 def _tunnel_netloc(origin: str) -> str:

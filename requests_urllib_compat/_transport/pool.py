@@ -11,13 +11,14 @@ import http.client
 import logging
 from collections.abc import Iterator
 from contextvars import ContextVar
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from requests.structures import CaseInsensitiveDict
 from urllib3.connectionpool import HTTPSConnectionPool
 from urllib3.util.retry import Retry
 
 from .. import _seams
+from .._cache import RecentlyUsed
 from .._exceptions import mark_connect_failure, redacted
 
 # -- connection reuse ------------------------------------------------------------------------
@@ -353,21 +354,29 @@ def _validate_conn_quietly(pool: Any, conn: Any) -> None:
         conn.connect()
 
 
-_pool_classes: dict[tuple[type[Any], int], type[Any]] = {}
-_connection_classes: dict[tuple[type[Any], int], type[Any]] = {}
+#: The compat pool and connection classes made, by (urllib3's class, debuglevel).  Bounded
+#: for classes patched in and out (per test, say); an evicted class is made again when needed
+#: (pools and connections made from it keep it alive meanwhile).
+if TYPE_CHECKING:
+    from urllib3.connectionpool import HTTPConnectionPool
+
+    _PoolClass = type[HTTPConnectionPool]
+    # urllib3 types ``ConnectionCls`` with protocols of a private module (_base_connection)
+    _ConnectionClass = type[Any]
+_pool_classes: RecentlyUsed[tuple[_PoolClass, int], _PoolClass] = RecentlyUsed(64)
+_connection_classes: RecentlyUsed[tuple[_ConnectionClass, int], _ConnectionClass] = (
+    RecentlyUsed(64))
 
 
-def _compat_connection(conn_cls: type[Any], debuglevel: int) -> type[Any]:
+def _compat_connection(conn_cls: _ConnectionClass, debuglevel: int) -> _ConnectionClass:
     """``conn_cls`` made reuse-aware (and verbose), one class per (class, debuglevel)."""
     key = (conn_cls, debuglevel)
     made = _connection_classes.get(key)
     if made is None:
-        if len(_connection_classes) >= 64:  # classes patched in and out (per test, say)
-            _connection_classes.clear()
-        made = _connection_classes[key] = type(f"Compat{conn_cls.__name__}",
-                                               (_ReuseAwareConnection,
-                                                _HttpClientConnection, conn_cls),
-                                               {"debuglevel": debuglevel})
+        made = type(f"Compat{conn_cls.__name__}",
+                    (_ReuseAwareConnection, _HttpClientConnection, conn_cls),
+                    {"debuglevel": debuglevel})
+        _connection_classes[key] = made
     return made
 
 
@@ -377,15 +386,15 @@ class _CurrentConnectionCls:
     connection class patched onto urllib3's pools after our first request (as test recorders
     do) is used, as it is by urllib3's own pools."""
 
-    def __init__(self, base: type[Any], debuglevel: int) -> None:
+    def __init__(self, base: _PoolClass, debuglevel: int) -> None:
         self._base = base
         self._debuglevel = debuglevel
 
-    def __get__(self, pool: Any, owner: Any = None) -> type[Any]:
-        current: type[Any] = self._base.ConnectionCls
-        if issubclass(current, _ReuseAwareConnection):
-            return current
-        return _compat_connection(current, self._debuglevel)
+    def __get__(self, pool: object, owner: object = None) -> _ConnectionClass:
+        current: _ConnectionClass = self._base.ConnectionCls
+        if not issubclass(current, _ReuseAwareConnection):
+            current = _compat_connection(current, self._debuglevel)
+        return current
 
 
 def _use_compat_connections(manager: Any, debuglevel: int) -> None:
@@ -393,13 +402,14 @@ def _use_compat_connections(manager: Any, debuglevel: int) -> None:
     classes = dict(manager.pool_classes_by_scheme)
     for scheme, pool_cls in classes.items():
         key = (pool_cls, debuglevel)
-        if key not in _pool_classes:
+        made = _pool_classes.get(key)
+        if made is None:
             namespace: dict[str, Any] = {
                 "ConnectionCls": _CurrentConnectionCls(pool_cls, debuglevel)}
             if issubclass(pool_cls, HTTPSConnectionPool):
                 namespace["_validate_conn"] = _validate_conn_quietly  # _seams.POOL_METHODS
-            _pool_classes[key] = type(f"Compat{pool_cls.__name__}",
-                                      (_ReuseGuardPool, _VerbatimTargetPool, pool_cls),
-                                      namespace)
-        classes[scheme] = _pool_classes[key]
+            made = type(f"Compat{pool_cls.__name__}",
+                        (_ReuseGuardPool, _VerbatimTargetPool, pool_cls), namespace)
+            _pool_classes[key] = made
+        classes[scheme] = made
     manager.pool_classes_by_scheme = classes
