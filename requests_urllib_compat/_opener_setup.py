@@ -31,7 +31,7 @@ from ._seams import environ_data
 if TYPE_CHECKING:
     from ._director import OpenerDirector
 
-__all__ = ["environment_proxies", "register_handlers"]
+__all__ = ["OpenerSnapshot", "environment_proxies", "register_handlers"]
 
 #: The environment ``getproxies()`` last read (``os.environ``'s own data), and what it
 #: returned.  One entry, not a :class:`RecentlyUsed`: only the current environment matters,
@@ -238,3 +238,30 @@ def register_handlers(director: OpenerDirector, handlers: list[_Handler], defaul
         add_handler(director, handler)
     if shape is not None:
         _templates[key] = _Template(director, handlers, defaults, shape)
+
+
+class OpenerSnapshot:
+    """What a new opener's tables and behaviour were made from: its handlers' classes (their
+    MROs and namespaces, names and values) and the handlers' own attributes.  ``holds()`` tells,
+    in C loops, whether all of it is unchanged, i.e. whether building the same opener again
+    would give an equivalent one (see ``_director._context_opener``)."""
+
+    __slots__ = ("handlers", "instances", "live", "mros", "namespaces", "types")
+
+    def __init__(self, handlers: list[_Handler]) -> None:
+        self.handlers = list(handlers)
+        self.types = tuple(map(type, handlers))
+        self.mros = list(map(_MRO, self.types))
+        classes = {c for mro in self.mros for c in mro if c is not object}
+        self.live = tuple(c.__dict__ for c in classes)
+        self.namespaces = list(map(dict, self.live))
+        self.instances = [dict(vars(h)) for h in handlers]
+
+    def holds(self) -> bool:
+        try:
+            return bool(list(map(type, self.handlers)) == list(self.types)
+                        and list(map(_MRO, self.types)) == self.mros
+                        and list(self.live) == self.namespaces
+                        and list(map(_DICT, self.handlers)) == self.instances)
+        except Exception:  # an odd attribute value whose == raises
+            return False

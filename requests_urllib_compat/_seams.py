@@ -22,7 +22,7 @@ import os
 import socket
 import ssl
 import urllib.request
-from collections.abc import Iterator, Mapping
+from collections.abc import Iterable, Iterator, Mapping
 from typing import Any, Callable
 
 import urllib3.connection
@@ -216,6 +216,20 @@ def original_message(raw: object) -> http.client.HTTPMessage | None:
 
 
 # -- requests (2.32+) --------------------------------------------------------------------------
+
+#: ``CaseInsensitiveDict._store`` (requests 2.32+): the ordered map ``lower name -> (name,
+#: value)`` that every method of the class reads.  The transport's ``Response.headers`` provide
+#: it on first use (made from urllib3's headers), and urllib's request headers are read from it
+#: in one pass (:func:`case_insensitive_items`).
+CASE_INSENSITIVE_STORE = "_store"
+
+
+def case_insensitive_items(headers: object) -> Iterable[tuple[Any, Any]]:
+    """The (name, value) pairs of a ``CaseInsensitiveDict`` as its ``items()`` gives them, read
+    from :data:`CASE_INSENSITIVE_STORE` at once (``items()`` makes a Python call per header)."""
+    items: Iterable[tuple[Any, Any]] = getattr(headers, CASE_INSENSITIVE_STORE).values()
+    return items
+
 
 def pool_settings(adapter: object) -> tuple[int, int, bool]:
     """``HTTPAdapter._pool_connections``, ``_pool_maxsize``, ``_pool_block``: the pool sizes

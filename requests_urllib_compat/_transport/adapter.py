@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import os
 import ssl
+from collections import OrderedDict
 from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any, cast
@@ -141,6 +142,27 @@ class _FrozenContext:
 
 def _ignore(*args: Any, **kwargs: Any) -> None:
     return None
+
+
+class _ResponseHeaders(CaseInsensitiveDict):  # type: ignore[type-arg]
+    """``requests.Response.headers`` as requests builds them (each name once, its values
+    joined by ``", "``), copied from urllib3's headers the first time they are used: every
+    method of requests' class reads its store (``_seams.CASE_INSENSITIVE_STORE``), made here on
+    first access.  A copy (``copy``, ``pickle``) is requests' own class."""
+
+    def __init__(self, source: HTTPHeaderDict) -> None:  # no super().__init__: made lazily
+        self._source = source
+
+    def __getattr__(self, name: str) -> Any:
+        if name != _seams.CASE_INSENSITIVE_STORE:
+            raise AttributeError(name)
+        store = OrderedDict((key.lower(), (key, value))
+                            for key, value in self._source.itermerged())
+        setattr(self, name, store)  # an instance attribute: __getattr__ is not asked again
+        return store
+
+    def __reduce__(self) -> Any:
+        return CaseInsensitiveDict, (list(self.items()),)
 
 
 class CompatAdapter(HTTPAdapter):
@@ -279,16 +301,18 @@ class CompatAdapter(HTTPAdapter):
 
     def build_response(self, req: requests.PreparedRequest, resp: Any) -> requests.Response:
         """requests' ``build_response``, minus two costs that change nothing: the cookie
-        extraction when the response sets no cookie (it would find none), and the header copy
-        through urllib3's per-name joining (the merged items are the same names and values)."""
-        message = _seams.original_message(resp)
-        if (message is None or "Set-Cookie" in message
-                or "Set-Cookie2" in message or not isinstance(resp.headers, HTTPHeaderDict)):
+        extraction when the response sets no cookie (it would find none), and the copy of the
+        headers into ``response.headers`` until something reads them (urllib's callers read
+        http.client's message; the copy is about a fifteenth of a request)."""
+        headers = resp.headers
+        if (_seams.original_message(resp) is None or not isinstance(headers, HTTPHeaderDict)
+                or "set-cookie" in headers or "set-cookie2" in headers):
             return super().build_response(req, resp)
         response = requests.Response()
         response.status_code = resp.status
-        response.headers = CaseInsensitiveDict(dict(resp.headers.itermerged()))
-        response.encoding = get_encoding_from_headers(response.headers)
+        response.headers = _ResponseHeaders(headers)
+        content_type: Any = headers.get("content-type")  # (all it reads of them)
+        response.encoding = get_encoding_from_headers({"content-type": content_type})
         response.raw = resp
         response.reason = resp.reason
         url: Any = req.url

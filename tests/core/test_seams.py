@@ -26,6 +26,7 @@ from typing import Any, Callable
 import pytest
 import requests
 import requests.cookies
+import requests.structures
 import urllib3
 import urllib3.connection
 from requests.auth import HTTPDigestAuth
@@ -313,6 +314,20 @@ def _digest_challenge() -> None:
 
 
 #: Registered name -> its check (a check may take the ``server`` or ``monkeypatch`` fixture).
+def _case_insensitive_store() -> None:
+    headers = requests.structures.CaseInsensitiveDict([("X-A", "1"), ("content-type", "t")])
+    headers["x-a"] = "2"  # the name as last set, at its first position
+    store = getattr(headers, _seams.CASE_INSENSITIVE_STORE)
+    assert list(store.items()) == [("x-a", ("x-a", "2")), ("content-type", ("content-type", "t"))]
+    assert list(_seams.case_insensitive_items(headers)) == list(headers.items())
+    # every method reads the store: one provided on an instance is the whole mapping
+    made = requests.structures.CaseInsensitiveDict.__new__(requests.structures.CaseInsensitiveDict)
+    setattr(made, _seams.CASE_INSENSITIVE_STORE, store)
+    assert made == headers and made["X-A"] == "2" and len(made) == 2 and "Content-Type" in made
+    assert list(made.copy().items()) == list(headers.items())
+    assert list(made.lower_items()) == [("x-a", "2"), ("content-type", "t")]
+
+
 CHECKS: dict[str, Callable[..., None]] = {
     "GLOBAL_DEFAULT_TIMEOUT": _timeout_default,
     "https_context_factory": _https_context_factory,
@@ -351,6 +366,8 @@ CHECKS: dict[str, Callable[..., None]] = {
     "set_prepared_cookies": _prepared_cookies,
     "consumed_content": _consumed_content,
     "set_digest_challenge": _digest_challenge,
+    "CASE_INSENSITIVE_STORE": _case_insensitive_store,
+    "case_insensitive_items": _case_insensitive_store,
 }
 
 

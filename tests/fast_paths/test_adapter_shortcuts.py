@@ -2,13 +2,18 @@
 
 from __future__ import annotations
 
+import copy
+import pickle
+import socket
 import ssl
+import time
 from typing import Any
 
 import pytest
 import requests
 import responses
 from requests.adapters import HTTPAdapter
+from requests.structures import CaseInsensitiveDict
 
 import requests_urllib_compat.request as compat
 from requests_urllib_compat._transport import CompatAdapter, shared_adapter
@@ -25,6 +30,8 @@ def _fields(r: requests.Response) -> Any:
     [("Content-Type", "text/html; charset=ISO-8859-1"), ("X-Dup", "a"), ("x-dup", "b"),
      ("X-Other", "c")],
     [("Set-Cookie", "a=1; Path=/"), ("Set-Cookie", "b=2"), ("Content-Type", "text/plain")],
+    [("Content-Type", "application/json"), ("X-A", "1")],
+    [("content-type", "text/csv"), ("content-type", "text/plain; charset=utf-8")],
     [],
 ])
 def test_build_response_as_requests(server: RecordingServer,
@@ -49,6 +56,23 @@ def test_cookies_and_headers_reach_the_requests_response(server: RecordingServer
         assert r.requests_response.cookies.get("k") == "v"
         assert r.requests_response.headers["x-a"] == "1, 2"
         assert r.headers.get_all("X-A") == ["1", "2"]
+
+
+def test_response_headers_are_copied_as_requests_headers(server: RecordingServer) -> None:
+    """requests' headers are made from urllib3's when first read; copies are requests' class."""
+    server.route("/h", Reply(200, [("X-A", "1"), ("x-a", "2"),
+                                   ("Content-Type", "application/json")], b"{}"))
+    with compat.urlopen(server.url("/h")) as r:
+        response = r.requests_response
+        assert response.encoding == "utf-8"
+        expected = list(response.headers.items())
+        assert ("X-A", "1, 2") in expected and ("Content-Type", "application/json") in expected
+        for copied in (copy.copy(response.headers), copy.deepcopy(response.headers),
+                       pickle.loads(pickle.dumps(response.headers)), response.headers.copy()):
+            assert type(copied) is CaseInsensitiveDict
+            assert list(copied.items()) == expected
+        assert r.read() == b"{}"
+        assert pickle.loads(pickle.dumps(response)).headers == response.headers
 
 
 def test_pool_is_the_one_requests_picks_and_follows_its_lifecycle(
@@ -99,3 +123,40 @@ def test_responses_still_intercepts_with_cookies() -> None:
         assert r.read() == b"mocked"
         assert r.headers["X-M"] == "y"
         assert r.requests_response.cookies.get("m") == "1"
+
+
+def test_a_proxy_header_replaces_the_requests_one_whatever_its_case(
+        server: RecordingServer) -> None:
+    """urllib3 merges a proxy's headers into the request's case-insensitively: the headers
+    handed to the pool stay requests' class then (one Proxy-Authorization on the wire)."""
+    session = requests.Session()
+    session.proxies = {"http": f"http://u:p@127.0.0.1:{server.port}"}
+    session.headers["proxy-authorization"] = "Basic from-the-session"
+    session.mount("http://", CompatAdapter())  # our pools, proxy headers merged by urllib3
+    opener = compat.build_opener(session=session)
+    with opener.open("http://origin.invalid/x") as r:
+        r.read()
+    (received,) = server.received
+    assert received.target == "http://origin.invalid/x"
+    assert [v for k, v in received.headers if k.lower() == "proxy-authorization"] == [
+        "Basic dTpw"]
+    session.close()
+
+
+def test_each_request_has_its_timeout_on_a_reused_connection(server: RecordingServer) -> None:
+    """The socket's timeout is set again only when it differs (a system call otherwise)."""
+
+    def slow(rec: Any, handler: Any) -> None:
+        time.sleep(0.6)
+        handler.send_reply(Reply(200, [], b"ok"))
+
+    server.route("/fast", Reply(200, [], b"ok"))
+    server.route("/slow", slow)
+    with compat.urlopen(server.url("/fast"), timeout=0.2) as r:
+        assert r.read() == b"ok"
+    with compat.urlopen(server.url("/slow"), timeout=5) as r:  # not the 0.2 s of before
+        assert r.read() == b"ok"
+    with pytest.raises(socket.timeout):  # as urllib: raised while waiting for the answer
+        compat.urlopen(server.url("/slow"), timeout=0.2)
+    first, second = server.received[:2]
+    assert first.connection == second.connection  # the longer timeout on the reused socket
