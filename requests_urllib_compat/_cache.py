@@ -50,9 +50,9 @@ class RecentlyUsed(Generic[K, V]):
         object) and the least recently used beyond ``maxsize`` are disposed of."""
         with self._lock:
             old = self._data.get(key)
+            gone = self._make_room(key)
             self._data[key] = value
             self._data.move_to_end(key)
-            gone = self._evict()
         if old is not None and old is not value:
             gone.append(old)
         self._dispose_all(gone)
@@ -65,8 +65,9 @@ class RecentlyUsed(Generic[K, V]):
             if value is not None:
                 self._data.move_to_end(key)
                 return value
-            value = self._data[key] = make(key)
-            gone = self._evict()
+            value = make(key)
+            gone = self._make_room(key)
+            self._data[key] = value
         self._dispose_all(gone)
         return value
 
@@ -96,10 +97,13 @@ class RecentlyUsed(Generic[K, V]):
     def __repr__(self) -> str:  # the values may hold secrets (a context, credentials)
         return f"<{type(self).__name__} {len(self)}/{self.maxsize}>"
 
-    def _evict(self) -> list[V]:
-        """Remove the least recently used beyond ``maxsize`` (the lock is held)."""
+    def _make_room(self, key: K) -> list[V]:
+        """Remove the least recently used so that ``key`` fits (the lock is held).  Before the
+        key is added, so that a reader without the lock never sees more than ``maxsize``."""
         data = self._data
-        return [data.popitem(last=False)[1] for _ in range(len(data) - self.maxsize)]
+        if key in data:
+            return []
+        return [data.popitem(last=False)[1] for _ in range(len(data) - self.maxsize + 1)]
 
     def _dispose_all(self, values: list[V]) -> None:
         if self._dispose is not None:
