@@ -36,7 +36,21 @@ try:
 except ImportError:  # Python 3.9: vcrpy there needs urllib3 < 2 (pyproject's test extra)
     vcr = None
 
-needs_vcr = pytest.mark.skipif(vcr is None, reason="vcrpy is not installable with urllib3 2")
+_VCR_MARKS = [pytest.mark.skipif(vcr is None, reason="vcrpy is not installable with urllib3 2")]
+if vcr is not None and int(vcr.__version__.split(".")[0]) < 9:
+    # vcrpy 8 (the last for Python 3.10) leaves the real connection of a recorded exchange to
+    # the garbage collector when its cassette exits (vcrpy issue #710; 9 closes it): its
+    # ResourceWarning comes from vcrpy's stub, not from this package.
+    _VCR_MARKS.append(pytest.mark.filterwarnings(
+        "ignore::pytest.PytestUnraisableExceptionWarning"))
+
+
+def needs_vcr(test: Callable[..., None]) -> Callable[..., None]:
+    """vcrpy installed (not on 3.9), and its own leak forgiven where it has one."""
+    for mark in _VCR_MARKS:
+        test = mark(test)
+    return test
+
 
 PATHS = ["default", "session", "install"]
 
