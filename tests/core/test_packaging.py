@@ -79,3 +79,10 @@ def test_the_wheel_ships_every_module(tmp_path: Path) -> None:
               if "__pycache__" not in path.parts}
     assert source <= shipped
     assert "requests_urllib_compat/py.typed" in shipped
+
+
+def test_ci_runs_the_readme_test_command() -> None:
+    """CI runs exactly the command the README gives for the tests."""
+    readme = (ROOT / "README.md").read_text(encoding="utf-8")
+    (command,) = re.findall(r"^    (python3 -m venv \.venv && .*pytest)$", readme, flags=re.M)
+    assert command in (ROOT / ".ci" / "run").read_text(encoding="utf-8")
