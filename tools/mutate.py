@@ -38,7 +38,7 @@ EQUIVALENTS = ROOT / "tools" / "mutation-equivalents.md"
 MODULES: dict[str, list[str]] = {
     "_exceptions.py": ["tests/test_exceptions_table.py", "tests/test_pinned_behaviours.py",
                        "tests/test_core_errors.py", "tests/test_core_streaming.py",
-                       "tests/test_core_tls.py"],
+                       "tests/test_core_tls.py", "tests/test_mutation_exceptions.py"],
     "_redirect.py": ["tests/test_auth.py", "tests/test_core_redirects.py",
                     "tests/test_pinned_behaviours.py", "tests/test_auth_session.py",
                     "tests/test_handlers_differential.py"],
@@ -146,8 +146,9 @@ def _points(tree: ast.Module) -> Iterator[tuple[ast.AST, str, str, object]]:
         elif isinstance(node, ast.List) and len(node.elts) > 1 and all(
                 isinstance(e, ast.Tuple) for e in node.elts):
             for i in range(len(node.elts) - 1):
-                yield node, "row order", f"swap rows {i},{i + 1} of list at line " \
-                    f"{node.lineno}: {ast.unparse(node.elts[i])[:60]!r}", ("swap", i)
+                rows = [ast.unparse(e)[:60] for e in node.elts[i:i + 2]]
+                yield node, "row order", f"swap rows {i},{i + 1}: {rows[0]!r} <-> " \
+                    f"{rows[1]!r}", ("swap", i)
         if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef, ast.If, ast.For, ast.While,
                              ast.With, ast.Try)) and not isinstance(node, ast.Module):
             for body in _statement_lists(node):
