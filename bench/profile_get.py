@@ -24,15 +24,15 @@ from requests_urllib_compat import request as compat
 ROWS = {
     "opener.open (urllib chain, total)": ("urllib/request.py", "open"),
     "  build_opener": ("requests_urllib_compat/_director.py", "build_opener"),
-    "  transport.send (ours, total)": ("requests_urllib_compat/_transport.py", "send"),
+    "  transport.send (ours, total)": ("requests_urllib_compat/_transport/handlers.py", "send"),
     "    HTTPAdapter.send (requests, total)": ("requests/adapters.py", "send"),
     "      get_connection_with_tls_context": (
         "requests/adapters.py", "get_connection_with_tls_context"),
     "      get_connection_with_tls_context (CompatAdapter)": (
-        "requests_urllib_compat/_transport.py", "get_connection_with_tls_context"),
+        "requests_urllib_compat/_transport/adapter.py", "get_connection_with_tls_context"),
     "      build_response": ("requests/adapters.py", "build_response"),
     "      build_response (CompatAdapter)": (
-        "requests_urllib_compat/_transport.py", "build_response"),
+        "requests_urllib_compat/_transport/adapter.py", "build_response"),
     "      urllib3 pool urlopen (total)": ("urllib3/connectionpool.py", "urlopen"),
     "        http.client begin (status+headers)": ("http/client.py", "begin"),
     "  HTTPResponse() (ours)": ("requests_urllib_compat/response.py", "__init__"),

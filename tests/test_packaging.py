@@ -62,3 +62,20 @@ def test_versioning_page_exists() -> None:
     # (tests/test_docs.py checks every page is in the toctree)
     text = (ROOT / "docs" / "versioning.md").read_text(encoding="utf-8")
     assert text.startswith("# Versioning and deprecation policy\n")
+
+
+def test_the_wheel_ships_every_module(tmp_path: Path) -> None:
+    """A sub-package missing from the build configuration would install a broken package."""
+    import subprocess
+    import zipfile
+
+    subprocess.run([sys.executable, "-m", "pip", "wheel", "-q", "--no-deps", "-w", str(tmp_path),
+                    str(ROOT)], check=True, capture_output=True, timeout=300)
+    (wheel,) = tmp_path.glob("*.whl")
+    shipped = {name for name in zipfile.ZipFile(wheel).namelist()
+               if name.startswith("requests_urllib_compat/")}
+    package = ROOT / "requests_urllib_compat"
+    source = {path.relative_to(ROOT).as_posix() for path in package.rglob("*.py")
+              if "__pycache__" not in path.parts}
+    assert source <= shipped
+    assert "requests_urllib_compat/py.typed" in shipped

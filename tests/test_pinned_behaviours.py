@@ -18,7 +18,7 @@ import pytest
 import requests
 
 import requests_urllib_compat.request as compat
-from requests_urllib_compat import _transport as transport
+from requests_urllib_compat._transport import adapter as transport_adapter
 from requests_urllib_compat._transport import close_shared_pools, shared_adapter
 
 from .differential import TIMEOUT, assert_same, observe
@@ -394,8 +394,8 @@ def test_garbage_from_the_proxy(proxy_server: RecordingServer) -> None:
 @pytest.fixture
 def small_cache(monkeypatch: pytest.MonkeyPatch) -> Iterator[OrderedDict[Any, Any]]:
     cache: OrderedDict[Any, Any] = OrderedDict()
-    monkeypatch.setattr(transport, "_shared", cache)
-    monkeypatch.setattr(transport, "_MAX_SHARED", 3)
+    monkeypatch.setattr(transport_adapter, "_shared", cache)
+    monkeypatch.setattr(transport_adapter, "_MAX_SHARED", 3)
     yield cache
     for adapter in cache.values():
         adapter.close()

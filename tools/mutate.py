@@ -10,7 +10,8 @@ listed with a reason in ``tools/mutation-equivalents.md`` and left out of the ki
     python tools/mutate.py                       # every module of MODULES
     python tools/mutate.py _exceptions.py        # one module
     python tools/mutate.py _exceptions.py --tests tests/test_core_errors.py  # other tests
-    python tools/mutate.py _transport.py --sample 60 --seed 1                  # a sample
+    python tools/mutate.py _transport/ --sample 60 --seed 1    # a package: each of its files
+    python tools/mutate.py _transport/pool.py                  # one file of it
 """
 
 from __future__ import annotations
@@ -35,6 +36,7 @@ PACKAGE = "requests_urllib_compat"
 EQUIVALENTS = ROOT / "tools" / "mutation-equivalents.md"
 
 #: module -> the tests that exercise it (fast, relevant; the whole suite is the final judge).
+#: A key ending in ``/`` is a package: every ``.py`` file in it, each run as a module.
 MODULES: dict[str, list[str]] = {
     "_exceptions.py": ["tests/test_exceptions_table.py", "tests/test_pinned_behaviours.py",
                        "tests/test_core_errors.py", "tests/test_core_streaming.py",
@@ -45,14 +47,42 @@ MODULES: dict[str, list[str]] = {
     "_proxies.py": ["tests/test_proxy.py", "tests/test_auth_encoding.py",
                    "tests/test_pinned_behaviours.py", "tests/test_core_env_reuse.py",
                    "tests/test_auth_session.py"],
-    "_transport.py": ["tests/test_pinned_behaviours.py", "tests/test_core_request.py",
-                     "tests/test_core_errors.py", "tests/test_core_env_reuse.py",
-                     "tests/test_core_tls.py", "tests/test_perf_adapter.py",
-                     "tests/test_proxy.py"],
+    "_transport/": ["tests/test_pinned_behaviours.py", "tests/test_core_request.py",
+                    "tests/test_core_errors.py", "tests/test_core_env_reuse.py",
+                    "tests/test_core_tls.py", "tests/test_perf_adapter.py",
+                    "tests/test_proxy.py"],
 }
 
-#: Modules too big for every mutant on each run: a fixed sample unless --sample says otherwise.
-DEFAULT_SAMPLE: dict[str, int] = {"_transport.py": 80}
+#: Modules too big for every mutant on each run: a fixed sample unless --sample says otherwise
+#: (for a package, shared among its files in proportion to their mutants).
+DEFAULT_SAMPLE: dict[str, int] = {"_transport/": 80}
+
+
+def module_files(module: str) -> list[str]:
+    """The files ``module`` names: itself, or every ``.py`` file of a package (``name/``)."""
+    if not module.endswith("/"):
+        return [module]
+    return sorted(f"{module}{path.name}" for path in (ROOT / PACKAGE / module).glob("*.py"))
+
+
+def module_tests(module: str) -> list[str]:
+    """The tests of ``module`` in ``MODULES``, or of the package a file of it is in."""
+    if module in MODULES:
+        return MODULES[module]
+    return MODULES[module.rsplit("/", 1)[0] + "/"]
+
+
+def file_samples(module: str, sample: int | None) -> dict[str, int | None]:
+    """Each file of ``module`` with its share of ``sample`` (by its number of mutants)."""
+    files = module_files(module)
+    if len(files) == 1:
+        return {module: sample}
+    counts = {name: len(mutants((ROOT / PACKAGE / name).read_text())) for name in files}
+    counts = {name: count for name, count in counts.items() if count}  # (an __init__)
+    if sample is None:
+        return {name: None for name in counts}
+    total = sum(counts.values()) or 1
+    return {name: -(-sample * count // total) for name, count in counts.items()}
 
 _SWAPS: dict[type[ast.AST], type[ast.AST]] = {
     ast.Eq: ast.NotEq, ast.NotEq: ast.Eq, ast.Lt: ast.GtE, ast.GtE: ast.Lt, ast.Gt: ast.LtE,
@@ -237,7 +267,7 @@ def equivalents() -> dict[str, dict[str, str]]:
     if not EQUIVALENTS.exists():
         return found
     for line in EQUIVALENTS.read_text().splitlines():
-        heading = re.match(r"^## `?([\w.]+)`?", line)
+        heading = re.match(r"^## `?([\w./]+)`?", line)
         if heading:
             module = heading.group(1)
             continue
@@ -315,6 +345,20 @@ def run_module(module: str, tests: list[str], sample: int | None, seed: int,
             "baseline_seconds": round(baseline, 1)}
 
 
+def run_one(module: str, args: argparse.Namespace, sample: int | None,
+            known: dict[str, dict[str, str]]) -> dict[str, object]:
+    """Run the mutants of one file and print its summary."""
+    report = run_module(module, args.tests or module_tests(module), sample, args.seed,
+                        known.get(module, {}), args.only)
+    print(f"== {module}: {report['killed']} killed of {report['run'] - report['equivalent']}"
+          f" ({report['kill_rate']}%), {report['equivalent']} equivalent, "
+          f"{report['mutants']} mutants in all", flush=True)
+    for survivor in report["survivors"]:  # type: ignore[attr-defined]
+        print(f"   survived: line {survivor['line']}: {survivor['kind']}: "
+              f"{survivor['detail']}")
+    return report
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("modules", nargs="*", default=list(MODULES))
@@ -329,21 +373,16 @@ def main(argv: list[str] | None = None) -> int:
     args = parser.parse_args(argv)
     known = equivalents()
     reports = []
-    for module in args.modules:
-        if args.list:
-            for m in mutants((ROOT / PACKAGE / module).read_text()):
-                print(f"{module}:{m.line} [{m.index}] {m.key}")
-            continue
-        sample = args.sample if args.sample is not None else DEFAULT_SAMPLE.get(module)
-        report = run_module(module, args.tests or MODULES[module], sample, args.seed,
-                            known.get(module, {}), args.only)
-        reports.append(report)
-        print(f"== {module}: {report['killed']} killed of {report['run'] - report['equivalent']}"
-              f" ({report['kill_rate']}%), {report['equivalent']} equivalent, "
-              f"{report['mutants']} mutants in all", flush=True)
-        for survivor in report["survivors"]:  # type: ignore[attr-defined]
-            print(f"   survived: line {survivor['line']}: {survivor['kind']}: "
-                  f"{survivor['detail']}")
+    for unit in args.modules:
+        if (ROOT / PACKAGE / unit).is_dir():
+            unit = unit.rstrip("/") + "/"
+        sample = args.sample if args.sample is not None else DEFAULT_SAMPLE.get(unit)
+        for module, share in file_samples(unit, sample).items():
+            if args.list:
+                for m in mutants((ROOT / PACKAGE / module).read_text()):
+                    print(f"{module}:{m.line} [{m.index}] {m.key}")
+                continue
+            reports.append(run_one(module, args, share, known))
     if args.report:
         args.report.write_text(json.dumps(reports, indent=1))
     low = [r for r in reports if r["kill_rate"] is not None
