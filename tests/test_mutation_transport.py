@@ -4,6 +4,7 @@ answer (keep-alive is this package's deliberate difference, docs/differences.md)
 
 from __future__ import annotations
 
+import socket
 from collections.abc import Iterator
 from typing import Any
 
@@ -55,3 +56,54 @@ def test_a_tunnel_with_credentials_sends_the_target_verbatim(tls_server: Recordi
     run = assert_same(scenario, tls_server)
     assert run.outcome.status == 200
     assert tls_server.received[-1].target == "/t|x?a=%2f&b=|"
+
+
+# -- http.client's checks, run before anything is sent (checks.py) -------------------------------
+
+def _free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return int(s.getsockname()[1])
+
+
+def test_a_port_beyond_65535_is_refused() -> None:
+    """urllib's socket layer would take the port modulo 65536 (another port): refused here, a
+    documented difference (docs/differences.md)."""
+    with pytest.raises(compat.URLError) as info:
+        compat.urlopen("http://127.0.0.1:70000/", timeout=5)
+    assert info.value.reason == "Port out of range 0-65535"
+
+
+def test_an_ipv6_host_with_a_port_urllib3_would_misread() -> None:
+    """``[::1]:+8080``: http.client reads the port with ``int()``; urllib3 is handed
+    ``[::1]:8080``, brackets kept (no server there: both fail to connect to the same place)."""
+    run = assert_same(lambda u: u.urlopen(f"http://[::1]:+{_free_port()}/", timeout=5))
+    assert run.outcome.error_type == "urllib.error.URLError"
+    assert run.outcome.reason_type == "builtins.ConnectionRefusedError"
+
+
+@pytest.mark.parametrize("port", ["abc", "+PORT"])
+def test_the_tunnel_origin_as_set_tunnel_reads_it(port: str) -> None:
+    """The CONNECT origin's port is read as ``set_tunnel`` reads it: ``InvalidURL`` for one it
+    cannot read (raised before anything is sent), ``+443`` as 443."""
+    dead = _free_port()
+    url = f"https://127.0.0.1:{port.replace('PORT', str(_free_port()))}/"
+
+    def scenario(u: Any) -> Any:
+        return u.build_opener(u.ProxyHandler({"https": f"http://127.0.0.1:{dead}"})).open(
+            url, timeout=5)
+
+    run = assert_same(scenario)
+    assert run.outcome.error_type == ("http.client.InvalidURL" if port == "abc"
+                                      else "urllib.error.URLError")
+
+
+@pytest.mark.parametrize(("method", "path"), [("GET", "/caf\u00e9"), ("G\u00c9T", "/p")])
+def test_a_request_line_beyond_ascii_fails_before_connecting(server: RecordingServer, method: str,
+                                                             path: str) -> None:
+    """``putrequest`` encodes the request line as ASCII: ``UnicodeEncodeError``, whether the
+    target or the method is beyond ASCII, before a connection is made."""
+    run = assert_same(lambda u: u.urlopen(u.Request(server.url(path), method=method),
+                                          timeout=5), server)
+    assert run.outcome.error_type == "builtins.UnicodeEncodeError"
+    assert server.connections == 0
