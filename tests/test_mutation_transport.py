@@ -9,6 +9,7 @@ from collections.abc import Iterator
 from typing import Any
 
 import pytest
+import requests
 
 import requests_urllib_compat as package
 import requests_urllib_compat.request as compat
@@ -107,3 +108,23 @@ def test_a_request_line_beyond_ascii_fails_before_connecting(server: RecordingSe
                                           timeout=5), server)
     assert run.outcome.error_type == "builtins.UnicodeEncodeError"
     assert server.connections == 0
+
+
+# -- what patches requests sees urllib's traffic (dispatch.py) -----------------------------------
+
+def test_a_patched_session_send_sees_urllibs_requests(server: RecordingServer,
+                                                      monkeypatch: pytest.MonkeyPatch) -> None:
+    """``Session.send`` patched in place (recorders, tracing): urllib's requests go through it,
+    as ``requests.get``'s do."""
+    seen: list[str] = []
+    original = requests.sessions.Session.send
+
+    def send(self: requests.Session, request: requests.PreparedRequest, **kwargs: Any) -> Any:
+        seen.append(str(request.url))
+        return original(self, request, **kwargs)
+
+    monkeypatch.setattr(requests.sessions.Session, "send", send)
+    with compat.urlopen(server.url("/sent")) as r:
+        assert r.read() == b"hello /sent"
+    assert seen == [server.url("/sent")]
+
