@@ -4,6 +4,7 @@ answer (keep-alive is this package's deliberate difference, docs/differences.md)
 
 from __future__ import annotations
 
+import http.client
 import socket
 from collections.abc import Iterator
 from typing import Any
@@ -128,3 +129,28 @@ def test_a_patched_session_send_sees_urllibs_requests(server: RecordingServer,
         assert r.read() == b"hello /sent"
     assert seen == [server.url("/sent")]
 
+
+
+# -- a caller's connection class (handlers.py) --------------------------------------------------
+
+class _OwnConnection(http.client.HTTPConnection):
+    """A caller's connection class: only the stdlib's ``do_open`` can send with it."""
+
+
+class _OwnHandler(compat.HTTPHandler):
+    def http_open(self, req: Any) -> Any:
+        return self.do_open(_OwnConnection, req)
+
+
+def test_a_socks_proxy_is_not_bypassed_by_a_callers_connection_class(
+        server: RecordingServer) -> None:
+    """Only requests connects through SOCKS: with a connection class of the caller's, the
+    request is refused, never sent around the proxy."""
+    proxies = {"http": f"socks5://127.0.0.1:{_free_port()}"}
+    opener = compat.build_opener(compat.ProxyHandler(proxies), _OwnHandler)
+    with pytest.raises(compat.URLError, match="a socks5 proxy cannot be used with the "
+                                              "connection class"):
+        opener.open(server.url("/around"), timeout=5)
+    assert server.received == []
+    with compat.build_opener(_OwnHandler).open(server.url("/own"), timeout=5) as r:
+        assert r.read() == b"hello /own"  # without a proxy, the caller's class sends it
