@@ -204,6 +204,6 @@ class translated:  # (named as the function it replaced: ``with translated(phase
         if isinstance(exc, (rex.RequestException, u3.HTTPError)):
             scrub(exc)
             new = translate(exc, self.phase)
-            if new is not None and new is not exc:
+            if new is not None:  # (always: each phase ends in rows for both roots)
                 raise new from exc
-        # (any other exception, or exc itself, goes on as raised)
+        # (any other exception goes on as raised)
