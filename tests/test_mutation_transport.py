@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import http.client
 import socket
+import urllib.request
 from collections.abc import Iterator
 from typing import Any
 
@@ -154,3 +155,23 @@ def test_a_socks_proxy_is_not_bypassed_by_a_callers_connection_class(
     assert server.received == []
     with compat.build_opener(_OwnHandler).open(server.url("/own"), timeout=5) as r:
         assert r.read() == b"hello /own"  # without a proxy, the caller's class sends it
+
+
+@pytest.mark.parametrize("method", ["PROPFIND", "DELETE", "POST"])
+def test_a_request_urllib3_writes_gets_http_clients_length_rule(server: RecordingServer,
+                                                                method: str) -> None:
+    """When urllib3 writes the request through this package's adapters (a Session with them
+    mounted, ``opener.session``, added query parameters: requests' target then), a bodiless
+    request still gets ``Content-Length: 0`` only for the methods http.client expects a body
+    with, as urllib sends the same request."""
+    urllib.request.urlopen(urllib.request.Request(server.url("/m?k=v"), method=method)).close()
+    session = compat.build_opener().session
+    session.params = {"k": "v"}
+    opener = compat.build_opener(session=session)
+    with opener.open(compat.Request(server.url("/m"), method=method)) as r:
+        r.read()
+    theirs, ours = server.received
+    method_, target, version, headers, body = ours.comparable()
+    assert (method_, target, version, sorted(headers), body) == (
+        *theirs.comparable()[:3], sorted(theirs.comparable()[3]), theirs.comparable()[4])
+    assert (ours.header("Content-Length") == "0") == (method == "POST")  # (order: urllib3's)

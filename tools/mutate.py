@@ -52,7 +52,8 @@ MODULES: dict[str, list[str]] = {
                     "tests/test_core_tls.py", "tests/test_perf_adapter.py",
                     "tests/test_proxy.py", "tests/test_ecosystem.py",
                     "tests/test_handlers_do_open.py", "tests/test_handlers_differential.py",
-                    "tests/test_core_reuse_safety.py", "tests/test_mutation_transport.py"],
+                    "tests/test_core_reuse_safety.py", "tests/test_handlers_debuglevel.py",
+                    "tests/test_mutation_transport.py"],
 }
 
 #: Modules too big for every mutant on each run: a fixed sample unless --sample says otherwise
