@@ -239,3 +239,32 @@ def test_a_timeout_while_sending_is_urllibs() -> None:
     ours, _, _ = _stalled_upload(compat)
     theirs, _, _ = _stalled_upload(urllib.request)
     assert type(ours) is type(theirs) is urllib.error.URLError
+
+
+def test_an_https_host_urllib3_would_misread_keeps_port_443() -> None:
+    """A host name that is not plain ASCII (``loc\u00aalhost``: ``localhost`` once IDNA-encoded,
+    as the socket module encodes it) and has no port: http.client connects to 443 for https, and
+    so must the name handed to urllib3.  Needs port 443 of loopback (skipped without it)."""
+    accepted: list[int] = []
+    with socket.socket() as listener:
+        listener.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+        try:
+            listener.bind(("127.0.0.1", 443))
+        except OSError as exc:
+            pytest.skip(f"port 443 of loopback not available: {exc}")
+        listener.listen()
+
+        def hang_up() -> None:
+            while True:
+                try:
+                    conn, _ = listener.accept()
+                except OSError:
+                    return
+                accepted.append(1)
+                conn.close()  # before the TLS handshake
+
+        threading.Thread(target=hang_up, daemon=True).start()
+        run = assert_same(lambda u: u.urlopen("https://loc\u00aalhost/", timeout=5),
+                          compare=lambda o: o.error_type)  # (an EOF or a reset: timing)
+    assert run.outcome.error_type == "urllib.error.URLError"
+    assert len(accepted) == 2  # one connection each, both to port 443
