@@ -6,6 +6,8 @@ from __future__ import annotations
 
 import http.client
 import socket
+import ssl
+import sys
 import threading
 import time
 import urllib.error
@@ -268,3 +270,30 @@ def test_an_https_host_urllib3_would_misread_keeps_port_443() -> None:
                           compare=lambda o: o.error_type)  # (an EOF or a reset: timing)
     assert run.outcome.error_type == "urllib.error.URLError"
     assert len(accepted) == 2  # one connection each, both to port 443
+
+
+@pytest.fixture
+def other_name_tls_server(ca: Any) -> Iterator[RecordingServer]:
+    """A TLS server whose (trusted) certificate names another host."""
+    context = ssl.create_default_context(ssl.Purpose.CLIENT_AUTH)
+    ca.issue_cert("other.example").configure_cert(context)
+    s = RecordingServer(tls=context).start()
+    yield s
+    close_shared_pools()
+    s.stop()
+
+
+@pytest.mark.skipif(sys.version_info >= (3, 12), reason="check_hostname= is gone in 3.12")
+@pytest.mark.filterwarnings("ignore:key_file, cert_file and check_hostname:DeprecationWarning")
+def test_the_stdlib_handlers_check_hostname_applies_to_its_context(
+        other_name_tls_server: RecordingServer, ca_file: str) -> None:
+    """The stdlib's ``HTTPSHandler(context=..., check_hostname=False)`` in our opener: as
+    http.client applies ``check_hostname`` to the context, the other name is accepted."""
+    def scenario(u: Any) -> Any:
+        context = ssl.create_default_context(cafile=ca_file)
+        handler = urllib.request.HTTPSHandler(context=context, check_hostname=False)
+        with u.build_opener(handler).open(other_name_tls_server.url("/n"), timeout=5) as r:
+            return r.read()
+
+    run = assert_same(scenario, other_name_tls_server)
+    assert run.outcome.value == b"hello /n"
