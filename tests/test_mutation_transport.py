@@ -288,7 +288,8 @@ def other_name_tls_server(ca: Any) -> Iterator[RecordingServer]:
 def test_the_stdlib_handlers_check_hostname_applies_to_its_context(
         other_name_tls_server: RecordingServer, ca_file: str) -> None:
     """The stdlib's ``HTTPSHandler(context=..., check_hostname=False)`` in our opener: as
-    http.client applies ``check_hostname`` to the context, the other name is accepted."""
+    http.client applies ``check_hostname`` to the context, the other name is accepted; and the
+    handler's settings select a shared pool, as our own handler's do."""
     def scenario(u: Any) -> Any:
         context = ssl.create_default_context(cafile=ca_file)
         handler = urllib.request.HTTPSHandler(context=context, check_hostname=False)
@@ -297,3 +298,13 @@ def test_the_stdlib_handlers_check_hostname_applies_to_its_context(
 
     run = assert_same(scenario, other_name_tls_server)
     assert run.outcome.value == b"hello /n"
+    # and through the pool of that handler's settings, as for our own handler: kept alive
+    close_shared_pools()
+    other_name_tls_server.reset()
+    context = ssl.create_default_context(cafile=ca_file)
+    opener = compat.build_opener(urllib.request.HTTPSHandler(context=context,
+                                                             check_hostname=False))
+    for _ in range(2):
+        with opener.open(other_name_tls_server.url("/n"), timeout=5) as r:
+            assert r.read() == b"hello /n"
+    assert other_name_tls_server.connections == 1
