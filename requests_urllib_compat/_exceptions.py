@@ -118,27 +118,15 @@ def _ssl_failure(exc: BaseException) -> BaseException:
     return inner if inner is not None else _response_failure(exc)
 
 
-def _proxy_failure(exc: BaseException) -> BaseException:
-    """The proxy refused the tunnel: urllib raises ``URLError(OSError("Tunnel connection
-    failed: ..."))``."""
-    tunnel = _first(exc, OSError)  # the engine's exceptions are OSErrors too: skip them
-    if tunnel is not None and "Tunnel connection failed" in str(tunnel):
-        return URLError(OSError(str(tunnel)))
-    for e in _chain(exc):
-        if isinstance(e, u3.ProxyError) and e.args:
-            message = str(e.args[0])
-            if "Tunnel connection failed" in message or isinstance(e.original_error, OSError):
-                return _connect_failure(e.original_error)
-    return _connect_failure(exc)
-
-
 Translator = Callable[[BaseException], BaseException]
 
 #: Engine exception -> translator, per phase.  The first matching row wins, so subclasses come
 #: before their bases.
 EXCEPTION_TABLE: dict[Phase, list[tuple[type[BaseException], Translator]]] = {
     "send": [
-        (rex.ProxyError, _proxy_failure),
+        # A proxy that refuses the tunnel, is down or hangs up: urllib's URLError(the OSError
+        # inside: "Tunnel connection failed: 403 ...", the refusal, the reset), as for a server.
+        (rex.ProxyError, _connect_failure),
         (rex.SSLError, _connect_failure),
         (rex.ConnectTimeout, _connect_failure),
         (rex.ReadTimeout, lambda e: _marked_connect_failure(e) or _timeout()),
@@ -225,9 +213,9 @@ class translated:  # (named as the function it replaced: ``with translated(phase
         if isinstance(exc, (rex.RequestException, u3.HTTPError)):
             scrub(exc)
             new = translate(exc, self.phase)
-            if new is not None and new is not exc:
+            if new is not None:  # (always: each phase ends in rows for both roots)
                 raise new from exc
-        # (any other exception, or exc itself, goes on as raised)
+        # (any other exception goes on as raised)
 
 
 # -- the other way: urllib's exceptions as requests' --------------------------------------------

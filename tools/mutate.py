@@ -40,7 +40,8 @@ EQUIVALENTS = ROOT / "tools" / "mutation-equivalents.md"
 MODULES: dict[str, list[str]] = {
     "_exceptions.py": ["tests/core/test_exceptions_table.py",
                        "tests/core/test_pinned_behaviours.py", "tests/core/test_errors.py",
-                       "tests/core/test_streaming.py", "tests/core/test_tls.py"],
+                       "tests/core/test_streaming.py", "tests/core/test_tls.py",
+                       "tests/core/test_exception_chains.py"],
     "_redirect.py": ["tests/handlers/test_auth.py", "tests/core/test_redirects.py",
                     "tests/core/test_pinned_behaviours.py", "tests/handlers/test_auth_session.py",
                     "tests/handlers/test_differential.py"],
@@ -50,7 +51,10 @@ MODULES: dict[str, list[str]] = {
     "_transport/": ["tests/core/test_pinned_behaviours.py", "tests/core/test_request.py",
                     "tests/core/test_errors.py", "tests/core/test_env_reuse.py",
                     "tests/core/test_tls.py", "tests/fast_paths/test_adapter_shortcuts.py",
-                    "tests/handlers/test_proxy.py"],
+                    "tests/handlers/test_proxy.py", "tests/session/test_ecosystem.py",
+                    "tests/handlers/test_do_open.py", "tests/handlers/test_differential.py",
+                    "tests/core/test_reuse_safety.py", "tests/handlers/test_debuglevel.py",
+                    "tests/core/test_transport_behaviours.py"],
 }
 
 #: Modules too big for every mutant on each run: a fixed sample unless --sample says otherwise
@@ -176,8 +180,9 @@ def _points(tree: ast.Module) -> Iterator[tuple[ast.AST, str, str, object]]:
         elif isinstance(node, ast.List) and len(node.elts) > 1 and all(
                 isinstance(e, ast.Tuple) for e in node.elts):
             for i in range(len(node.elts) - 1):
-                yield node, "row order", f"swap rows {i},{i + 1} of list at line " \
-                    f"{node.lineno}: {ast.unparse(node.elts[i])[:60]!r}", ("swap", i)
+                rows = [ast.unparse(e)[:60] for e in node.elts[i:i + 2]]
+                yield node, "row order", f"swap rows {i},{i + 1}: {rows[0]!r} <-> " \
+                    f"{rows[1]!r}", ("swap", i)
         if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef, ast.If, ast.For, ast.While,
                              ast.With, ast.Try)) and not isinstance(node, ast.Module):
             for body in _statement_lists(node):
