@@ -70,15 +70,16 @@ _CONNECT_MARK = "urllib_connect_failure"
 
 
 def mark_connect_failure(exc: BaseException) -> None:
-    """Mark ``exc`` as raised while connecting (our connection's ``connect()``): whatever the
-    engine wraps it in, urllib's ``do_open`` would have raised ``URLError(exc)``."""
+    """Mark ``exc`` as raised while connecting or sending the request (our connection's
+    ``connect()`` and ``request()``): whatever the engine wraps it in, urllib's ``do_open``
+    would have raised ``URLError(exc)``."""
     setattr(exc, _CONNECT_MARK, True)
 
 
 def _marked_connect_failure(exc: BaseException) -> BaseException | None:
     """``URLError(<the error>)`` for a failure marked by :func:`mark_connect_failure`: a TLS
-    handshake that timed out or was reset, which urllib3 reports as a read timeout or a
-    dropped connection (on Python 3.9 the timeout stays a ``socket.timeout``)."""
+    handshake or a request body that timed out or was reset, which urllib3 reports as a read
+    timeout or a dropped connection (on Python 3.9 the timeout stays a ``socket.timeout``)."""
     for e in _chain(exc):
         if getattr(e, _CONNECT_MARK, False):
             return URLError(e)

@@ -194,6 +194,9 @@ class _ReuseAwareConnection:
             encode_chunked = framing and any(k.lower() == "transfer-encoding" for k in headers)
             http.client.HTTPConnection.request(  # as urllib's do_open calls it
                 connection, method, url, body, headers, encode_chunked=encode_chunked)
+        except OSError as exc:  # (a timeout while sending the body...): urllib's do_open
+            mark_connect_failure(exc)  # raises URLError(exc) for any of them
+            raise
         finally:
             connection.blocksize = blocksize
 

@@ -229,14 +229,12 @@ def test_a_reused_connection_takes_the_callers_timeout() -> None:
     assert seconds < 2.5 and connections == 1
 
 
-@pytest.mark.xfail(strict=True, reason="for the lead: a timeout while sending the body is "
-                   "raw TimeoutError here, URLError(TimeoutError) in urllib (do_open wraps "
-                   "every failure of sending); the send phase cannot tell it from a timeout "
-                   "waiting for the status line yet")
 def test_a_timeout_while_sending_is_urllibs() -> None:
+    """urllib's do_open wraps every OSError of sending the request in URLError."""
     ours, _, _ = _stalled_upload(compat)
     theirs, _, _ = _stalled_upload(urllib.request)
     assert type(ours) is type(theirs) is urllib.error.URLError
+    assert type(ours.reason) is type(theirs.reason)  # the socket's timeout, as raised
 
 
 def test_an_https_host_urllib3_would_misread_keeps_port_443() -> None:
