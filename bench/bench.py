@@ -137,14 +137,20 @@ class BenchServer:
         self.https_port = _free_port()
         self.process: subprocess.Popen[bytes] | None = None
         self.servers: list[http.server.ThreadingHTTPServer] = []
-        nginx = None if force_python else shutil.which("nginx") or (
-            "/usr/sbin/nginx" if os.path.exists("/usr/sbin/nginx") else None)
+        nginx = (
+            None
+            if force_python
+            else shutil.which("nginx")
+            or ("/usr/sbin/nginx" if os.path.exists("/usr/sbin/nginx") else None)
+        )
         if nginx:
             self.kind = "nginx (" + _nginx_version(nginx) + ")"
             self._start_nginx(nginx)
         else:
-            self.kind = ("Python ThreadingHTTPServer FALLBACK (nginx not installed): the server "
-                         "is the bottleneck, absolute rates and ratios are compressed")
+            self.kind = (
+                "Python ThreadingHTTPServer FALLBACK (nginx not installed): the server "
+                "is the bottleneck, absolute rates and ratios are compressed"
+            )
             self._start_python(cert)
 
     @property
@@ -159,11 +165,16 @@ class BenchServer:
         user = "user root root;" if os.geteuid() == 0 else ""
         conf = os.path.join(self.tmp, "nginx.conf")
         with open(conf, "w") as f:
-            f.write(NGINX_CONF.format(tmp=self.tmp, user=user, http_port=self.http_port,
-                                      https_port=self.https_port))
+            f.write(
+                NGINX_CONF.format(
+                    tmp=self.tmp, user=user, http_port=self.http_port, https_port=self.https_port
+                )
+            )
         self.process = subprocess.Popen(
             [nginx, "-p", self.tmp, "-c", conf, "-e", os.path.join(self.tmp, "error.log")],
-            stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.PIPE,
+        )
         deadline = time.monotonic() + 10
         try:
             _wait_listening(self.http_port, deadline)
@@ -233,6 +244,7 @@ def _compat_urlopen(url: str, ctx: ssl.SSLContext, ca_file: str) -> tuple[Step, 
     def step() -> None:
         with compat.urlopen(url, context=context) as r:
             r.read()
+
     return step, None
 
 
@@ -244,6 +256,7 @@ def _compat_opener(url: str, ctx: ssl.SSLContext, ca_file: str) -> tuple[Step, S
     def step() -> None:
         with opener.open(url) as r:
             r.read()
+
     return step, opener.close
 
 
@@ -253,6 +266,7 @@ def _compat_build_opener_each(url: str, ctx: ssl.SSLContext, ca_file: str) -> tu
     def step() -> None:
         with compat.build_opener(compat.HTTPSHandler(context=ctx)).open(url) as r:
             r.read()
+
     return step, None
 
 
@@ -273,6 +287,7 @@ def _compat_session_opener(url: str, ctx: ssl.SSLContext, ca_file: str) -> tuple
     def cleanup() -> None:
         opener.close()
         session.close()
+
     return step, cleanup
 
 
@@ -282,6 +297,7 @@ def _stdlib_urlopen(url: str, ctx: ssl.SSLContext, ca_file: str) -> tuple[Step, 
     def step() -> None:
         with urllib.request.urlopen(url, context=context) as r:
             r.read()
+
     return step, None
 
 
@@ -289,6 +305,7 @@ def _stdlib_build_opener_each(url: str, ctx: ssl.SSLContext, ca_file: str) -> tu
     def step() -> None:
         with urllib.request.build_opener(urllib.request.HTTPSHandler(context=ctx)).open(url) as r:
             r.read()
+
     return step, None
 
 
@@ -302,7 +319,9 @@ def _requests_session(trust_env: bool) -> Setup:
         def step() -> None:
             # verify= per call: with trust_env, REQUESTS_CA_BUNDLE would beat session.verify
             session.get(url, verify=ca_file).content  # noqa: B018
+
         return step, session.close
+
     return setup
 
 
@@ -316,6 +335,7 @@ def _requests_adapter_send(url: str, ctx: ssl.SSLContext, ca_file: str) -> tuple
 
     def step() -> None:
         adapter.send(prepared, verify=ca_file).content  # noqa: B018
+
     return step, session.close
 
 
@@ -326,13 +346,15 @@ def _http_client(url: str, ctx: ssl.SSLContext, ca_file: str) -> tuple[Step, Ste
     parts = urlsplit(url)
     if parts.scheme == "https":
         conn: http.client.HTTPConnection = http.client.HTTPSConnection(
-            parts.hostname or "", parts.port, context=ctx)
+            parts.hostname or "", parts.port, context=ctx
+        )
     else:
         conn = http.client.HTTPConnection(parts.hostname or "", parts.port)
 
     def step() -> None:
         conn.request("GET", parts.path)
         conn.getresponse().read()
+
     return step, conn.close
 
 
@@ -365,18 +387,23 @@ def _measure(setup: Setup, url: str, ctx: ssl.SSLContext, ca_file: str, n: int) 
     return n / elapsed
 
 
-def run_requests(server: BenchServer, n: int, n_tls: int, rounds: int,
-                 ) -> dict[str, dict[str, list[float]]]:
+def run_requests(
+    server: BenchServer,
+    n: int,
+    n_tls: int,
+    rounds: int,
+) -> dict[str, dict[str, list[float]]]:
     ctx = ssl.create_default_context(cafile=server.ca_file)
     urls = {"http": server.http_base + "/small", "https": server.https_base + "/small"}
     counts = {"http": n, "https": n_tls}
     rates: dict[str, dict[str, list[float]]] = {s: {c: [] for c, _ in CASES} for s in urls}
     for r in range(rounds):
-        order = CASES[r % len(CASES):] + CASES[:r % len(CASES)]  # rotate: no fixed position
+        order = CASES[r % len(CASES) :] + CASES[: r % len(CASES)]  # rotate: no fixed position
         for scheme, url in urls.items():
             for label, setup in order:
-                rates[scheme][label].append(_measure(setup, url, ctx, server.ca_file,
-                                                     counts[scheme]))
+                rates[scheme][label].append(
+                    _measure(setup, url, ctx, server.ca_file, counts[scheme])
+                )
         print(f"  round {r + 1}/{rounds} done", file=sys.stderr)
     return rates
 
@@ -394,8 +421,11 @@ def _round_ratio(rates: dict[str, list[float]], a: str, b: str) -> float:
 
 # -- streaming (each case in a fresh subprocess) ----------------------------------------------
 
-STREAM_CASES = ["compat urlopen read(65536)", "requests iter_content(65536)",
-                "stdlib urlopen read(65536)"]
+STREAM_CASES = [
+    "compat urlopen read(65536)",
+    "requests iter_content(65536)",
+    "stdlib urlopen read(65536)",
+]
 
 
 def _stream_child(case: str, url: str) -> None:
@@ -456,10 +486,14 @@ def run_stream(server: BenchServer, rounds: int) -> dict[str, list[dict[str, flo
     _warm_page_cache(server)
     results: dict[str, list[dict[str, float]]] = {c: [] for c in STREAM_CASES}
     for r in range(rounds):
-        order = STREAM_CASES[r % 3:] + STREAM_CASES[:r % 3]
+        order = STREAM_CASES[r % 3 :] + STREAM_CASES[: r % 3]
         for case in order:
-            out = subprocess.run([sys.executable, __file__, "--stream-child", case, url],
-                                 capture_output=True, text=True, check=True)
+            out = subprocess.run(
+                [sys.executable, __file__, "--stream-child", case, url],
+                capture_output=True,
+                text=True,
+                check=True,
+            )
             result = json.loads(out.stdout.strip().splitlines()[-1])
             if result["bytes"] != BIG_SIZE:
                 raise SystemExit(f"{case}: read {result['bytes']} bytes, expected {BIG_SIZE}")
@@ -472,58 +506,88 @@ def run_stream(server: BenchServer, rounds: int) -> dict[str, list[dict[str, flo
 # -- report -----------------------------------------------------------------------------------
 
 
-def report(server: BenchServer, args: argparse.Namespace,
-           rates: dict[str, dict[str, list[float]]] | None,
-           stream: dict[str, list[dict[str, float]]] | None) -> bool:
+def report(
+    server: BenchServer,
+    args: argparse.Namespace,
+    rates: dict[str, dict[str, list[float]]] | None,
+    stream: dict[str, list[dict[str, float]]] | None,
+) -> bool:
     import requests
     import urllib3
 
     print(f"date (UTC): {time.strftime('%Y-%m-%d %H:%M:%S', time.gmtime())}")
-    print(f"python {sys.version.split()[0]}, requests {requests.__version__}, "
-          f"urllib3 {urllib3.__version__}, OpenSSL {ssl.OPENSSL_VERSION.split()[1]}, "
-          f"{os.cpu_count()} CPUs, load average {os.getloadavg()[0]:.2f}")
+    print(
+        f"python {sys.version.split()[0]}, requests {requests.__version__}, "
+        f"urllib3 {urllib3.__version__}, OpenSSL {ssl.OPENSSL_VERSION.split()[1]}, "
+        f"{os.cpu_count()} CPUs, load average {os.getloadavg()[0]:.2f}"
+    )
     print(f"server: {server.kind}")
     ok = True
     # (label, value, target, higher is better, second opinion)
     checks: list[tuple[str, float, float, bool, float | None]] = []
     if rates is not None:
-        print(f"\nsequential small GETs ({len(SMALL_BODY)}-byte body), {args.requests} requests "
-              f"per case over HTTP, {args.tls_requests} over HTTPS, {args.rounds} rounds "
-              "interleaved; req/s = best round; ratios = best / best")
-        head = (f"{'client':36} {'HTTP req/s':>10} {'/stdlib':>8} {'/requests':>9}"
-                f" {'HTTPS req/s':>11} {'/stdlib':>8} {'/requests':>9}")
+        print(
+            f"\nsequential small GETs ({len(SMALL_BODY)}-byte body), {args.requests} requests "
+            f"per case over HTTP, {args.tls_requests} over HTTPS, {args.rounds} rounds "
+            "interleaved; req/s = best round; ratios = best / best"
+        )
+        head = (
+            f"{'client':36} {'HTTP req/s':>10} {'/stdlib':>8} {'/requests':>9}"
+            f" {'HTTPS req/s':>11} {'/stdlib':>8} {'/requests':>9}"
+        )
         print(head)
         print("-" * len(head))
         for label, _ in CASES:
             row = f"{label:36}"
             for scheme in ("http", "https"):
                 r = rates[scheme]
-                row += (f" {max(r[label]):>{10 if scheme == 'http' else 11}.0f}"
-                        f" {_ratio(r, label, 'stdlib urlopen'):>7.2f}x"
-                        f" {_ratio(r, label, 'requests Session().get'):>8.2f}x")
+                row += (
+                    f" {max(r[label]):>{10 if scheme == 'http' else 11}.0f}"
+                    f" {_ratio(r, label, 'stdlib urlopen'):>7.2f}x"
+                    f" {_ratio(r, label, 'requests Session().get'):>8.2f}x"
+                )
             print(row)
         h, s = rates["http"], rates["https"]
         for label, rates_, a, b, target in [
             # issue 10's targets: pooling's safety rules keep urlopen >= 0.9x the stdlib over
             # HTTP (which opens a connection per request) and >= 5x over HTTPS
-            ("HTTPS: compat urlopen / stdlib urlopen", s, "compat urlopen", "stdlib urlopen",
-             5.0),
-            ("HTTPS: compat build_opener().open / stdlib build_opener().open", s,
-             "compat build_opener().open", "stdlib build_opener().open", 3.0),
-            ("HTTP: compat opener / requests Session().get", h, "compat opener (reused)",
-             "requests Session().get", 1.2),
-            ("HTTP: compat urlopen / stdlib urlopen", h, "compat urlopen", "stdlib urlopen",
-             0.9),
-            ("HTTP: compat build_opener().open / compat opener (reused)", h,
-             "compat build_opener().open", "compat opener (reused)", 0.9),
-            ("HTTP: compat opener(session=) / requests Session(trust_env=False)", h,
-             "compat opener(session=) (reused)", "requests Session(trust_env=False)", 1.3),
+            ("HTTPS: compat urlopen / stdlib urlopen", s, "compat urlopen", "stdlib urlopen", 5.0),
+            (
+                "HTTPS: compat build_opener().open / stdlib build_opener().open",
+                s,
+                "compat build_opener().open",
+                "stdlib build_opener().open",
+                3.0,
+            ),
+            (
+                "HTTP: compat opener / requests Session().get",
+                h,
+                "compat opener (reused)",
+                "requests Session().get",
+                1.2,
+            ),
+            ("HTTP: compat urlopen / stdlib urlopen", h, "compat urlopen", "stdlib urlopen", 0.9),
+            (
+                "HTTP: compat build_opener().open / compat opener (reused)",
+                h,
+                "compat build_opener().open",
+                "compat opener (reused)",
+                0.9,
+            ),
+            (
+                "HTTP: compat opener(session=) / requests Session(trust_env=False)",
+                h,
+                "compat opener(session=) (reused)",
+                "requests Session(trust_env=False)",
+                1.3,
+            ),
         ]:
-            checks.append((label, _ratio(rates_, a, b), target, True,
-                           _round_ratio(rates_, a, b)))
+            checks.append((label, _ratio(rates_, a, b), target, True, _round_ratio(rates_, a, b)))
     if stream is not None:
-        print(f"\nreading a 1 GiB body in 64 KiB chunks over HTTP, each case in a fresh "
-              f"process, {args.stream_rounds} rounds interleaved (MB/s: best; RSS: max)")
+        print(
+            f"\nreading a 1 GiB body in 64 KiB chunks over HTTP, each case in a fresh "
+            f"process, {args.stream_rounds} rounds interleaved (MB/s: best; RSS: max)"
+        )
         head = f"{'client':36} {'MB/s':>8} {'/requests':>9} {'peak RSS MB':>12}"
         print(head)
         print("-" * len(head))
@@ -534,11 +598,20 @@ def report(server: BenchServer, args: argparse.Namespace,
             print(f"{case:36} {max(speeds):>8.0f} {max(speeds) / max(ref):>8.2f}x {rss:>12.1f}")
         compat = [x["mb_s"] for x in stream["compat urlopen read(65536)"]]
         checks += [
-            ("stream: compat / requests iter_content(65536) MB/s", max(compat) / max(ref), 0.9,
-             True, statistics.median(a / b for a, b in zip(compat, ref))),
-            ("stream: compat peak RSS (MB)",
-             max(x["maxrss_mb"] for x in stream["compat urlopen read(65536)"]), 100.0, False,
-             None),
+            (
+                "stream: compat / requests iter_content(65536) MB/s",
+                max(compat) / max(ref),
+                0.9,
+                True,
+                statistics.median(a / b for a, b in zip(compat, ref)),
+            ),
+            (
+                "stream: compat peak RSS (MB)",
+                max(x["maxrss_mb"] for x in stream["compat urlopen read(65536)"]),
+                100.0,
+                False,
+                None,
+            ),
         ]
     if checks:
         print("\ntargets")
@@ -547,30 +620,50 @@ def report(server: BenchServer, args: argparse.Namespace,
             ok = ok and met
             sign = ">=" if higher else "<"
             # three significant digits: a FAIL at 0.897 must not print as "0.90"
-            print(f"  {'PASS' if met else 'FAIL'}  {label}: {value:.3g} (target {sign} {target})"
-                  + (f"; median of per-round ratios {second:.3g}" if second is not None else ""))
+            print(
+                f"  {'PASS' if met else 'FAIL'}  {label}: {value:.3g} (target {sign} {target})"
+                + (f"; median of per-round ratios {second:.3g}" if second is not None else "")
+            )
     return ok
 
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--quick", action="store_true", help="a short run (noisier)")
-    parser.add_argument("--requests", type=int, default=None,
-                        help="requests per case and round over HTTP (default 400, quick 200)")
-    parser.add_argument("--tls-requests", type=int, default=None,
-                        help="requests per case and round over HTTPS (default: half of "
-                             "--requests; each stdlib request is a full TLS handshake)")
-    parser.add_argument("--rounds", type=int, default=None,
-                        help="rounds (default 12, quick 3): many short rounds, so that every "
-                             "case meets the quiet moments of a shared machine")
+    parser.add_argument(
+        "--requests",
+        type=int,
+        default=None,
+        help="requests per case and round over HTTP (default 400, quick 200)",
+    )
+    parser.add_argument(
+        "--tls-requests",
+        type=int,
+        default=None,
+        help="requests per case and round over HTTPS (default: half of "
+        "--requests; each stdlib request is a full TLS handshake)",
+    )
+    parser.add_argument(
+        "--rounds",
+        type=int,
+        default=None,
+        help="rounds (default 12, quick 3): many short rounds, so that every "
+        "case meets the quiet moments of a shared machine",
+    )
     parser.add_argument("--no-stream", action="store_true", help="skip the 1 GiB streaming case")
-    parser.add_argument("--stream-rounds", type=int, default=None,
-                        help="rounds of the streaming cases (default 3, quick 1)")
+    parser.add_argument(
+        "--stream-rounds",
+        type=int,
+        default=None,
+        help="rounds of the streaming cases (default 3, quick 1)",
+    )
     parser.add_argument("--only-stream", action="store_true", help="skip the GET cases")
-    parser.add_argument("--python-server", action="store_true",
-                        help="use the Python fallback server even when nginx is installed")
-    parser.add_argument("--stream-child", nargs=2, metavar=("CASE", "URL"),
-                        help=argparse.SUPPRESS)
+    parser.add_argument(
+        "--python-server",
+        action="store_true",
+        help="use the Python fallback server even when nginx is installed",
+    )
+    parser.add_argument("--stream-child", nargs=2, metavar=("CASE", "URL"), help=argparse.SUPPRESS)
     args = parser.parse_args(argv)
     if args.stream_child:
         _stream_child(*args.stream_child)
@@ -583,13 +676,17 @@ def main(argv: list[str] | None = None) -> int:
     server = BenchServer(force_python=args.python_server)
     try:
         print(f"server: {server.kind}", file=sys.stderr)
-        rates = None if args.only_stream else run_requests(
-            server, args.requests, args.tls_requests, args.rounds)
+        rates = (
+            None
+            if args.only_stream
+            else run_requests(server, args.requests, args.tls_requests, args.rounds)
+        )
         stream = None if args.no_stream else run_stream(server, args.stream_rounds)
         ok = report(server, args, rates, stream)
     finally:
         with contextlib.suppress(Exception):
             from requests_urllib_compat._transport import close_shared_pools
+
             close_shared_pools()
         server.stop()
     return 0 if ok else 1

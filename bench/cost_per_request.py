@@ -66,10 +66,22 @@ def _instructions(case: str, server_file: str) -> int:
     counts = []
     for n in (50, 250):
         result = subprocess.run(
-            ["valgrind", "--tool=callgrind", "--callgrind-out-file=/dev/null", sys.executable,
-             __file__, "--child", case, str(n), server_file],
-            capture_output=True, text=True, env={**os.environ, "PYTHONHASHSEED": "0"},
-            check=True)
+            [
+                "valgrind",
+                "--tool=callgrind",
+                "--callgrind-out-file=/dev/null",
+                sys.executable,
+                __file__,
+                "--child",
+                case,
+                str(n),
+                server_file,
+            ],
+            capture_output=True,
+            text=True,
+            env={**os.environ, "PYTHONHASHSEED": "0"},
+            check=True,
+        )
         counts.append(int(re.findall(r"Collected : (\d+)", result.stderr)[-1]))
     return (counts[1] - counts[0]) // 200
 

@@ -55,8 +55,7 @@ def measure(variant: str, url: str, ca_file: str, rounds: int, n: int = 400) -> 
                 del handler.parent  # type: ignore[attr-defined]
 
     rates: dict[str, list[float]] = {"reused": [], "per request": []}
-    cases: list[tuple[str, Callable[[], None]]] = [("reused", reused),
-                                                    ("per request", per_request)]
+    cases: list[tuple[str, Callable[[], None]]] = [("reused", reused), ("per request", per_request)]
     for r in range(rounds):
         for label, step in cases if r % 2 else cases[::-1]:
             for _ in range(5):
@@ -67,9 +66,11 @@ def measure(variant: str, url: str, ca_file: str, rounds: int, n: int = 400) -> 
             rates[label].append(n / (time.process_time() - start))
     best = max(rates["per request"]) / max(rates["reused"])
     median = statistics.median(a / b for a, b in zip(rates["per request"], rates["reused"]))
-    return (f"{variant:11s} reused {1e6 / max(rates['reused']):6.1f} us  per request "
-            f"{1e6 / max(rates['per request']):6.1f} us CPU  ratio {best:.3f} "
-            f"(median of rounds {median:.3f})")
+    return (
+        f"{variant:11s} reused {1e6 / max(rates['reused']):6.1f} us  per request "
+        f"{1e6 / max(rates['per request']):6.1f} us CPU  ratio {best:.3f} "
+        f"(median of rounds {median:.3f})"
+    )
 
 
 def main() -> int:
@@ -88,8 +89,19 @@ def main() -> int:
     try:
         print(f"server: {server.kind}; {args.rounds} rounds of 400 GETs per case, CPU time")
         for variant in VARIANTS:
-            subprocess.run([sys.executable, __file__, "--rounds", str(args.rounds), "--child",
-                            variant, server.http_base + "/small", server.ca_file], check=True)
+            subprocess.run(
+                [
+                    sys.executable,
+                    __file__,
+                    "--rounds",
+                    str(args.rounds),
+                    "--child",
+                    variant,
+                    server.http_base + "/small",
+                    server.ca_file,
+                ],
+                check=True,
+            )
     finally:
         server.stop()
     return 0

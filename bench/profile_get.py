@@ -27,12 +27,18 @@ ROWS = {
     "  transport.send (ours, total)": ("requests_urllib_compat/_transport/handlers.py", "send"),
     "    HTTPAdapter.send (requests, total)": ("requests/adapters.py", "send"),
     "      get_connection_with_tls_context": (
-        "requests/adapters.py", "get_connection_with_tls_context"),
+        "requests/adapters.py",
+        "get_connection_with_tls_context",
+    ),
     "      get_connection_with_tls_context (CompatAdapter)": (
-        "requests_urllib_compat/_transport/adapter.py", "get_connection_with_tls_context"),
+        "requests_urllib_compat/_transport/adapter.py",
+        "get_connection_with_tls_context",
+    ),
     "      build_response": ("requests/adapters.py", "build_response"),
     "      build_response (CompatAdapter)": (
-        "requests_urllib_compat/_transport/adapter.py", "build_response"),
+        "requests_urllib_compat/_transport/adapter.py",
+        "build_response",
+    ),
     "      urllib3 pool urlopen (total)": ("urllib3/connectionpool.py", "urlopen"),
     "        http.client begin (status+headers)": ("http/client.py", "begin"),
     "  HTTPResponse() (ours)": ("requests_urllib_compat/response.py", "__init__"),
@@ -67,8 +73,10 @@ def main() -> None:
             for label, (suffix, function) in ROWS.items():
                 if filename.endswith(suffix) and name == function:
                     found[label] = max(found.get(label, 0.0), cumulative)
-        print(f"total: {stats.total_tt / n * 1e6:.0f} us CPU per request under cProfile "
-              f"({mode}, {n} GETs)")
+        print(
+            f"total: {stats.total_tt / n * 1e6:.0f} us CPU per request under cProfile "
+            f"({mode}, {n} GETs)"
+        )
         for label in ROWS:
             print(f"{found.get(label, 0.0) / n * 1e6:7.0f} us  {label}")
     finally:

@@ -44,10 +44,29 @@ from .swap import install, is_installed, patch_module, patched, uninstall
 
 # The names urllib.request has outside its __all__ (importable there, so here too).
 _EXTRA = [
-    MAXFTPCACHE, AbstractHTTPHandler, addclosehook, addinfourl, ftperrors, ftpwrapper,
-    getproxies_environment, localhost, noheaders, parse_http_list, parse_keqv_list,
-    proxy_bypass, proxy_bypass_environment, quote, request_host, thishost, unquote,
-    unquote_to_bytes, unwrap, urljoin, urlparse, urlsplit, urlunparse,
+    MAXFTPCACHE,
+    AbstractHTTPHandler,
+    addclosehook,
+    addinfourl,
+    ftperrors,
+    ftpwrapper,
+    getproxies_environment,
+    localhost,
+    noheaders,
+    parse_http_list,
+    parse_keqv_list,
+    proxy_bypass,
+    proxy_bypass_environment,
+    quote,
+    request_host,
+    thishost,
+    unquote,
+    unquote_to_bytes,
+    unwrap,
+    urljoin,
+    urlparse,
+    urlsplit,
+    urlunparse,
 ]
 if hasattr(request, "ftpcache"):  # URLopener's, removed with it in 3.14
     ftpcache = request.ftpcache

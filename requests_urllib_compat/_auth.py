@@ -49,8 +49,10 @@ _AuthHandler = Any
 _parse_dict_header: Any = _utils.parse_dict_header
 _extract_cookies_to_jar: Any = _cookies.extract_cookies_to_jar
 
-_CHALLENGES = {401: ("WWW-Authenticate", "Authorization"),
-               407: ("Proxy-Authenticate", "Proxy-Authorization")}
+_CHALLENGES = {
+    401: ("WWW-Authenticate", "Authorization"),
+    407: ("Proxy-Authenticate", "Proxy-Authorization"),
+}
 
 
 def _challenges(response: requests.Response, name: str) -> list[str]:
@@ -86,9 +88,12 @@ class HandlerAuth(AuthBase):
     def __call__(self, request: requests.PreparedRequest) -> requests.PreparedRequest:
         url = str(request.url)
         for handler in self.handlers:
-            if (_is_basic(handler) and handler.auth_header == "Authorization"
-                    and _prior_auth(handler.passwd, url)
-                    and "Authorization" not in request.headers):
+            if (
+                _is_basic(handler)
+                and handler.auth_header == "Authorization"
+                and _prior_auth(handler.passwd, url)
+                and "Authorization" not in request.headers
+            ):
                 user, password = handler.passwd.find_user_password(None, url)
                 if user is not None:
                     request.headers["Authorization"] = basic_authorization(user, password)
@@ -101,14 +106,14 @@ class HandlerAuth(AuthBase):
             except OSError:
                 position = None
         hookable: Any = request
-        hookable.register_hook("response",
-                               lambda r, **kw: self._on_response(r, position, **kw))
+        hookable.register_hook("response", lambda r, **kw: self._on_response(r, position, **kw))
         return request
 
     # -- answering -------------------------------------------------------------------------
 
-    def _on_response(self, response: requests.Response, position: int | None,
-                     **kwargs: Any) -> requests.Response:
+    def _on_response(
+        self, response: requests.Response, position: int | None, **kwargs: Any
+    ) -> requests.Response:
         names = _CHALLENGES.get(response.status_code)
         if names is not None:
             challenge_name, answer_name = names
@@ -118,8 +123,13 @@ class HandlerAuth(AuthBase):
         self._remember(response)
         return response
 
-    def _answer(self, response: requests.Response, challenge_name: str, answer_name: str,
-                kwargs: dict[str, Any]) -> str | None:
+    def _answer(
+        self,
+        response: requests.Response,
+        challenge_name: str,
+        answer_name: str,
+        kwargs: dict[str, Any],
+    ) -> str | None:
         request = response.request
         url = str(request.url)
         challenges = _challenges(response, challenge_name)
@@ -149,8 +159,9 @@ class HandlerAuth(AuthBase):
                 return answer
         return None
 
-    def _digest(self, handler: _AuthHandler, challenge: str,
-                request: requests.PreparedRequest, url: str) -> str | None:
+    def _digest(
+        self, handler: _AuthHandler, challenge: str, request: requests.PreparedRequest, url: str
+    ) -> str | None:
         scheme, _, rest = challenge.strip().partition(" ")
         if scheme.lower() != "digest":
             return None
@@ -172,8 +183,14 @@ class HandlerAuth(AuthBase):
             header: str | None = digest.build_digest_header(str(request.method), url)
             return header
 
-    def _resend(self, response: requests.Response, name: str, value: str,
-                position: int | None, kwargs: dict[str, Any]) -> requests.Response:
+    def _resend(
+        self,
+        response: requests.Response,
+        name: str,
+        value: str,
+        position: int | None,
+        kwargs: dict[str, Any],
+    ) -> requests.Response:
         """Send the request again with ``name: value``, as requests' own Digest auth does."""
         request = response.request
         body: object = request.body
@@ -225,8 +242,9 @@ def _prior_auth(passwd: Any, url: str) -> bool:
     return bool(is_authenticated is not None and is_authenticated(url))
 
 
-def _proxy_digest(handler: Any, challenge: str, request: requests.PreparedRequest,
-                  proxy: str) -> str | None:
+def _proxy_digest(
+    handler: Any, challenge: str, request: requests.PreparedRequest, proxy: str
+) -> str | None:
     """Digest for a plain-http proxy, by urllib's own handler: the digest covers the request
     target, which through a proxy is the absolute URL (requests' Digest would use the path)."""
     scheme, _, rest = challenge.strip().partition(" ")
@@ -265,8 +283,13 @@ def configure_session(session: requests.Session, handler: _AuthHandler) -> None:
 _BUFFER_LIMIT = 64 * 1024
 
 
-def answer_challenge(error: Callable[..., Any], proto: str, req: urllib.request.Request,
-                     challenge: IO[bytes], *args: Any) -> Any:
+def answer_challenge(
+    error: Callable[..., Any],
+    proto: str,
+    req: urllib.request.Request,
+    challenge: IO[bytes],
+    *args: Any,
+) -> Any:
     """``OpenerDirector.error`` for a 401/407: urllib's auth handlers answer it with a new
     request and drop the challenge response unclosed (harmless with http.client's connection
     per request).  Here the challenge's short body is read into memory first, so the retry
@@ -276,7 +299,11 @@ def answer_challenge(error: Callable[..., Any], proto: str, req: urllib.request.
         with contextlib.suppress(OSError, http.client.HTTPException):
             challenge.buffer_body(_BUFFER_LIMIT)
     result = error(proto, req, challenge, *args)
-    if (isinstance(challenge, HTTPResponse) and result is not None and result is not challenge
-            and getattr(result, "fp", None) is not challenge):
+    if (
+        isinstance(challenge, HTTPResponse)
+        and result is not None
+        and result is not challenge
+        and getattr(result, "fp", None) is not challenge
+    ):
         challenge.close()
     return result

@@ -70,9 +70,12 @@ class OpenerDirector(urllib.request.OpenerDirector):
                 self._session_headers = list(self.addheaders)
             return self._session
 
-    def open(self, fullurl: str | urllib.request.Request, data: RequestData = None,
-             timeout: float | None = GLOBAL_DEFAULT_TIMEOUT,
-             ) -> Opened:
+    def open(
+        self,
+        fullurl: str | urllib.request.Request,
+        data: RequestData = None,
+        timeout: float | None = GLOBAL_DEFAULT_TIMEOUT,
+    ) -> Opened:
         """urllib's ``open``; its http(s) hops (redirects, auth retries) go through the
         caller's Session, or the adapters mounted on :attr:`session` once it was built."""
         user = self._user_session
@@ -91,9 +94,14 @@ class OpenerDirector(urllib.request.OpenerDirector):
 
     def error(self, proto: str, *args: Any) -> Opened:
         tables: dict[str, dict[int | str, list[urllib.request.BaseHandler]]] = getattr(
-            self, "handle_error", {})
-        if (proto in ("http", "https") and len(args) > 2 and args[2] in (401, 407)
-                and tables.get("http", {}).get(args[2])):  # an auth handler is here
+            self, "handle_error", {}
+        )
+        if (
+            proto in ("http", "https")
+            and len(args) > 2
+            and args[2] in (401, 407)
+            and tables.get("http", {}).get(args[2])
+        ):  # an auth handler is here
             return answer_challenge(super().error, proto, *args)
         return super().error(proto, *args)
 
@@ -116,13 +124,19 @@ def _adopt_transport(handler: urllib.request.BaseHandler) -> None:
         return
     cls: Any = type(handler)
     stdlib_do_open = getattr(cls, "do_open", None) is _stdlib.AbstractHTTPHandler.do_open
-    if ((isinstance(handler, _stdlib.HTTPSHandler) and stdlib_do_open
-            and cls.https_open is _stdlib.HTTPSHandler.https_open)
-            or (isinstance(handler, _stdlib.HTTPHandler) and stdlib_do_open
-                and cls.http_open is _stdlib.HTTPHandler.http_open)):
+    if (
+        isinstance(handler, _stdlib.HTTPSHandler)
+        and stdlib_do_open
+        and cls.https_open is _stdlib.HTTPSHandler.https_open
+    ) or (
+        isinstance(handler, _stdlib.HTTPHandler)
+        and stdlib_do_open
+        and cls.http_open is _stdlib.HTTPHandler.http_open
+    ):
         # our do_open, bound to this handler: its debuglevel and TLS settings pick the pool
         handler.do_open = types.MethodType(  # type: ignore[method-assign]
-            AbstractHTTPHandler.do_open, handler)
+            AbstractHTTPHandler.do_open, handler
+        )
 
 
 _Handler = Union[urllib.request.BaseHandler, type[urllib.request.BaseHandler]]
@@ -151,19 +165,23 @@ _STANDS_IN_FOR: dict[type[urllib.request.BaseHandler], type[urllib.request.BaseH
 
 
 # Each default class, and the stdlib class whose subclasses (or instances) replace it.
-_REPLACED_BY_SUBCLASSES_OF = [(klass, _STANDS_IN_FOR.get(klass, klass))
-                              for klass in _DEFAULT_CLASSES]
+_REPLACED_BY_SUBCLASSES_OF = [
+    (klass, _STANDS_IN_FOR.get(klass, klass)) for klass in _DEFAULT_CLASSES
+]
 
 
-def _default_handlers(skip: set[type[urllib.request.BaseHandler]]
-                     ) -> tuple[list[urllib.request.BaseHandler],
-                                                      tuple[str, ...]]:
+def _default_handlers(
+    skip: set[type[urllib.request.BaseHandler]],
+) -> tuple[list[urllib.request.BaseHandler], tuple[str, ...]]:
     """The default handlers not in ``skip``, and the proxy schemes the ProxyHandler got (they
     decide its attribute names).  ``ProxyHandler()`` gets what it would read from the
     environment, without decoding the environment again."""
     proxies = environment_proxies() if ProxyHandler not in skip else {}
-    made = [ProxyHandler(proxies) if klass is ProxyHandler else klass()
-            for klass in _DEFAULT_CLASSES if klass not in skip]
+    made = [
+        ProxyHandler(proxies) if klass is ProxyHandler else klass()
+        for klass in _DEFAULT_CLASSES
+        if klass not in skip
+    ]
     return made, tuple(proxies)
 
 
@@ -171,8 +189,7 @@ def _default_handlers(skip: set[type[urllib.request.BaseHandler]]
 installed_session: requests.Session | None = None
 
 
-def build_opener(*handlers: _Handler, session: requests.Session | None = None
-                 ) -> OpenerDirector:
+def build_opener(*handlers: _Handler, session: requests.Session | None = None) -> OpenerDirector:
     """Create an opener object from a list of handlers, as ``urllib.request.build_opener``.
 
     The default handlers are added unless a handler of the same (stdlib) type, or a subclass of
@@ -184,9 +201,13 @@ def build_opener(*handlers: _Handler, session: requests.Session | None = None
     opener._user_session = session if session is not None else installed_session
     skip: set[type[urllib.request.BaseHandler]] = set()
     for check in handlers:
-        skip.update([klass for klass, base in _REPLACED_BY_SUBCLASSES_OF
-                     if (issubclass(check, base) if isinstance(check, type)
-                         else isinstance(check, base))])
+        skip.update(
+            [
+                klass
+                for klass, base in _REPLACED_BY_SUBCLASSES_OF
+                if (issubclass(check, base) if isinstance(check, type) else isinstance(check, base))
+            ]
+        )
     added, proxy_schemes = _default_handlers(skip)
     given = [h() if isinstance(h, type) else h for h in handlers]
     for handler in given:  # (the default ones are ours, or not HTTP transports)
@@ -243,42 +264,66 @@ def _context_opener(context: ssl.SSLContext) -> OpenerDirector:
     last = _last_context_opener
     if last is not None:
         made_for, session, made_proxies, snapshot, opener = last
-        if (made_for is context and session is installed_session and made_proxies == proxies
-                and snapshot.holds()):
+        if (
+            made_for is context
+            and session is installed_session
+            and made_proxies == proxies
+            and snapshot.holds()
+        ):
             return cast(OpenerDirector, opener)
     opener = build_opener(HTTPSHandler(context=context))
-    _last_context_opener = (context, installed_session, proxies, OpenerSnapshot(opener.handlers),
-                            opener)
+    _last_context_opener = (
+        context,
+        installed_session,
+        proxies,
+        OpenerSnapshot(opener.handlers),
+        opener,
+    )
     return opener
 
 
 if sys.version_info >= (3, 13):
 
-    def urlopen(url: str | urllib.request.Request, data: RequestData = None,
-                timeout: float | None = GLOBAL_DEFAULT_TIMEOUT,
-                *, context: ssl.SSLContext | None = None) -> Opened:
+    def urlopen(
+        url: str | urllib.request.Request,
+        data: RequestData = None,
+        timeout: float | None = GLOBAL_DEFAULT_TIMEOUT,
+        *,
+        context: ssl.SSLContext | None = None,
+    ) -> Opened:
         """Open ``url`` (a string or a ``Request``) as ``urllib.request.urlopen``."""
         opener = _context_opener(context) if context else _default_opener()
         return opener.open(url, data, timeout)
 
 else:
 
-    def urlopen(url: str | urllib.request.Request, data: RequestData = None,
-                timeout: float | None = GLOBAL_DEFAULT_TIMEOUT,
-                *, cafile: str | None = None, capath: str | None = None,
-                cadefault: bool = False, context: ssl.SSLContext | None = None) -> Opened:
+    def urlopen(
+        url: str | urllib.request.Request,
+        data: RequestData = None,
+        timeout: float | None = GLOBAL_DEFAULT_TIMEOUT,
+        *,
+        cafile: str | None = None,
+        capath: str | None = None,
+        cadefault: bool = False,
+        context: ssl.SSLContext | None = None,
+    ) -> Opened:
         """Open ``url`` (a string or a ``Request``) as ``urllib.request.urlopen``.
 
         ``cafile``/``capath``/``cadefault`` are deprecated as in the stdlib (removed in 3.13).
         """
         if cafile or capath or cadefault:
-            warnings.warn("cafile, capath and cadefault are deprecated, use a "
-                          "custom context instead.", DeprecationWarning, 2)
+            warnings.warn(
+                "cafile, capath and cadefault are deprecated, use a custom context instead.",
+                DeprecationWarning,
+                2,
+            )
             if context is not None:
-                raise ValueError("You can't pass both context and any of cafile, capath, and "
-                                 "cadefault")
-            context = ssl.create_default_context(ssl.Purpose.SERVER_AUTH, cafile=cafile,
-                                                 capath=capath)
+                raise ValueError(
+                    "You can't pass both context and any of cafile, capath, and cadefault"
+                )
+            context = ssl.create_default_context(
+                ssl.Purpose.SERVER_AUTH, cafile=cafile, capath=capath
+            )
             context.set_alpn_protocols(["http/1.1"])
             return _context_opener(context).open(url, data, timeout)
         if context:

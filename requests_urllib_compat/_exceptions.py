@@ -209,8 +209,12 @@ class translated:  # (named as the function it replaced: ``with translated(phase
     def __enter__(self) -> None:
         return None
 
-    def __exit__(self, kind: type[BaseException] | None, exc: BaseException | None,
-                 traceback: TracebackType | None) -> None:
+    def __exit__(
+        self,
+        kind: type[BaseException] | None,
+        exc: BaseException | None,
+        traceback: TracebackType | None,
+    ) -> None:
         if isinstance(exc, (rex.RequestException, u3.HTTPError)):
             scrub(exc)
             new = translate(exc, self.phase)
@@ -253,8 +257,9 @@ REVERSE_TABLE: list[tuple[type[BaseException], ReverseTranslator]] = [
 ]
 
 
-def as_requests_exception(exc: BaseException, request: requests.PreparedRequest
-                          ) -> rex.RequestException | None:
+def as_requests_exception(
+    exc: BaseException, request: requests.PreparedRequest
+) -> rex.RequestException | None:
     """The requests exception for what a urllib handler raised, or None when ``exc`` is not
     one of urllib's failures (it then goes on as raised)."""
     for kind, translator in REVERSE_TABLE:

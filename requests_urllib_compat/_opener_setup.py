@@ -75,6 +75,7 @@ class _Director(Protocol):
     process_request: dict[str, list[_Handler]]
     process_response: dict[str, list[_Handler]]
 
+
 #: The attribute names and the ``handler_order`` of each handler the caller gave.
 _Shape = tuple[list[frozenset[str]], list[float]]
 
@@ -101,11 +102,21 @@ class _Template:
     dict each.
     """
 
-    __slots__ = ("defaults", "filename", "instance_names", "live", "mros", "namespaces",
-                 "orders", "replay", "types")
+    __slots__ = (
+        "defaults",
+        "filename",
+        "instance_names",
+        "live",
+        "mros",
+        "namespaces",
+        "orders",
+        "replay",
+        "types",
+    )
 
-    def __init__(self, director: _Director, handlers: list[_Handler], defaults: int,
-                 shape: _Shape) -> None:
+    def __init__(
+        self, director: _Director, handlers: list[_Handler], defaults: int, shape: _Shape
+    ) -> None:
         """The tables ``director`` got from ``handlers``, whose instance attribute names and
         orders from position ``defaults`` on were ``shape`` before they were added (adding sets
         ``parent``)."""
@@ -130,16 +141,20 @@ class _Template:
         the stdlib's ordering, parent link and ``dir()`` and no instance ``add_parent``."""
         return len({id(h) for h in handlers}) == len(handlers) and all(
             (type(h).__lt__, type(h).add_parent, type(h).__dir__) == _STANDARD
-            and hasattr(h, "__dict__") and "add_parent" not in vars(h)
-            for h in handlers)
+            and hasattr(h, "__dict__")
+            and "add_parent" not in vars(h)
+            for h in handlers
+        )
 
     def fits(self, handlers: list[_Handler]) -> bool:
-        given = handlers[self.defaults:]
+        given = handlers[self.defaults :]
         try:
-            return bool(list(map(_MRO, self.types)) == self.mros
-                        and list(self.live) == self.namespaces
-                        and list(map(dict.keys, map(_DICT, given))) == self.instance_names
-                        and list(map(_ORDER, given)) == self.orders)
+            return bool(
+                list(map(_MRO, self.types)) == self.mros
+                and list(self.live) == self.namespaces
+                and list(map(dict.keys, map(_DICT, given))) == self.instance_names
+                and list(map(_ORDER, given)) == self.orders
+            )
         except Exception:  # an odd attribute value whose == raises, or no __dict__
             return False
 
@@ -190,11 +205,16 @@ def _replay(director: _Director, handlers: list[_Handler], filename: str) -> _Re
     def table(rows: dict[str, list[_Handler]] | dict[int | str, list[_Handler]]) -> str:
         return "{" + ", ".join(f"{key(kind)}: [{items(hs)}]" for kind, hs in rows.items()) + "}"
 
-    lines = ["def replay(d, h):", f"    {items(handlers)}= h",
-             f"    d.handlers.extend(({items(director.handlers)}))"]
-    lines += [f"    d.handle_open.update({table(director.handle_open)})",
-              f"    d.process_request.update({table(director.process_request)})",
-              f"    d.process_response.update({table(director.process_response)})"]
+    lines = [
+        "def replay(d, h):",
+        f"    {items(handlers)}= h",
+        f"    d.handlers.extend(({items(director.handlers)}))",
+    ]
+    lines += [
+        f"    d.handle_open.update({table(director.handle_open)})",
+        f"    d.process_request.update({table(director.process_request)})",
+        f"    d.process_response.update({table(director.process_response)})",
+    ]
     for protocol, rows in director.handle_error.items():
         lines.append(f"    d.handle_error[{key(protocol)}] = {table(rows)}")
     # add_parent is BaseHandler's (checked): it sets parent, once per handler added
@@ -212,8 +232,12 @@ def _replay(director: _Director, handlers: list[_Handler], filename: str) -> _Re
 _templates: RecentlyUsed[tuple[object, ...], _Template] = RecentlyUsed(64, _Template.forget)
 
 
-def register_handlers(director: OpenerDirector, handlers: list[_Handler], defaults: int = 0,
-                      proxy_schemes: tuple[str, ...] = ()) -> None:
+def register_handlers(
+    director: OpenerDirector,
+    handlers: list[_Handler],
+    defaults: int = 0,
+    proxy_schemes: tuple[str, ...] = (),
+) -> None:
     """The stdlib's ``add_handler(director, h)`` for each handler in turn, on a new director:
     the tables of the last list of the same handler types are replayed when they fit.
 
@@ -223,8 +247,13 @@ def register_handlers(director: OpenerDirector, handlers: list[_Handler], defaul
     ``<scheme>_open`` per proxy).
     """
     add_handler = _stdlib.OpenerDirector.add_handler
-    if (director.handlers or director.handle_open or director.handle_error
-            or director.process_request or director.process_response):
+    if (
+        director.handlers
+        or director.handle_open
+        or director.handle_error
+        or director.process_request
+        or director.process_response
+    ):
         for handler in handlers:
             add_handler(director, handler)
         return
@@ -259,9 +288,11 @@ class OpenerSnapshot:
 
     def holds(self) -> bool:
         try:
-            return bool(list(map(type, self.handlers)) == list(self.types)
-                        and list(map(_MRO, self.types)) == self.mros
-                        and list(self.live) == self.namespaces
-                        and list(map(_DICT, self.handlers)) == self.instances)
+            return bool(
+                list(map(type, self.handlers)) == list(self.types)
+                and list(map(_MRO, self.types)) == self.mros
+                and list(self.live) == self.namespaces
+                and list(map(_DICT, self.handlers)) == self.instances
+            )
         except Exception:  # an odd attribute value whose == raises
             return False

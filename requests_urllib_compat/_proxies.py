@@ -25,8 +25,7 @@ from . import _stdlib
 from ._auth import basic_authorization
 from ._types import Opened
 
-__all__ = ["SOCKS_SCHEMES", "ProxyHandler", "configure_session", "proxy_headers",
-           "urllib_proxies"]
+__all__ = ["SOCKS_SCHEMES", "ProxyHandler", "configure_session", "proxy_headers", "urllib_proxies"]
 
 #: Proxy URL schemes that requests (through urllib3 and PySocks) connects through.
 SOCKS_SCHEMES = frozenset({"socks4", "socks4a", "socks5", "socks5h"})

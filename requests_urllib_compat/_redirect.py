@@ -43,8 +43,15 @@ def same_origin(url: str, other: str) -> bool:
 class HTTPRedirectHandler(urllib.request.HTTPRedirectHandler):
     """urllib's redirect handler; credentials in the caller's headers stay with their origin."""
 
-    def redirect_request(self, req: urllib.request.Request, fp: IO[bytes], code: int, msg: str,
-                         headers: HTTPMessage, newurl: str) -> urllib.request.Request | None:
+    def redirect_request(
+        self,
+        req: urllib.request.Request,
+        fp: IO[bytes],
+        code: int,
+        msg: str,
+        headers: HTTPMessage,
+        newurl: str,
+    ) -> urllib.request.Request | None:
         # super() for an instance of this class (a mixin after it in the MRO may decline);
         # the stdlib's method by name for code calling it unbound from a handler of its own
         # (``HTTPRedirectHandler.redirect_request(self, ...)``), as urllib allows.
@@ -52,7 +59,8 @@ class HTTPRedirectHandler(urllib.request.HTTPRedirectHandler):
             new = super().redirect_request(req, fp, code, msg, headers, newurl)
         else:
             new = _stdlib.HTTPRedirectHandler.redirect_request(
-                self, req, fp, code, msg, headers, newurl)
+                self, req, fp, code, msg, headers, newurl
+            )
         if new is not None and not same_origin(req.full_url, new.full_url):
             for name in [k for k in new.headers if k.lower() in CREDENTIAL_HEADERS]:
                 del new.headers[name]

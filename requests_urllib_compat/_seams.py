@@ -47,7 +47,8 @@ def http_client_https_context() -> Callable[[int], ssl.SSLContext] | None:
     """``http.client._create_https_context(http_version)`` (Python 3.12+; None before): the
     default context http.client makes per connection (ALPN ``http/1.1``, post-handshake auth)."""
     create: Callable[[int], ssl.SSLContext] | None = getattr(
-        http.client, "_create_https_context", None)
+        http.client, "_create_https_context", None
+    )
     return create
 
 
@@ -62,8 +63,7 @@ def environ_data() -> dict[Any, Any] | None:
 
 #: Methods for which http.client sends ``Content-Length: 0`` with no body (urllib3 too, by
 #: another rule: the transport keeps http.client's).
-METHODS_EXPECTING_BODY: frozenset[str] = frozenset(
-    http.client._METHODS_EXPECTING_BODY)  # type: ignore[attr-defined]
+METHODS_EXPECTING_BODY: frozenset[str] = frozenset(http.client._METHODS_EXPECTING_BODY)  # type: ignore[attr-defined]
 
 #: ``HTTPConnection``'s "request started" state and the (name-mangled) attribute holding the
 #: state, and its list of header lines: a never-connected connection in that state runs
@@ -109,6 +109,7 @@ def close_response_connection(response: http.client.HTTPResponse) -> None:
 
 
 # -- http.cookiejar (Python 3.9-3.13) ----------------------------------------------------------
+
 
 def cookie_policy(jar: object) -> http.cookiejar.CookiePolicy | None:
     """``CookieJar._policy`` (no getter exists): a jar requests merged for one request is given
@@ -157,8 +158,9 @@ def https_handler_settings(handler: object) -> tuple[ssl.SSLContext | None, bool
     return getattr(handler, "_context", None), getattr(handler, "_check_hostname", None)
 
 
-def parse_realm(handler: urllib.request.AbstractBasicAuthHandler,
-                header: str) -> Iterator[tuple[str, str | None]]:
+def parse_realm(
+    handler: urllib.request.AbstractBasicAuthHandler, header: str
+) -> Iterator[tuple[str, str | None]]:
     """``AbstractBasicAuthHandler._parse_realm`` (Python 3.9-3.13): urllib's own parse of a
     ``WWW-Authenticate`` value into (scheme, realm) pairs, so ``opener.session`` answers the
     challenges the handler would."""

@@ -35,5 +35,7 @@ def requests_response(obj: object) -> requests.Response:
         # vars(), not getattr: addbase's __getattr__ raises KeyError when ``fp`` was never set
         # (an HTTPError raised without a response).
         target = vars(target).get("fp")
-    raise TypeError(f"no requests.Response behind {type(obj).__name__} object: it did not come "
-                    "from requests_urllib_compat's http(s) transport")
+    raise TypeError(
+        f"no requests.Response behind {type(obj).__name__} object: it did not come "
+        "from requests_urllib_compat's http(s) transport"
+    )

@@ -143,8 +143,12 @@ class HTTPResponse(http.client.HTTPResponse):
         connection.  False (nothing done) when the length is unknown or too large, or when the
         body is already being read."""
         response = self._response
-        if (response.isclosed() or response.chunked or response.length is None
-                or response.length > limit):
+        if (
+            response.isclosed()
+            or response.chunked
+            or response.length is None
+            or response.length > limit
+        ):
             return False
         try:
             data = response.read()
@@ -173,8 +177,12 @@ class HTTPResponse(http.client.HTTPResponse):
 
     def read(self, amt: int | None = None) -> bytes:
         response = self._response
-        if amt is not None and amt < 0 and READS_NEGATIVE_AMOUNTS and (
-                response.chunked or response.length is not None):
+        if (
+            amt is not None
+            and amt < 0
+            and READS_NEGATIVE_AMOUNTS
+            and (response.chunked or response.length is not None)
+        ):
             # http.client reads to EOF, which urllib's ``Connection: close`` puts at the end of
             # the body; on a kept-alive connection the end of the body is what it means.
             amt = response.length if response.length is not None else None
@@ -219,7 +227,7 @@ class _EngineStream(io.RawIOBase):
             return n
         with translated("read"):
             data = self._raw.read(len(view), decode_content=False)
-        view[:len(data)] = data
+        view[: len(data)] = data
         return len(data)
 
 
@@ -231,18 +239,23 @@ class _ReplaySocket:
         return self._stream
 
 
-def _replayed(raw: urllib3.HTTPResponse, status: int, headers: http.client.HTTPMessage,
-              method: str | None) -> http.client.HTTPResponse:
+def _replayed(
+    raw: urllib3.HTTPResponse, status: int, headers: http.client.HTTPMessage, method: str | None
+) -> http.client.HTTPResponse:
     """An http.client response over the engine's stream: the body's framing is the length
     the headers give (else up to the end of the stream), as http.client would read it."""
     framing = [(k, v) for k, v in headers.items() if k.lower() == "content-length"]
-    head = f"HTTP/1.1 {status} X\r\n".encode() + b"".join(
-        f"{k}: {v}\r\n".encode("latin-1") for k, v in framing) + b"\r\n"
+    head = (
+        f"HTTP/1.1 {status} X\r\n".encode()
+        + b"".join(f"{k}: {v}\r\n".encode("latin-1") for k, v in framing)
+        + b"\r\n"
+    )
     return _parsed(_EngineStream(head, raw), method, headers)
 
 
-def _parsed(source: io.RawIOBase | io.BytesIO, method: str | None,
-            headers: http.client.HTTPMessage) -> http.client.HTTPResponse:
+def _parsed(
+    source: io.RawIOBase | io.BytesIO, method: str | None, headers: http.client.HTTPMessage
+) -> http.client.HTTPResponse:
     """An http.client response that reads its status line, framing and body from ``source``
     (a raw stream), showing ``headers`` as its own."""
     stream = io.BufferedReader(source)

@@ -32,8 +32,9 @@ def _stdlib_body(function: Any, **names: object) -> Callable[..., Any]:
     """``function``'s code with the stdlib module's globals, ``names`` replaced."""
     namespace = dict(vars(urllib.request))
     namespace.update(names)
-    new = types.FunctionType(function.__code__, namespace, function.__name__,
-                             function.__defaults__, function.__closure__)
+    new = types.FunctionType(
+        function.__code__, namespace, function.__name__, function.__defaults__, function.__closure__
+    )
     new.__kwdefaults__ = function.__kwdefaults__
     new.__doc__ = function.__doc__
     new.__module__ = __name__
@@ -41,12 +42,17 @@ def _stdlib_body(function: Any, **names: object) -> Callable[..., Any]:
     return new
 
 
-_urlretrieve = _stdlib_body(urllib.request.urlretrieve, urlopen=urlopen,
-                            **{URLRETRIEVE_TEMPFILES: _url_tempfiles})
+_urlretrieve = _stdlib_body(
+    urllib.request.urlretrieve, urlopen=urlopen, **{URLRETRIEVE_TEMPFILES: _url_tempfiles}
+)
 
 
-def urlretrieve(url: str, filename: str | None = None, reporthook: _ReportHook | None = None,
-                data: RequestData = None) -> tuple[str, http.client.HTTPMessage]:
+def urlretrieve(
+    url: str,
+    filename: str | None = None,
+    reporthook: _ReportHook | None = None,
+    data: RequestData = None,
+) -> tuple[str, http.client.HTTPMessage]:
     """Copy ``url`` to ``filename`` (a temporary file if None), as ``urllib.request``.
 
     Returns ``(filename, headers)``; a ``file:`` URL without ``filename`` returns the local path

@@ -53,7 +53,8 @@ __all__ = [
 STATUS = 200
 
 _following_redirect: contextvars.ContextVar[bool] = contextvars.ContextVar(
-    "requests_urllib_compat_following_redirect", default=False)
+    "requests_urllib_compat_following_redirect", default=False
+)
 
 
 #: requests' ``timeout`` and ``cert`` arguments, as ``BaseAdapter.send`` takes them.
@@ -92,22 +93,33 @@ class SchemeAdapter(BaseAdapter):
     def open(self, req: urllib.request.Request) -> addinfourl | None:
         """What the handler's ``<scheme>_open`` returns for ``req`` (urllib's own logic)."""
         method: Callable[[urllib.request.Request], addinfourl | None] = getattr(
-            self.handler, f"{self.scheme}_open")
+            self.handler, f"{self.scheme}_open"
+        )
         return method(req)
 
-    def send(self, request: requests.PreparedRequest, stream: bool = False,
-             timeout: _Timeout = None, verify: bool | str = True, cert: _Cert = None,
-             proxies: Mapping[str, str] | None = None) -> requests.Response:
+    def send(
+        self,
+        request: requests.PreparedRequest,
+        stream: bool = False,
+        timeout: _Timeout = None,
+        verify: bool | str = True,
+        cert: _Cert = None,
+        proxies: Mapping[str, str] | None = None,
+    ) -> requests.Response:
         """Open ``request.url`` with the handler; ``verify``, ``cert`` and ``proxies`` do not
         apply (an ``ftp`` proxy: see :class:`FTPAdapter`)."""
         url = str(request.url)
         if _following_redirect.get():
-            raise InvalidSchema(f"refusing to follow a redirect to {url!r}: a redirect may "
-                                "only lead to http: or https:", request=request)
+            raise InvalidSchema(
+                f"refusing to follow a redirect to {url!r}: a redirect may "
+                "only lead to http: or https:",
+                request=request,
+            )
         try:
             body: Any = request.body
-            req = urllib.request.Request(url, data=body, headers=dict(request.headers),
-                                         method=request.method)
+            req = urllib.request.Request(
+                url, data=body, headers=dict(request.headers), method=request.method
+            )
             req.timeout = _single_timeout(timeout)
             result = self.open(req)
         except Exception as exc:
@@ -116,21 +128,27 @@ class SchemeAdapter(BaseAdapter):
                 raise
             raise new from exc
         if result is None:  # the handler declined (urllib would try the next handler)
-            raise InvalidSchema(f"No connection adapters were found for {url!r}",
-                                request=request)
+            raise InvalidSchema(f"No connection adapters were found for {url!r}", request=request)
         return self.build_response(request, result)
 
-    def build_response(self, request: requests.PreparedRequest,
-                       result: addinfourl) -> requests.Response:
+    def build_response(
+        self, request: requests.PreparedRequest, result: addinfourl
+    ) -> requests.Response:
         """A :class:`requests.Response` over urllib's ``addinfourl``."""
         response = requests.Response()
         response.status_code = STATUS
         response.reason = "OK"
         response.headers = CaseInsensitiveDict(result.info().items())
         response.raw = urllib3.HTTPResponse(
-            body=result, headers=dict(response.headers), status=STATUS, reason="OK",
-            preload_content=False, decode_content=False, enforce_content_length=False,
-            request_url=str(request.url))
+            body=result,
+            headers=dict(response.headers),
+            status=STATUS,
+            reason="OK",
+            preload_content=False,
+            decode_content=False,
+            enforce_content_length=False,
+            request_url=str(request.url),
+        )
         response.encoding = get_encoding_from_headers(response.headers)
         response.url = str(request.url)
         response.request = request
@@ -162,14 +180,24 @@ class FTPAdapter(SchemeAdapter):
 
     scheme = "ftp"
 
-    def send(self, request: requests.PreparedRequest, stream: bool = False,
-             timeout: _Timeout = None, verify: bool | str = True, cert: _Cert = None,
-             proxies: Mapping[str, str] | None = None) -> requests.Response:
+    def send(
+        self,
+        request: requests.PreparedRequest,
+        stream: bool = False,
+        timeout: _Timeout = None,
+        verify: bool | str = True,
+        cert: _Cert = None,
+        proxies: Mapping[str, str] | None = None,
+    ) -> requests.Response:
         """Open ``request.url`` with the handler, or through the ``ftp`` proxy as HTTP."""
-        if proxies and select_proxy(str(request.url), dict(proxies)) and \
-                not _following_redirect.get():
-            return shared_adapter(None).send(request, stream=stream, timeout=timeout,
-                                             verify=verify, cert=cert, proxies=proxies)
+        if (
+            proxies
+            and select_proxy(str(request.url), dict(proxies))
+            and not _following_redirect.get()
+        ):
+            return shared_adapter(None).send(
+                request, stream=stream, timeout=timeout, verify=verify, cert=cert, proxies=proxies
+            )
         return super().send(request, stream, timeout, verify, cert, proxies)
 
 
@@ -183,8 +211,9 @@ class FTPHandler(urllib.request.FTPHandler):
     missing; the error raised is the same.
     """
 
-    def connect_ftp(self, user: str, passwd: str, host: str, port: int, dirs: str,
-                    timeout: float) -> urllib.request.ftpwrapper:
+    def connect_ftp(
+        self, user: str, passwd: str, host: str, port: int, dirs: str, timeout: float
+    ) -> urllib.request.ftpwrapper:
         wrapper = super().connect_ftp(user, passwd, host, port, dirs, timeout)
         _connecting.wrapper = wrapper
         return wrapper
@@ -235,13 +264,15 @@ class CacheFTPHandler(urllib.request.CacheFTPHandler):
         super().__init__()
         weakref.finalize(self, _close_all, self.cache)
 
-    def connect_ftp(self, user: str, passwd: str, host: str, port: int, dirs: str,
-                    timeout: float) -> urllib.request.ftpwrapper:
+    def connect_ftp(
+        self, user: str, passwd: str, host: str, port: int, dirs: str, timeout: float
+    ) -> urllib.request.ftpwrapper:
         wrapper = super().connect_ftp(user, passwd, host, port, dirs, timeout)
         if not STDLIB_ENDS_TRANSFERS and "endtransfer" not in vars(wrapper):
             # this connection's own endtransfer: file_close, retrfile and real_close call it
             wrapper.endtransfer = types.MethodType(  # type: ignore[method-assign]
-                _endtransfer, wrapper)
+                _endtransfer, wrapper
+            )
         return wrapper
 
     def check_cache(self) -> None:

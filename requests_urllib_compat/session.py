@@ -89,8 +89,11 @@ class OpenerSession(requests.Session):
         prepared = super().prepare_request(request)
         policy = _seams.cookie_policy(self.cookies)
         merged = _seams.prepared_cookies(prepared)
-        if (policy is not None and isinstance(merged, CookieJar)
-                and _seams.cookie_policy(merged) is not policy):
+        if (
+            policy is not None
+            and isinstance(merged, CookieJar)
+            and _seams.cookie_policy(merged) is not policy
+        ):
             merged.set_policy(policy)
             explicit: CaseInsensitiveDict[str | bytes] = CaseInsensitiveDict(self.headers)
             explicit.update(request.headers or {})
@@ -100,8 +103,9 @@ class OpenerSession(requests.Session):
         self.process_request(prepared)
         return prepared
 
-    def rebuild_auth(self, prepared_request: requests.PreparedRequest,
-                     response: requests.Response) -> None:
+    def rebuild_auth(
+        self, prepared_request: requests.PreparedRequest, response: requests.Response
+    ) -> None:
         """Per redirect hop (requests' one hook there): credentials, then the processors."""
         super().rebuild_auth(prepared_request, response)  # type: ignore[no-untyped-call]
         self.process_request(prepared_request)
@@ -111,9 +115,13 @@ class OpenerSession(requests.Session):
         ``urllib.request.Request`` rebuilt from it, passed from processor to processor; the
         headers they add, change or remove (and a changed URL) are then copied back."""
         scheme = urlsplit(str(prepared.url)).scheme
-        processors = [process for process in (_user_method(handler, f"{scheme}_request")
-                                              for handler in self.request_processors)
-                      if process is not None]
+        processors = [
+            process
+            for process in (
+                _user_method(handler, f"{scheme}_request") for handler in self.request_processors
+            )
+            if process is not None
+        ]
         if not processors:
             return
         request = _urllib_request(prepared)
@@ -131,21 +139,24 @@ class OpenerSession(requests.Session):
 
     # (typed in requests' stubs with private aliases: Any here, as the register of private
     # names is _seams)
-    def merge_environment_settings(self, url: Any, proxies: Any, stream: Any, verify: Any,
-                                   cert: Any) -> Any:
+    def merge_environment_settings(
+        self, url: Any, proxies: Any, stream: Any, verify: Any, cert: Any
+    ) -> Any:
         """No environment (``trust_env`` is off); ``no_proxy`` applied as urllib does."""
         settings = super().merge_environment_settings(url, proxies, stream, verify, cert)
         settings["proxies"] = proxies_module.urllib_proxies(str(url), settings.get("proxies"))
         return settings
 
-    def rebuild_proxies(self, prepared_request: requests.PreparedRequest,
-                        proxies: Mapping[str, str] | None) -> dict[str, str]:
+    def rebuild_proxies(
+        self, prepared_request: requests.PreparedRequest, proxies: Mapping[str, str] | None
+    ) -> dict[str, str]:
         """A redirect hop's proxies: the session's and the call's, unless urllib would bypass
         them.  Then requests' own hop work (with ``trust_env`` off): a caller's
         ``Proxy-Authorization`` dropped, a plain-http proxy URL's credentials sent, encoded as
         urllib's ``ProxyHandler`` does (requests' latin-1 would differ, or fail)."""
-        wanted = proxies_module.urllib_proxies(str(prepared_request.url),
-                                               {**self.proxies, **(proxies or {})})
+        wanted = proxies_module.urllib_proxies(
+            str(prepared_request.url), {**self.proxies, **(proxies or {})}
+        )
         headers = prepared_request.headers
         headers.pop("Proxy-Authorization", None)
         scheme = urlsplit(str(prepared_request.url)).scheme
@@ -221,8 +232,12 @@ class _ProcessedBody:
 
 def _urllib_request(prepared: requests.PreparedRequest) -> urllib.request.Request:
     """The ``urllib.request.Request`` a processor would have seen for this request."""
-    return urllib.request.Request(str(prepared.url), data=prepared.body,  # type: ignore[arg-type]
-                                  headers=dict(prepared.headers), method=prepared.method)
+    return urllib.request.Request(
+        str(prepared.url),
+        data=prepared.body,  # type: ignore[arg-type]
+        headers=dict(prepared.headers),
+        method=prepared.method,
+    )
 
 
 class _ProcessorView(HTTPResponse):
@@ -280,8 +295,9 @@ class ResponseProcessorHook:
     def __repr__(self) -> str:
         return f"<ResponseProcessorHook for {self.handler!r}>"
 
-    def __call__(self, response: requests.Response, *args: Any,
-                 **kwargs: Any) -> requests.Response | None:
+    def __call__(
+        self, response: requests.Response, *args: Any, **kwargs: Any
+    ) -> requests.Response | None:
         scheme = urlsplit(str(response.url)).scheme
         process = _user_method(self.handler, f"{scheme}_response")
         if process is None:
@@ -316,11 +332,11 @@ def _response_hooks(session: requests.Session, handler: urllib.request.BaseHandl
         session.hooks["response"].append(ResponseProcessorHook(handler))
 
 
-def _request_processors(session: requests.Session, handler: urllib.request.BaseHandler
-                        ) -> None:
+def _request_processors(session: requests.Session, handler: urllib.request.BaseHandler) -> None:
     processors = getattr(session, "request_processors", None)
-    if processors is not None and (_user_method(handler, "http_request")
-                                   or _user_method(handler, "https_request")):
+    if processors is not None and (
+        _user_method(handler, "http_request") or _user_method(handler, "https_request")
+    ):
         processors.append(handler)
 
 
@@ -345,8 +361,9 @@ FEATURES: list[tuple[type[object], Feature]] = [  # (the auth classes are mixins
 ]
 
 
-def build_session(handlers: Iterable[urllib.request.BaseHandler],
-                  addheaders: Iterable[tuple[str, str]]) -> OpenerSession:
+def build_session(
+    handlers: Iterable[urllib.request.BaseHandler], addheaders: Iterable[tuple[str, str]]
+) -> OpenerSession:
     """A Session configured as an opener with these handlers and ``addheaders``."""
     session = OpenerSession()
     session.trust_env = False  # no .netrc, no REQUESTS_CA_BUNDLE, no environment proxies

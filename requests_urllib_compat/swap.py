@@ -38,8 +38,16 @@ from . import _director as _compat_opener
 from . import _seams
 from . import request as _compat
 
-__all__ = ["ORIGINALS", "REPLACEMENTS", "Swap", "install", "is_installed", "patch_module",
-           "patched", "uninstall"]
+__all__ = [
+    "ORIGINALS",
+    "REPLACEMENTS",
+    "Swap",
+    "install",
+    "is_installed",
+    "patch_module",
+    "patched",
+    "uninstall",
+]
 
 ModuleLike = Union[types.ModuleType, str]
 
@@ -71,8 +79,9 @@ ORIGINALS: dict[str, object] = {name: vars(urllib.request)[name] for name in REP
 class _Patch:
     """One rebinding of ``namespace[name]``, undone only if nobody rebound the name since."""
 
-    def __init__(self, module: types.ModuleType, name: str, replacement: object,
-                 owner: object) -> None:
+    def __init__(
+        self, module: types.ModuleType, name: str, replacement: object, owner: object
+    ) -> None:
         self.module = module
         self.name = name
         self.original = vars(module)[name]
@@ -96,8 +105,9 @@ class _State:
         self.applied: list[_Patch] = []  # the patches of urllib.request itself
         self.modules: list[_Patch] = []  # patch_module's patches
         # (urllib.request's, this package's)
-        self.saved_openers: tuple[urllib.request.OpenerDirector | None,
-                                  urllib.request.OpenerDirector | None] = (None, None)
+        self.saved_openers: tuple[
+            urllib.request.OpenerDirector | None, urllib.request.OpenerDirector | None
+        ] = (None, None)
         self.installed_session: requests.Session | None = None  # install(session=)
         self.session_stack: list[requests.Session | None] = []  # patched(session=) blocks
 
@@ -114,8 +124,10 @@ def _apply() -> None:
     # the swap then builds this package's opener (it looks ``build_opener`` up in the swapped
     # module), whatever ran before; otherwise it would reuse a stdlib opener cached earlier.
     _seams.set_installed_opener(None)
-    _state.applied = [_Patch(urllib.request, name, replacement, _INSTALL)
-                      for name, replacement in REPLACEMENTS.items()]
+    _state.applied = [
+        _Patch(urllib.request, name, replacement, _INSTALL)
+        for name, replacement in REPLACEMENTS.items()
+    ]
 
 
 def _unapply() -> None:
@@ -161,8 +173,10 @@ def _use_session(session: requests.Session | None) -> None:
         return
     _compat_opener.set_installed_session(session)
     cached = _seams.installed_opener()
-    if isinstance(cached, _compat_opener.OpenerDirector) and getattr(
-            cached, "_user_session", None) is not session:
+    if (
+        isinstance(cached, _compat_opener.OpenerDirector)
+        and getattr(cached, "_user_session", None) is not session
+    ):
         _seams.set_installed_opener(None)  # cached by a stdlib urlopen: rebuilt, with the session
 
 
@@ -172,8 +186,7 @@ def _current_session() -> requests.Session | None:
     return given[-1] if given else _state.installed_session
 
 
-def install(modules: Iterable[ModuleLike] = (), session: requests.Session | None = None
-            ) -> None:
+def install(modules: Iterable[ModuleLike] = (), session: requests.Session | None = None) -> None:
     """Make ``urllib.request`` this package until :func:`uninstall`; idempotent.
 
     ``modules`` (module objects or names) are also passed to :func:`patch_module`.  With
@@ -228,8 +241,9 @@ class Swap:
 
 
 @contextlib.contextmanager
-def patched(modules: Iterable[ModuleLike] = (), session: requests.Session | None = None
-            ) -> Iterator[Swap]:
+def patched(
+    modules: Iterable[ModuleLike] = (), session: requests.Session | None = None
+) -> Iterator[Swap]:
     """The swap for the duration of a ``with`` block (or of a function, as a decorator).
 
     Blocks nest and may run in several threads: the swap stays on while any block (or an

@@ -24,8 +24,15 @@ pytest_plugins = [
 #: What urllib or requests read from the environment, besides every ``*_proxy`` (any case):
 #: urllib ignores HTTP_PROXY under CGI (REQUEST_METHOD); requests reads its CA bundles and
 #: ~/.netrc's location; ssl's default context the CA files and the key log.
-ENVIRONMENT = {"REQUEST_METHOD", "REQUESTS_CA_BUNDLE", "CURL_CA_BUNDLE", "SSL_CERT_FILE",
-               "SSL_CERT_DIR", "SSLKEYLOGFILE", "NETRC"}
+ENVIRONMENT = {
+    "REQUEST_METHOD",
+    "REQUESTS_CA_BUNDLE",
+    "CURL_CA_BUNDLE",
+    "SSL_CERT_FILE",
+    "SSL_CERT_DIR",
+    "SSLKEYLOGFILE",
+    "NETRC",
+}
 
 
 @pytest.fixture(autouse=True)

@@ -38,23 +38,43 @@ EQUIVALENTS = ROOT / "tools" / "mutation-equivalents.md"
 #: module -> the tests that exercise it (fast, relevant; the whole suite is the final judge).
 #: A key ending in ``/`` is a package: every ``.py`` file in it, each run as a module.
 MODULES: dict[str, list[str]] = {
-    "_exceptions.py": ["tests/core/test_exceptions_table.py",
-                       "tests/core/test_pinned_behaviours.py", "tests/core/test_errors.py",
-                       "tests/core/test_streaming.py", "tests/core/test_tls.py",
-                       "tests/core/test_exception_chains.py"],
-    "_redirect.py": ["tests/handlers/test_auth.py", "tests/core/test_redirects.py",
-                    "tests/core/test_pinned_behaviours.py", "tests/handlers/test_auth_session.py",
-                    "tests/handlers/test_differential.py"],
-    "_proxies.py": ["tests/handlers/test_proxy.py", "tests/handlers/test_auth_encoding.py",
-                   "tests/core/test_pinned_behaviours.py", "tests/core/test_env_reuse.py",
-                   "tests/handlers/test_auth_session.py"],
-    "_transport/": ["tests/core/test_pinned_behaviours.py", "tests/core/test_request.py",
-                    "tests/core/test_errors.py", "tests/core/test_env_reuse.py",
-                    "tests/core/test_tls.py", "tests/fast_paths/test_adapter_shortcuts.py",
-                    "tests/handlers/test_proxy.py", "tests/session/test_ecosystem.py",
-                    "tests/handlers/test_do_open.py", "tests/handlers/test_differential.py",
-                    "tests/core/test_reuse_safety.py", "tests/handlers/test_debuglevel.py",
-                    "tests/core/test_transport_behaviours.py"],
+    "_exceptions.py": [
+        "tests/core/test_exceptions_table.py",
+        "tests/core/test_pinned_behaviours.py",
+        "tests/core/test_errors.py",
+        "tests/core/test_streaming.py",
+        "tests/core/test_tls.py",
+        "tests/core/test_exception_chains.py",
+    ],
+    "_redirect.py": [
+        "tests/handlers/test_auth.py",
+        "tests/core/test_redirects.py",
+        "tests/core/test_pinned_behaviours.py",
+        "tests/handlers/test_auth_session.py",
+        "tests/handlers/test_differential.py",
+    ],
+    "_proxies.py": [
+        "tests/handlers/test_proxy.py",
+        "tests/handlers/test_auth_encoding.py",
+        "tests/core/test_pinned_behaviours.py",
+        "tests/core/test_env_reuse.py",
+        "tests/handlers/test_auth_session.py",
+    ],
+    "_transport/": [
+        "tests/core/test_pinned_behaviours.py",
+        "tests/core/test_request.py",
+        "tests/core/test_errors.py",
+        "tests/core/test_env_reuse.py",
+        "tests/core/test_tls.py",
+        "tests/fast_paths/test_adapter_shortcuts.py",
+        "tests/handlers/test_proxy.py",
+        "tests/session/test_ecosystem.py",
+        "tests/handlers/test_do_open.py",
+        "tests/handlers/test_differential.py",
+        "tests/core/test_reuse_safety.py",
+        "tests/handlers/test_debuglevel.py",
+        "tests/core/test_transport_behaviours.py",
+    ],
 }
 
 #: Modules too big for every mutant on each run: a fixed sample unless --sample says otherwise
@@ -88,11 +108,25 @@ def file_samples(module: str, sample: int | None) -> dict[str, int | None]:
     total = sum(counts.values()) or 1
     return {name: -(-sample * count // total) for name, count in counts.items()}
 
+
 _SWAPS: dict[type[ast.AST], type[ast.AST]] = {
-    ast.Eq: ast.NotEq, ast.NotEq: ast.Eq, ast.Lt: ast.GtE, ast.GtE: ast.Lt, ast.Gt: ast.LtE,
-    ast.LtE: ast.Gt, ast.In: ast.NotIn, ast.NotIn: ast.In, ast.Is: ast.IsNot,
-    ast.IsNot: ast.Is, ast.And: ast.Or, ast.Or: ast.And, ast.Add: ast.Sub, ast.Sub: ast.Add,
-    ast.Mult: ast.FloorDiv, ast.FloorDiv: ast.Mult, ast.Mod: ast.Mult,
+    ast.Eq: ast.NotEq,
+    ast.NotEq: ast.Eq,
+    ast.Lt: ast.GtE,
+    ast.GtE: ast.Lt,
+    ast.Gt: ast.LtE,
+    ast.LtE: ast.Gt,
+    ast.In: ast.NotIn,
+    ast.NotIn: ast.In,
+    ast.Is: ast.IsNot,
+    ast.IsNot: ast.Is,
+    ast.And: ast.Or,
+    ast.Or: ast.And,
+    ast.Add: ast.Sub,
+    ast.Sub: ast.Add,
+    ast.Mult: ast.FloorDiv,
+    ast.FloorDiv: ast.Mult,
+    ast.Mod: ast.Mult,
 }
 
 
@@ -119,16 +153,22 @@ def _skipped_ids(tree: ast.Module) -> set[int]:
 
     for node in ast.walk(tree):
         body = getattr(node, "body", None)
-        if isinstance(body, list) and body and isinstance(body[0], ast.Expr) and isinstance(
-                body[0].value, ast.Constant) and isinstance(body[0].value.value, str):
+        if (
+            isinstance(body, list)
+            and body
+            and isinstance(body[0], ast.Expr)
+            and isinstance(body[0].value, ast.Constant)
+            and isinstance(body[0].value.value, str)
+        ):
             drop(body[0])
         if isinstance(node, (ast.arg, ast.AnnAssign)):
             drop(node.annotation)
         if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef)):
             drop(node.returns)
         if isinstance(node, ast.Assign) and any(
-                isinstance(t, ast.Name) and t.id in {"__all__", "Phase", "Translator"}
-                for t in node.targets):
+            isinstance(t, ast.Name) and t.id in {"__all__", "Phase", "Translator"}
+            for t in node.targets
+        ):
             drop(node)
         if isinstance(node, (ast.ImportFrom, ast.Import)):
             drop(node)
@@ -150,8 +190,9 @@ def _points(tree: ast.Module) -> Iterator[tuple[ast.AST, str, str, object]]:
     statement: dict[int, ast.stmt] = {}
     for parent in ast.walk(tree):
         for child in ast.iter_child_nodes(parent):
-            statement[id(child)] = (parent if isinstance(parent, ast.stmt)
-                                    else statement.get(id(parent), parent))  # type: ignore[assignment]
+            statement[id(child)] = (
+                parent if isinstance(parent, ast.stmt) else statement.get(id(parent), parent)
+            )  # type: ignore[assignment]
     for node in ast.walk(tree):
         if id(node) in skip:
             continue
@@ -174,22 +215,45 @@ def _points(tree: ast.Module) -> Iterator[tuple[ast.AST, str, str, object]]:
             yield node, "constant", f"{node.value!r} in {where!r}", "const"
         elif isinstance(node, (ast.If, ast.While, ast.IfExp)):
             yield node, "condition", f"negate {ast.unparse(node.test)!r}", "negate"
-        elif isinstance(node, ast.Return) and node.value is not None and not (
-                isinstance(node.value, ast.Constant) and node.value.value is None):
+        elif (
+            isinstance(node, ast.Return)
+            and node.value is not None
+            and not (isinstance(node.value, ast.Constant) and node.value.value is None)
+        ):
             yield node, "return", f"{text!r} -> return None", "return"
-        elif isinstance(node, ast.List) and len(node.elts) > 1 and all(
-                isinstance(e, ast.Tuple) for e in node.elts):
+        elif (
+            isinstance(node, ast.List)
+            and len(node.elts) > 1
+            and all(isinstance(e, ast.Tuple) for e in node.elts)
+        ):
             for i in range(len(node.elts) - 1):
-                rows = [ast.unparse(e)[:60] for e in node.elts[i:i + 2]]
-                yield node, "row order", f"swap rows {i},{i + 1}: {rows[0]!r} <-> " \
-                    f"{rows[1]!r}", ("swap", i)
-        if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef, ast.If, ast.For, ast.While,
-                             ast.With, ast.Try)) and not isinstance(node, ast.Module):
+                rows = [ast.unparse(e)[:60] for e in node.elts[i : i + 2]]
+                yield (
+                    node,
+                    "row order",
+                    f"swap rows {i},{i + 1}: {rows[0]!r} <-> {rows[1]!r}",
+                    ("swap", i),
+                )
+        if isinstance(
+            node,
+            (ast.FunctionDef, ast.AsyncFunctionDef, ast.If, ast.For, ast.While, ast.With, ast.Try),
+        ) and not isinstance(node, ast.Module):
             for body in _statement_lists(node):
                 for i, stmt in enumerate(body):
                     if id(stmt) in skip or not isinstance(
-                            stmt, (ast.Expr, ast.Assign, ast.AugAssign, ast.AnnAssign,
-                                   ast.Raise, ast.If, ast.For, ast.With, ast.Try)):
+                        stmt,
+                        (
+                            ast.Expr,
+                            ast.Assign,
+                            ast.AugAssign,
+                            ast.AnnAssign,
+                            ast.Raise,
+                            ast.If,
+                            ast.For,
+                            ast.With,
+                            ast.Try,
+                        ),
+                    ):
                         continue
                     first = ast.unparse(stmt).splitlines()[0][:70]
                     yield node, "delete", f"{first!r} -> pass", ("delete", body, i)
@@ -243,8 +307,10 @@ class _Unnot(ast.NodeTransformer):
 
 def mutants(source: str) -> list[Mutant]:
     tree = ast.parse(source)
-    return [Mutant(i, getattr(node, "lineno", 0), kind, detail)
-            for i, (node, kind, detail, _) in enumerate(_points(tree))]
+    return [
+        Mutant(i, getattr(node, "lineno", 0), kind, detail)
+        for i, (node, kind, detail, _) in enumerate(_points(tree))
+    ]
 
 
 def mutated_source(source: str, index: int) -> str:
@@ -295,19 +361,42 @@ def _scratch() -> Path:
 
 def _pytest(where: Path, tests: list[str], timeout: float) -> tuple[str, float]:
     env = {**os.environ, "PYTHONDONTWRITEBYTECODE": "1"}
-    argv = [sys.executable, "-m", "pytest", "-x", "-q", "-p", "no:cacheprovider",
-            "-p", "no:randomly", *tests]
+    argv = [
+        sys.executable,
+        "-m",
+        "pytest",
+        "-x",
+        "-q",
+        "-p",
+        "no:cacheprovider",
+        "-p",
+        "no:randomly",
+        *tests,
+    ]
     started = time.monotonic()
     try:
-        done = subprocess.run(argv, cwd=where, env=env, stdout=subprocess.DEVNULL,
-                              stderr=subprocess.DEVNULL, timeout=timeout, check=False)
+        done = subprocess.run(
+            argv,
+            cwd=where,
+            env=env,
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.DEVNULL,
+            timeout=timeout,
+            check=False,
+        )
     except subprocess.TimeoutExpired:
         return "timeout", time.monotonic() - started
     return ("survived" if done.returncode == 0 else "killed"), time.monotonic() - started
 
 
-def run_module(module: str, tests: list[str], sample: int | None, seed: int,
-               known: dict[str, str], only: list[int] | None = None) -> dict[str, object]:
+def run_module(
+    module: str,
+    tests: list[str],
+    sample: int | None,
+    seed: int,
+    known: dict[str, str],
+    only: list[int] | None = None,
+) -> dict[str, object]:
     source = (ROOT / PACKAGE / module).read_text()
     found = mutants(source)
     chosen = found if only is None else [m for m in found if m.index in only]
@@ -317,8 +406,9 @@ def run_module(module: str, tests: list[str], sample: int | None, seed: int,
     target = where / PACKAGE / module
     try:
         probe = f"import {PACKAGE}; print({PACKAGE}.__file__)"
-        check = subprocess.run([sys.executable, "-c", probe], cwd=where, capture_output=True,
-                               text=True, check=True)
+        check = subprocess.run(
+            [sys.executable, "-c", probe], cwd=where, capture_output=True, text=True, check=True
+        )
         if not check.stdout.startswith(str(where)):
             raise SystemExit(f"the scratch copy is not the one imported: {check.stdout}")
         status, baseline = _pytest(where, tests, timeout=1800)
@@ -335,31 +425,47 @@ def run_module(module: str, tests: list[str], sample: int | None, seed: int,
             target.write_text(source)
             if status == "survived" and mutant.key in known:
                 status = "equivalent"
-            results.append({**dataclasses.asdict(mutant), "status": status,
-                            "seconds": round(seconds, 1)})
+            results.append(
+                {**dataclasses.asdict(mutant), "status": status, "seconds": round(seconds, 1)}
+            )
             print(f"{module}:{mutant.line} {status:10} {mutant.key}", flush=True)
     finally:
         shutil.rmtree(where, ignore_errors=True)
     counted = [r for r in results if r["status"] != "equivalent"]
     killed = sum(1 for r in counted if r["status"] in {"killed", "timeout"})
-    return {"module": module, "tests": tests, "mutants": len(found), "run": len(results),
-            "equivalent": len(results) - len(counted), "killed": killed,
-            "kill_rate": round(100 * killed / len(counted), 1) if counted else None,
-            "survivors": [r for r in counted if r["status"] == "survived"],
-            "baseline_seconds": round(baseline, 1)}
+    return {
+        "module": module,
+        "tests": tests,
+        "mutants": len(found),
+        "run": len(results),
+        "equivalent": len(results) - len(counted),
+        "killed": killed,
+        "kill_rate": round(100 * killed / len(counted), 1) if counted else None,
+        "survivors": [r for r in counted if r["status"] == "survived"],
+        "baseline_seconds": round(baseline, 1),
+    }
 
 
-def run_one(module: str, args: argparse.Namespace, sample: int | None,
-            known: dict[str, dict[str, str]]) -> dict[str, object]:
+def run_one(
+    module: str, args: argparse.Namespace, sample: int | None, known: dict[str, dict[str, str]]
+) -> dict[str, object]:
     """Run the mutants of one file and print its summary."""
-    report = run_module(module, args.tests or module_tests(module), sample, args.seed,
-                        known.get(module, {}), args.only)
-    print(f"== {module}: {report['killed']} killed of {report['run'] - report['equivalent']}"
-          f" ({report['kill_rate']}%), {report['equivalent']} equivalent, "
-          f"{report['mutants']} mutants in all", flush=True)
+    report = run_module(
+        module,
+        args.tests or module_tests(module),
+        sample,
+        args.seed,
+        known.get(module, {}),
+        args.only,
+    )
+    print(
+        f"== {module}: {report['killed']} killed of {report['run'] - report['equivalent']}"
+        f" ({report['kill_rate']}%), {report['equivalent']} equivalent, "
+        f"{report['mutants']} mutants in all",
+        flush=True,
+    )
     for survivor in report["survivors"]:  # type: ignore[attr-defined]
-        print(f"   survived: line {survivor['line']}: {survivor['kind']}: "
-              f"{survivor['detail']}")
+        print(f"   survived: line {survivor['line']}: {survivor['kind']}: {survivor['detail']}")
     return report
 
 
@@ -372,8 +478,9 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--list", action="store_true", help="list the mutants, run nothing")
     parser.add_argument("--only", type=int, nargs="+", help="run these mutants (--list numbers)")
     parser.add_argument("--report", type=Path, help="write the results as JSON")
-    parser.add_argument("--fail-under", type=float, default=0.0,
-                        help="exit 1 when a module's kill rate is lower")
+    parser.add_argument(
+        "--fail-under", type=float, default=0.0, help="exit 1 when a module's kill rate is lower"
+    )
     args = parser.parse_args(argv)
     known = equivalents()
     reports = []
@@ -389,8 +496,7 @@ def main(argv: list[str] | None = None) -> int:
             reports.append(run_one(module, args, share, known))
     if args.report:
         args.report.write_text(json.dumps(reports, indent=1))
-    low = [r for r in reports if r["kill_rate"] is not None
-           and r["kill_rate"] < args.fail_under]  # type: ignore[operator]
+    low = [r for r in reports if r["kill_rate"] is not None and r["kill_rate"] < args.fail_under]  # type: ignore[operator]
     return 1 if low else 0
 
 

@@ -4,9 +4,7 @@ import requests_urllib_compat.request as urllib_request
 
 # POST a form: the values are urlencoded, then encoded to bytes.
 url = "http://www.someserver.com/cgi-bin/register.cgi"
-values = {"name": "Michael Foord",
-          "location": "Northampton",
-          "language": "Python"}
+values = {"name": "Michael Foord", "location": "Northampton", "language": "Python"}
 
 data = urllib.parse.urlencode(values)
 data = data.encode("ascii")  # data should be bytes

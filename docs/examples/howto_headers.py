@@ -4,9 +4,7 @@ import requests_urllib_compat.request as urllib_request
 
 url = "http://www.someserver.com/cgi-bin/register.cgi"
 user_agent = "Mozilla/5.0 (Windows NT 6.1; Win64; x64)"
-values = {"name": "Michael Foord",
-          "location": "Northampton",
-          "language": "Python"}
+values = {"name": "Michael Foord", "location": "Northampton", "language": "Python"}
 headers = {"User-Agent": user_agent}
 
 data = urllib.parse.urlencode(values)

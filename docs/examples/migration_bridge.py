@@ -9,8 +9,9 @@ import requests_urllib_compat.request as urllib_request
 password_mgr = urllib_request.HTTPPasswordMgrWithDefaultRealm()
 password_mgr.add_password(None, "http://example.com/private/", "klem", "kadiddlehopper")
 jar = http.cookiejar.CookieJar()
-opener = urllib_request.build_opener(urllib_request.HTTPCookieProcessor(jar),
-                                     urllib_request.HTTPBasicAuthHandler(password_mgr))
+opener = urllib_request.build_opener(
+    urllib_request.HTTPCookieProcessor(jar), urllib_request.HTTPBasicAuthHandler(password_mgr)
+)
 
 with opener.open("http://example.com/login") as response:  # old code, unchanged
     print("old", response.status, [cookie.name for cookie in jar])

@@ -18,14 +18,16 @@ print("post", response.content)
 # [end]
 
 # [query]
-response = requests.get("http://example.com/search", params={"q": "urllib compat", "page": 2},
-                        timeout=10)
+response = requests.get(
+    "http://example.com/search", params={"q": "urllib compat", "page": 2}, timeout=10
+)
 print("query", response.content)
 # [end]
 
 # [headers]
-response = requests.get("http://example.com/agent", headers={"User-Agent": "legacy/1.0"},
-                        timeout=10)
+response = requests.get(
+    "http://example.com/agent", headers={"User-Agent": "legacy/1.0"}, timeout=10
+)
 print("headers", response.content)
 # [end]
 
@@ -69,14 +71,16 @@ with requests.Session() as session:
 # [end]
 
 # [auth]
-response = requests.get("http://example.com/private/report",
-                        auth=("klem", "kadiddlehopper"), timeout=10)
+response = requests.get(
+    "http://example.com/private/report", auth=("klem", "kadiddlehopper"), timeout=10
+)
 print("auth", response.status_code, response.content)
 # [end]
 
 # [proxy]
-response = requests.get("http://www.example.com/page",
-                        proxies={"http": "http://proxy.example:3128"}, timeout=10)
+response = requests.get(
+    "http://www.example.com/page", proxies={"http": "http://proxy.example:3128"}, timeout=10
+)
 print("proxy", response.content)
 # [end]
 

@@ -33,8 +33,7 @@ with urllib_request.urlopen("http://example.com/search?" + query) as response:
 # [end]
 
 # [headers]
-req = urllib_request.Request("http://example.com/agent",
-                             headers={"User-Agent": "legacy/1.0"})
+req = urllib_request.Request("http://example.com/agent", headers={"User-Agent": "legacy/1.0"})
 with urllib_request.urlopen(req) as response:
     print("headers", response.read())
 # [end]
@@ -72,6 +71,7 @@ with urllib_request.urlopen("http://example.com/old") as response:
     print("info", response.geturl(), response.status, response.headers["Content-Type"])
 # [end]
 
+
 # [no-redirect]
 class NoRedirect(urllib_request.HTTPRedirectHandler):
     def redirect_request(self, req, fp, code, msg, headers, newurl):
@@ -105,7 +105,8 @@ with opener.open("http://example.com/private/report") as response:
 
 # [proxy]
 opener = urllib_request.build_opener(
-    urllib_request.ProxyHandler({"http": "http://proxy.example:3128"}))
+    urllib_request.ProxyHandler({"http": "http://proxy.example:3128"})
+)
 with opener.open("http://www.example.com/page") as response:
     print("proxy", response.read())
 # [end]

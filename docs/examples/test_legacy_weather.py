@@ -9,8 +9,11 @@ API = "http://weather.example/api"
 
 @responses.activate
 def test_forecast(urllib_compat):
-    responses.get(f"{API}/forecast?city=Oslo", json={"high": 3, "low": -2},
-                  headers={"Cache-Control": "max-age=60"})
+    responses.get(
+        f"{API}/forecast?city=Oslo",
+        json={"high": 3, "low": -2},
+        headers={"Cache-Control": "max-age=60"},
+    )
 
     assert legacy_weather.forecast("Oslo") == {"high": 3, "low": -2}
 
@@ -43,8 +46,7 @@ def test_report_follows_the_redirect(urllib_compat):
 
 @responses.activate
 def test_report_when_the_service_is_down(urllib_compat):
-    responses.post(f"{API}/reports",
-                   body=requests.exceptions.ConnectionError("connection refused"))
+    responses.post(f"{API}/reports", body=requests.exceptions.ConnectionError("connection refused"))
 
     with pytest.raises(RuntimeError, match="weather service unreachable"):
         legacy_weather.report("Oslo", 4.5)

@@ -46,7 +46,9 @@ PACKAGE = "requests_urllib_compat"
 _WORTH_PARSING = re.compile(
     rb"(?:^|[;:])[ \t]*(?:from|import)\b(?:[^\n#]|\\\r?\n)*"
     rb"\b(?:urllib2?|six|future|requests_urllib_compat)\b"
-    rb"|['\"](?:urllib\.(?:request|error)|urllib2|requests_urllib_compat)\b", re.M)
+    rb"|['\"](?:urllib\.(?:request|error)|urllib2|requests_urllib_compat)\b",
+    re.M,
+)
 #: Files with more candidates than this are parsed by a pool of processes.
 _PARALLEL_MIN = 200
 #: Deeply nested code (a long sum, a huge literal) is scanned again in a thread with this stack.
@@ -69,7 +71,8 @@ _VIA = ("six.moves.", "future.moves.")
 _BINDS_PACKAGE = frozenset({"urllib", "urllib2", "six", "future", PACKAGE})
 # What classify() calls a module (rather than a name in it).
 _MODULE_NAMES = frozenset(
-    f"{via}{module}" for via in ("", *_VIA)
+    f"{via}{module}"
+    for via in ("", *_VIA)
     for module in ("urllib", "urllib.request", "urllib.error", "urllib2")
 )
 
@@ -84,9 +87,16 @@ class Use:
     entry: Entry
 
     def as_json(self) -> dict[str, Any]:
-        return {"path": self.path, "line": self.line, "column": self.column, "kind": self.kind,
-                "name": self.name, "status": self.entry.status, "note": self.entry.note,
-                "reference": self.entry.reference}
+        return {
+            "path": self.path,
+            "line": self.line,
+            "column": self.column,
+            "kind": self.kind,
+            "name": self.name,
+            "status": self.entry.status,
+            "note": self.entry.note,
+            "reference": self.entry.reference,
+        }
 
 
 @dataclasses.dataclass
@@ -112,8 +122,16 @@ class Report:
             "errors": [{"path": path, "error": error} for path, error in self.errors],
             "warnings": [{"path": path, "warning": text} for path, text in self.warnings],
             "summary": {status: counts.get(status, 0) for status in STATUS_TEXT},
-            "compat_uses": [{"path": use.path, "line": use.line, "column": use.column,
-                             "kind": use.kind, "name": use.name} for use in self.compat_uses],
+            "compat_uses": [
+                {
+                    "path": use.path,
+                    "line": use.line,
+                    "column": use.column,
+                    "kind": use.kind,
+                    "name": use.name,
+                }
+                for use in self.compat_uses
+            ],
         }
 
 
@@ -134,11 +152,12 @@ def _split_via(dotted: str) -> tuple[str | None, str]:
     """``("six.moves", "urllib.request.urlopen")`` for ``six.moves.urllib.request.urlopen``;
     ``(None, dotted)`` for a name that is not under ``six.moves``/``future.moves``."""
     via = next((prefix[:-1] for prefix in _VIA if dotted.startswith(prefix)), None)
-    return via, dotted[len(via) + 1:] if via else dotted
+    return via, dotted[len(via) + 1 :] if via else dotted
 
 
-def _classify_python3(dotted: str, via: str | None, module: str,
-                      rest: list[str]) -> tuple[str, Entry]:
+def _classify_python3(
+    dotted: str, via: str | None, module: str, rest: list[str]
+) -> tuple[str, Entry]:
     """``urllib.request[.X...]``/``urllib.error[.X...]`` (``module``), maybe through ``via``
     (``six.moves``...): the module's entry, or that of its name ``X``."""
     if not rest:
@@ -147,11 +166,16 @@ def _classify_python3(dotted: str, via: str | None, module: str,
     if via:
         moved = catalog.lookup_module(f"{via}.urllib")
         status = "difference" if entry.status == "supported" else entry.status
-        return f"{via}.{module}.{rest[0]}", Entry(status, f"{entry.note}; {moved.note}",
-                                                   entry.section)
+        return f"{via}.{module}.{rest[0]}", Entry(
+            status, f"{entry.note}; {moved.note}", entry.section
+        )
     if module == "urllib.request" and rest[0] in catalog.HELPERS:
-        entry = Entry(entry.status, f"{entry.note}; a helper that does no HTTP: `migrate` "
-                      "leaves a module using only helpers on the stdlib", entry.section)
+        entry = Entry(
+            entry.status,
+            f"{entry.note}; a helper that does no HTTP: `migrate` "
+            "leaves a module using only helpers on the stdlib",
+            entry.section,
+        )
     return f"{module}.{rest[0]}", entry
 
 
@@ -164,12 +188,15 @@ def _classify_python2(name: str) -> tuple[str, Entry] | None:
             return "urllib2", catalog.lookup_module("urllib2")
         py3 = "urllib.error" if parts[1] in ("URLError", "HTTPError") else "urllib.request"
         return f"urllib2.{parts[1]}", Entry(
-            "unsupported", f"Python 2: it is {py3}.{parts[1]} in Python 3 "
-            f"({STATUS_TEXT[catalog.lookup_name(py3, parts[1]).status]} there)")
+            "unsupported",
+            f"Python 2: it is {py3}.{parts[1]} in Python 3 "
+            f"({STATUS_TEXT[catalog.lookup_name(py3, parts[1]).status]} there)",
+        )
     if _python2_only(name):
         return f"urllib.{parts[1]}", Entry(
-            "unsupported", f"Python 2's urllib.{parts[1]}: it is urllib.request.{parts[1]} in "
-            "Python 3")
+            "unsupported",
+            f"Python 2's urllib.{parts[1]}: it is urllib.request.{parts[1]} in Python 3",
+        )
     return None
 
 
@@ -180,16 +207,19 @@ def _python2_only(dotted: str) -> bool:
     """``urllib2...``, ``urllib.urlopen``...: names that exist only on Python 2."""
     parts = dotted.split(".")
     return parts[0] == "urllib2" or (
-        parts[0] == "urllib" and len(parts) >= 2 and parts[1] in catalog.PY2_URLLIB)
+        parts[0] == "urllib" and len(parts) >= 2 and parts[1] in catalog.PY2_URLLIB
+    )
 
 
 def _catches_import_error(handler: ast.ExceptHandler) -> bool:
     if handler.type is None:
         return True
     types = handler.type.elts if isinstance(handler.type, ast.Tuple) else [handler.type]
-    return any((isinstance(kind, ast.Name) and kind.id in _IMPORT_ERRORS)
-               or (isinstance(kind, ast.Attribute) and kind.attr in _IMPORT_ERRORS)
-               for kind in types)
+    return any(
+        (isinstance(kind, ast.Name) and kind.id in _IMPORT_ERRORS)
+        or (isinstance(kind, ast.Attribute) and kind.attr in _IMPORT_ERRORS)
+        for kind in types
+    )
 
 
 def _called_name(func: ast.expr) -> str | None:
@@ -213,19 +243,23 @@ def _is_patch_object(func: ast.expr) -> bool:
     if not isinstance(func, ast.Attribute):
         return False
     owner = func.value
-    return (isinstance(owner, ast.Name) and owner.id == "patch") \
-        or (isinstance(owner, ast.Attribute) and owner.attr == "patch")
+    return (isinstance(owner, ast.Name) and owner.id == "patch") or (
+        isinstance(owner, ast.Attribute) and owner.attr == "patch"
+    )
 
 
 def _patch_note(target: str) -> str:
     module, _, name = target.rpartition(".")
     first = name.split(".")[0]
     if module == "urllib.request" and first in catalog.HELPERS:
-        return (f"patched here; {first} is a helper: `migrate` leaves it on urllib.request in "
-                "modules that do no HTTP (patch where the code under test looks it up)")
+        return (
+            f"patched here; {first} is a helper: `migrate` leaves it on urllib.request in "
+            "modules that do no HTTP (patch where the code under test looks it up)"
+        )
     ours = target.replace("urllib.", f"{PACKAGE}.", 1)
-    return (f"patched here: migrated code looks it up as {ours}, where `migrate` retargets "
-            "this patch")
+    return (
+        f"patched here: migrated code looks it up as {ours}, where `migrate` retargets this patch"
+    )
 
 
 class _Scanner(ast.NodeVisitor):
@@ -318,8 +352,11 @@ class _Scanner(ast.NodeVisitor):
         if name is None or not node.args:
             return None
         target = _string(node.args[0])
-        if target is not None and name in PATCH_BY_STRING \
-                and (name == "patch" or isinstance(node.func, ast.Attribute)):
+        if (
+            target is not None
+            and name in PATCH_BY_STRING
+            and (name == "patch" or isinstance(node.func, ast.Attribute))
+        ):
             return target
         return self.patched_attribute(name, node)
 
@@ -327,8 +364,11 @@ class _Scanner(ast.NodeVisitor):
         """``patch.object(obj, "c")``, ``setattr(obj, "c", v)``...: ``obj``'s dotted name and
         ``c``, when ``obj`` is one of the modules."""
         attribute = _string(node.args[1]) if len(node.args) >= 2 else None
-        if name not in PATCH_BY_OBJECT or attribute is None \
-                or (name == "object" and not _is_patch_object(node.func)):
+        if (
+            name not in PATCH_BY_OBJECT
+            or attribute is None
+            or (name == "object" and not _is_patch_object(node.func))
+        ):
             return None
         base = self.qualified(node.args[0])
         return f"{base}.{attribute}" if base else None
@@ -465,8 +505,10 @@ def scan_all(source: str | bytes, path: str = "<string>") -> tuple[list[Use], li
     ignored = _pragma_lines(source)
 
     def kept(found: list[Use]) -> list[Use]:
-        return sorted((use for use in found if use.line not in ignored),
-                      key=lambda use: (use.line, use.column))
+        return sorted(
+            (use for use in found if use.line not in ignored),
+            key=lambda use: (use.line, use.column),
+        )
 
     return kept(uses), kept(compat_uses)
 
@@ -517,8 +559,12 @@ def _scan_many(pending: list[tuple[str, bytes]]) -> Iterator[_Result]:
                     done += 1
                     yield result
             return
-        except (OSError, ImportError, NotImplementedError,
-                concurrent.futures.process.BrokenProcessPool):
+        except (
+            OSError,
+            ImportError,
+            NotImplementedError,
+            concurrent.futures.process.BrokenProcessPool,
+        ):
             pass  # no working multiprocessing here: the rest on this core
     for path, source in pending[done:]:
         yield _scan_one(path, source)
@@ -563,10 +609,14 @@ def format_text(report: Report) -> str:
     if lines:
         lines.append("")
     if report.compat_uses:
-        lines.append(f"Uses of {PACKAGE} (the migration is over, and the package can go, when "
-                     "none are left):")
-        lines += [f"{use.path}:{use.line}:{use.column}: {use.kind} {use.name}"
-                  for use in report.compat_uses]
+        lines.append(
+            f"Uses of {PACKAGE} (the migration is over, and the package can go, when "
+            "none are left):"
+        )
+        lines += [
+            f"{use.path}:{use.line}:{use.column}: {use.kind} {use.name}"
+            for use in report.compat_uses
+        ]
         lines.append("")
     return "\n".join(lines + _summary(report))
 
@@ -574,8 +624,10 @@ def format_text(report: Report) -> str:
 def _summary(report: Report) -> list[str]:
     """The closing lines: files scanned (and not), uses of this package, urllib uses by status."""
     with_uses = len({use.path for use in report.uses})
-    summary = f"{report.files} file{'s' if report.files != 1 else ''} scanned, " \
-              f"{with_uses} of them use urllib"
+    summary = (
+        f"{report.files} file{'s' if report.files != 1 else ''} scanned, "
+        f"{with_uses} of them use urllib"
+    )
     if report.errors:
         summary += f", {len(report.errors)} could not be parsed or read"
     if report.warnings:
@@ -583,20 +635,23 @@ def _summary(report: Report) -> list[str]:
     lines = [summary + "."]
     if report.compat_uses:
         compat = len(report.compat_uses)
-        lines.append(f"{compat} use{'s' if compat != 1 else ''} of {PACKAGE} in "
-                     f"{len({use.path for use in report.compat_uses})} file(s).")
+        lines.append(
+            f"{compat} use{'s' if compat != 1 else ''} of {PACKAGE} in "
+            f"{len({use.path for use in report.compat_uses})} file(s)."
+        )
     counts = report.counts()
-    lines.append(f"{len(report.uses)} use{'s' if len(report.uses) != 1 else ''}: "
-                 f"{counts['supported']} supported, "
-                 f"{counts['difference']} supported with a documented difference, "
-                 f"{counts['unsupported']} not supported.")
+    lines.append(
+        f"{len(report.uses)} use{'s' if len(report.uses) != 1 else ''}: "
+        f"{counts['supported']} supported, "
+        f"{counts['difference']} supported with a documented difference, "
+        f"{counts['unsupported']} not supported."
+    )
     return lines
 
 
 def _format_use(use: Use) -> str:
     entry = use.entry
-    line = f"{use.path}:{use.line}:{use.column}: {use.kind} {use.name}: " \
-           f"{STATUS_TEXT[entry.status]}"
+    line = f"{use.path}:{use.line}:{use.column}: {use.kind} {use.name}: {STATUS_TEXT[entry.status]}"
     if entry.note:
         line += f" - {entry.note}"
     if entry.reference:
@@ -604,8 +659,12 @@ def _format_use(use: Use) -> str:
     return line
 
 
-def check(paths: Sequence[str], output_format: str = "text", strict: bool = False,
-          exclude: Sequence[str] = ()) -> int:
+def check(
+    paths: Sequence[str],
+    output_format: str = "text",
+    strict: bool = False,
+    exclude: Sequence[str] = (),
+) -> int:
     """Print the report; 1 if a file could not be parsed (or, with ``strict``, a use is
     unsupported), else 0."""
     files = python_files(paths, exclude)

@@ -12,10 +12,23 @@ from typing import TextIO
 __all__ = ["CommandError", "Progress", "python_files", "syntax_error_text"]
 
 # Directories no one wants scanned or rewritten.
-_SKIP_DIRS = frozenset({
-    ".git", ".hg", ".svn", ".tox", ".nox", "__pycache__", "node_modules", ".mypy_cache",
-    ".pytest_cache", ".ruff_cache", "build", "dist", "site-packages",
-})
+_SKIP_DIRS = frozenset(
+    {
+        ".git",
+        ".hg",
+        ".svn",
+        ".tox",
+        ".nox",
+        "__pycache__",
+        "node_modules",
+        ".mypy_cache",
+        ".pytest_cache",
+        ".ruff_cache",
+        "build",
+        "dist",
+        "site-packages",
+    }
+)
 
 
 class CommandError(Exception):
@@ -59,15 +72,20 @@ def _excluded(path: Path, patterns: Sequence[str]) -> bool:
         return False
     parts = path.parts
     candidates = {*parts, *(Path(*parts[:end]).as_posix() for end in range(1, len(parts) + 1))}
-    return any(fnmatch.fnmatchcase(candidate, pattern.rstrip("/"))
-               for pattern in patterns for candidate in candidates)
+    return any(
+        fnmatch.fnmatchcase(candidate, pattern.rstrip("/"))
+        for pattern in patterns
+        for candidate in candidates
+    )
 
 
 def _walk(root: Path, exclude: Sequence[str]) -> Iterator[Path]:
     for dirpath, dirnames, filenames in os.walk(root):
         dirnames[:] = sorted(
-            d for d in dirnames
-            if d not in _SKIP_DIRS and not d.endswith(".egg-info")
+            d
+            for d in dirnames
+            if d not in _SKIP_DIRS
+            and not d.endswith(".egg-info")
             and not os.path.exists(os.path.join(dirpath, d, "pyvenv.cfg"))  # a virtualenv
             and not _excluded(Path(dirpath, d), exclude)
         )
@@ -83,8 +101,9 @@ class Progress:
     redirected output or CI logs.
     """
 
-    def __init__(self, total: int, label: str, stream: TextIO | None = None,
-                 min_total: int = 20) -> None:
+    def __init__(
+        self, total: int, label: str, stream: TextIO | None = None, min_total: int = 20
+    ) -> None:
         self.stream = sys.stderr if stream is None else stream
         self.total = total
         self.label = label

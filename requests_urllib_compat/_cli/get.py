@@ -173,7 +173,8 @@ def _save(response: Any, path: str) -> None:
         if total is not None and done < total:  # read(n) ends quietly on a short body
             raise ContentTooShortError(  # as urlretrieve says it
                 f"retrieval incomplete: got only {done} out of {total} bytes",
-                (path, response.headers))
+                (path, response.headers),
+            )
         os.replace(partial, path)
     except BaseException:
         progress.close()
@@ -200,8 +201,10 @@ class _Progress:
             return
         if self.total:
             filled = min(self.width, done * self.width // self.total)
-            text = (f"{self.label} [{'#' * filled}{'.' * (self.width - filled)}] "
-                    f"{done * 100 // self.total}% {_size(done)}/{_size(self.total)}")
+            text = (
+                f"{self.label} [{'#' * filled}{'.' * (self.width - filled)}] "
+                f"{done * 100 // self.total}% {_size(done)}/{_size(self.total)}"
+            )
         else:
             text = f"{self.label} {_size(done)}"
         if text != self._shown:

@@ -63,6 +63,7 @@ PACKAGE = "requests_urllib_compat"
 TARGETS = {"urllib.request": f"{PACKAGE}.request", "urllib.error": f"{PACKAGE}.error"}
 _PROVIDES = {"urllib.request": compat_request, "urllib.error": compat_error}
 
+
 def _dotted(node: cst.CSTNode) -> str | None:
     if isinstance(node, cst.Name):
         return node.value
@@ -196,8 +197,10 @@ def _package_import(assignment: BaseAssignment) -> str | None:
     the same for ``import urllib``, ``import urllib.parse``...), else None."""
     if isinstance(assignment, ImportAssignment) and isinstance(assignment.node, cst.Import):
         module = _dotted(assignment.as_name)
-        if any(alias.asname is None and _dotted(alias.name) == module
-               for alias in assignment.node.names):
+        if any(
+            alias.asname is None and _dotted(alias.name) == module
+            for alias in assignment.node.names
+        ):
             return module
     return None
 
@@ -243,8 +246,9 @@ class _Facts:
                 wanted.setdefault(first, set()).add(attr or "")
         self.needs = {node: _imports_needed(attrs) for node, attrs in wanted.items()}
 
-    def _note_use(self, base: cst.Name, attr: str | None,
-                bindings: Collection[BaseAssignment]) -> Collection[BaseAssignment]:
+    def _note_use(
+        self, base: cst.Name, attr: str | None, bindings: Collection[BaseAssignment]
+    ) -> Collection[BaseAssignment]:
         """Note ``base`` for rewriting if ``urllib.{attr}`` is ours; return the imports of
         ``urllib`` after the first of which ``urllib.{attr}`` must be imported (empty if none)."""
         modules = {_package_import(binding) for binding in bindings}
@@ -257,8 +261,9 @@ class _Facts:
             # reached through another import (``urllib.request`` imports ``urllib.error``;
             # after ``import urllib`` alone it works only if some other module imported it):
             # import ours, after the first rewritten one
-            return {binding for binding in bindings
-                    if _package_import(binding) in TARGETS} or bindings
+            return {
+                binding for binding in bindings if _package_import(binding) in TARGETS
+            } or bindings
         if not modules & TARGETS.keys() or not modules <= TARGETS.keys():
             return ()  # not only through rewritten imports: still bound
         # reachable only through the rewritten import(s) (``urllib.request`` imports
@@ -268,16 +273,22 @@ class _Facts:
 
 def _binds_the_package(imports: Sequence[cst.Import]) -> bool:
     """Whether one of ``imports`` is ``import urllib`` or ``import urllib.X`` (no ``as``)."""
-    return any(alias.asname is None and _package_import_name(alias)
-               for node in imports for alias in node.names)
+    return any(
+        alias.asname is None and _package_import_name(alias)
+        for node in imports
+        for alias in node.names
+    )
 
 
-def _first_import(bindings: Collection[BaseAssignment],
-                  imports: Sequence[cst.Import]) -> cst.Import:
+def _first_import(
+    bindings: Collection[BaseAssignment], imports: Sequence[cst.Import]
+) -> cst.Import:
     """The first in source order (``imports``) of the ``import`` statements making
     ``bindings``."""
-    statements = {cst.ensure_type(cst.ensure_type(binding, Assignment).node, cst.Import)
-                  for binding in bindings}
+    statements = {
+        cst.ensure_type(cst.ensure_type(binding, Assignment).node, cst.Import)
+        for binding in bindings
+    }
     return next(node for node in imports if node in statements)
 
 
@@ -292,17 +303,22 @@ def _uses_of_urllib(wrapper: MetadataWrapper) -> Iterator[tuple[Access, cst.Name
                 yield access, base
 
 
-def _bindings_seen(access: Access, base: cst.Name,
-                   positions: Mapping[cst.CSTNode, CodeRange]) -> Collection[BaseAssignment]:
+def _bindings_seen(
+    access: Access, base: cst.Name, positions: Mapping[cst.CSTNode, CodeRange]
+) -> Collection[BaseAssignment]:
     """The bindings of ``urllib`` this use can see."""
     bindings = access.scope["urllib"]
     if not isinstance(access.scope, (GlobalScope, ClassScope)):
         return bindings  # in a function, any local binding makes ``urllib`` local
     # statements run in order here: only the bindings made before count
     here = _start(positions, base)
-    return {binding for binding in bindings
-            if binding.scope is not access.scope or not isinstance(binding, Assignment)
-            or _start(positions, binding.node) < here}
+    return {
+        binding
+        for binding in bindings
+        if binding.scope is not access.scope
+        or not isinstance(binding, Assignment)
+        or _start(positions, binding.node) < here
+    }
 
 
 def _imports_needed(attrs: set[str]) -> list[str]:
@@ -330,28 +346,36 @@ class _PatchRewriter(cst.CSTTransformer):
         if name is None or not original.args:
             return updated
         first = original.args[0].value
-        if (isinstance(first, cst.SimpleString) and name in PATCH_BY_STRING
-                and (name == "patch" or isinstance(original.func, cst.Attribute))):
+        if (
+            isinstance(first, cst.SimpleString)
+            and name in PATCH_BY_STRING
+            and (name == "patch" or isinstance(original.func, cst.Attribute))
+        ):
             return self.retarget_string(original, updated, first)
         attribute = original.args[1].value if len(original.args) >= 2 else None
         if name in PATCH_BY_OBJECT and isinstance(attribute, cst.SimpleString):
             self.note_object_patch(original, first, attribute)
         return updated
 
-    def retarget_string(self, original: cst.Call, updated: cst.Call,
-                        first: cst.SimpleString) -> cst.Call:
+    def retarget_string(
+        self, original: cst.Call, updated: cst.Call, first: cst.SimpleString
+    ) -> cst.Call:
         """``patch("urllib.request.urlopen")`` -> ``patch("requests_urllib_compat.request...")``
         (the quotes and prefix of the literal kept)."""
         target = first.evaluated_value
         if not isinstance(target, str) or self.retarget(original, target) is None:
             return updated
         value = first.value.replace(target.split(".")[0], PACKAGE, 1)
-        return updated.with_changes(args=[
-            updated.args[0].with_changes(value=first.with_changes(value=value)),
-            *updated.args[1:]])
+        return updated.with_changes(
+            args=[
+                updated.args[0].with_changes(value=first.with_changes(value=value)),
+                *updated.args[1:],
+            ]
+        )
 
-    def note_object_patch(self, original: cst.Call, first: cst.BaseExpression,
-                        attribute: cst.SimpleString) -> None:
+    def note_object_patch(
+        self, original: cst.Call, first: cst.BaseExpression, attribute: cst.SimpleString
+    ) -> None:
         """``patch.object(urllib.request, "urlopen")``: the object follows its (rewritten)
         import; only a name the module does not define needs a note."""
         module = self.modules.get(_dotted(first) or "")
@@ -362,21 +386,28 @@ class _PatchRewriter(cst.CSTTransformer):
     def retarget(self, node: cst.CSTNode, target: str) -> str | None:
         """The name in this package for a patch target in urllib.request/urllib.error, or None
         (not ours to change, or impossible: then a note says why)."""
-        module = next((module for module in TARGETS
-                       if target == module or target.startswith(f"{module}.")), None)
+        module = next(
+            (module for module in TARGETS if target == module or target.startswith(f"{module}.")),
+            None,
+        )
         if module is None:
             return None
         if target == module:
             return TARGETS[module]
-        name = target[len(module) + 1:].split(".")[0]
+        name = target[len(module) + 1 :].split(".")[0]
         if module == "urllib.request" and name in HELPERS:
             return None  # modules using only helpers stay on the stdlib: so does their patch
         if not _defines(_PROVIDES[module], name):
-            self.notes.append((node, f"cannot retarget the patch of {target}: "
-                                     f"{TARGETS[module]} has no {name} (patch what the migrated "
-                                     "code looks up instead)"))
+            self.notes.append(
+                (
+                    node,
+                    f"cannot retarget the patch of {target}: "
+                    f"{TARGETS[module]} has no {name} (patch what the migrated "
+                    "code looks up instead)",
+                )
+            )
             return None
-        return TARGETS[module] + target[len(module):]
+        return TARGETS[module] + target[len(module) :]
 
 
 def _defines(module: types.ModuleType, name: str) -> bool:
@@ -400,67 +431,91 @@ class _Rewriter(_PatchRewriter):
             names.append(alias.with_changes(name=_expression(target)) if target else alias)
         return updated.with_changes(names=names)
 
-    def leave_ImportFrom(self, original: cst.ImportFrom,
-                         updated: cst.ImportFrom) -> cst.ImportFrom:
+    def leave_ImportFrom(self, original: cst.ImportFrom, updated: cst.ImportFrom) -> cst.ImportFrom:
         if updated.relative or updated.module is None:
             return updated
         module = _dotted(updated.module) or ""
         if module in TARGETS:
             provider = _PROVIDES[module]
             if isinstance(updated.names, cst.ImportStar) or all(
-                    hasattr(provider, alias.name.value) for alias in updated.names
-                    if isinstance(alias.name, cst.Name)):
+                hasattr(provider, alias.name.value)
+                for alias in updated.names
+                if isinstance(alias.name, cst.Name)
+            ):
                 return updated.with_changes(module=_expression(TARGETS[module]))
         return updated
 
-    def leave_Attribute(self, original: cst.Attribute,
-                        updated: cst.Attribute) -> cst.Attribute | cst.Name:
+    def leave_Attribute(
+        self, original: cst.Attribute, updated: cst.Attribute
+    ) -> cst.Attribute | cst.Name:
         if original.value in self.facts.rewrite:  # ``urllib`` from ``import urllib.request``
             return _expression(TARGETS[f"urllib.{original.attr.value}"]).with_changes(
-                lpar=updated.lpar, rpar=updated.rpar)
+                lpar=updated.lpar, rpar=updated.rpar
+            )
         return updated
 
     def leave_SimpleStatementLine(
-        self, original: cst.SimpleStatementLine, updated: cst.SimpleStatementLine,
+        self,
+        original: cst.SimpleStatementLine,
+        updated: cst.SimpleStatementLine,
     ) -> cst.SimpleStatementLine | cst.FlattenSentinel[cst.SimpleStatementLine]:
         body: list[cst.BaseSmallStatement] = []
         for statement in updated.body:
             body.extend(self.split(statement))
-        added = dict.fromkeys(name for statement in original.body
-                              if isinstance(statement, cst.Import)
-                              for name in self.facts.needs.get(statement, ()))
+        added = dict.fromkeys(
+            name
+            for statement in original.body
+            if isinstance(statement, cst.Import)
+            for name in self.facts.needs.get(statement, ())
+        )
         extra = [cst.Import(names=[cst.ImportAlias(name=_expression(name))]) for name in added]
         if len(body) == len(updated.body) and not extra:
             return updated.with_changes(body=body)
-        lines = [updated.with_changes(body=[statement.with_changes(
-            semicolon=cst.MaybeSentinel.DEFAULT)]) for statement in body]
+        lines = [
+            updated.with_changes(body=[statement.with_changes(semicolon=cst.MaybeSentinel.DEFAULT)])
+            for statement in body
+        ]
         lines += [cst.SimpleStatementLine(body=[statement]) for statement in extra]
         first, *rest = lines
-        return cst.FlattenSentinel([
-            first, *(line.with_changes(leading_lines=[],
-                                       trailing_whitespace=cst.TrailingWhitespace())
-                     for line in rest)
-        ])
+        return cst.FlattenSentinel(
+            [
+                first,
+                *(
+                    line.with_changes(
+                        leading_lines=[], trailing_whitespace=cst.TrailingWhitespace()
+                    )
+                    for line in rest
+                ),
+            ]
+        )
 
     def split(self, statement: cst.BaseSmallStatement) -> list[cst.BaseSmallStatement]:
         """``from urllib import request, parse``: the part for us, the part for urllib."""
-        if not (isinstance(statement, cst.ImportFrom) and not statement.relative
-                and statement.module is not None and _dotted(statement.module) == "urllib"
-                and not isinstance(statement.names, cst.ImportStar)):
+        if not (
+            isinstance(statement, cst.ImportFrom)
+            and not statement.relative
+            and statement.module is not None
+            and _dotted(statement.module) == "urllib"
+            and not isinstance(statement.names, cst.ImportStar)
+        ):
             return [statement]
         ours = [a for a in statement.names if _dotted(a.name) in ("request", "error")]
         rest = [a for a in statement.names if _dotted(a.name) not in ("request", "error")]
         if not ours:
             return [statement]
-        parts: list[cst.BaseSmallStatement] = [statement.with_changes(module=_expression(PACKAGE),
-            names=_without_last_comma(ours, statement))]
+        parts: list[cst.BaseSmallStatement] = [
+            statement.with_changes(
+                module=_expression(PACKAGE), names=_without_last_comma(ours, statement)
+            )
+        ]
         if rest:
             parts.append(statement.with_changes(names=_without_last_comma(rest, statement)))
         return parts
 
 
-def _without_last_comma(aliases: list[cst.ImportAlias],
-                        statement: cst.ImportFrom) -> list[cst.ImportAlias]:
+def _without_last_comma(
+    aliases: list[cst.ImportAlias], statement: cst.ImportFrom
+) -> list[cst.ImportAlias]:
     if statement.lpar is not None:  # parenthesised: a trailing comma is fine
         return aliases
     return [*aliases[:-1], aliases[-1].with_changes(comma=cst.MaybeSentinel.DEFAULT)]
@@ -481,12 +536,15 @@ def _parse_problem(source: bytes, exc: cst.ParserSyntaxError) -> str:
 
 
 def _diff(path: Path, before: str, after: str) -> str:
-    lines = difflib.unified_diff(before.splitlines(keepends=True),
-                                 after.splitlines(keepends=True),
-                                 fromfile=str(path) if path.is_absolute() else f"a/{path}",
-                                 tofile=str(path) if path.is_absolute() else f"b/{path}")
-    return "".join(line if line.endswith("\n") else line + "\n\\ No newline at end of file\n"
-                   for line in lines)
+    lines = difflib.unified_diff(
+        before.splitlines(keepends=True),
+        after.splitlines(keepends=True),
+        fromfile=str(path) if path.is_absolute() else f"a/{path}",
+        tofile=str(path) if path.is_absolute() else f"b/{path}",
+    )
+    return "".join(
+        line if line.endswith("\n") else line + "\n\\ No newline at end of file\n" for line in lines
+    )
 
 
 def migrate(paths: Sequence[str], write: bool = False, exclude: Sequence[str] = ()) -> int:
@@ -510,13 +568,14 @@ def migrate(paths: Sequence[str], write: bool = False, exclude: Sequence[str] = 
         progress.close()
     verb = "rewritten" if write else "would be rewritten"
     hint = "" if write or not changed else " (run with --write to apply)"
-    print(f"migrate: {changed} of {len(files)} file{'s' if len(files) != 1 else ''} {verb}"
-          f"{hint}.", file=sys.stderr)
+    print(
+        f"migrate: {changed} of {len(files)} file{'s' if len(files) != 1 else ''} {verb}{hint}.",
+        file=sys.stderr,
+    )
     return 1 if failed else 0
 
 
-def _migrate_file(path: Path, write: bool,
-                  report: Callable[[str], None]) -> tuple[bool, bool]:
+def _migrate_file(path: Path, write: bool, report: Callable[[str], None]) -> tuple[bool, bool]:
     """One file rewritten, or its diff printed: ``(changed, failed)``; what failed and each
     patch that could not be retargeted go to ``report``."""
     try:
@@ -541,8 +600,9 @@ def _migrate_file(path: Path, write: bool,
     return False, True
 
 
-def _apply(path: Path, original: bytes, module: cst.Module, write: bool,
-           report: Callable[[str], None]) -> tuple[bool, bool]:
+def _apply(
+    path: Path, original: bytes, module: cst.Module, write: bool, report: Callable[[str], None]
+) -> tuple[bool, bool]:
     """Write the rewritten module over ``path`` (or print the diff): ``(changed, failed)``."""
     new = module.bytes
     if new == original:

@@ -27,8 +27,11 @@ HELP = """\
 Run a Python program with urllib.request swapped for requests_urllib_compat, as
 `python SCRIPT [ARGS...]` or `python -m MODULE [ARGS...]` would run it: same sys.argv,
 sys.path[0], __main__, exit status and traceback.  Its arguments are passed on untouched."""
-_OWN_FILES = {os.path.abspath(__file__), os.path.abspath(runpy.__file__),
-              os.path.abspath(runpy.run_path.__code__.co_filename)}
+_OWN_FILES = {
+    os.path.abspath(__file__),
+    os.path.abspath(runpy.__file__),
+    os.path.abspath(runpy.run_path.__code__.co_filename),
+}
 
 
 def run_path(argv: Sequence[str]) -> int:
@@ -86,8 +89,10 @@ def _unrunnable(name: str) -> str | None:
             return f"No module named {name}"
         is_package = spec.submodule_search_locations is not None  # runs its __main__
         if is_package and importlib.util.find_spec(f"{name}.__main__") is None:
-            return (f"No module named {name}.__main__; {name!r} is a package and cannot be "
-                    "directly executed")
+            return (
+                f"No module named {name}.__main__; {name!r} is a package and cannot be "
+                "directly executed"
+            )
     except (ImportError, ValueError) as exc:
         return str(exc) or f"No module named {name}"
     return None

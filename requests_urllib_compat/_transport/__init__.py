@@ -33,5 +33,12 @@ from .handlers import send as send
 
 # (the names of __all__ are the transport's surface; the others, imported ``as`` themselves, are
 # what the rest of the package and the tests import from here)
-__all__ = ["AbstractHTTPHandler", "HTTPHandler", "HTTPSHandler", "close_shared_pools",
-           "configure", "handler_adapter", "handler_context"]
+__all__ = [
+    "AbstractHTTPHandler",
+    "HTTPHandler",
+    "HTTPSHandler",
+    "close_shared_pools",
+    "configure",
+    "handler_adapter",
+    "handler_context",
+]

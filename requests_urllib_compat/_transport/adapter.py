@@ -81,16 +81,28 @@ class _StaleConnectionRetry(Retry):
         return Retry(0, read=False).increment(*args, **kwargs)
 
 
-_RETRY = _StaleConnectionRetry(total=1, connect=0, read=1, status=0, other=0, redirect=0,
-                               raise_on_redirect=False, raise_on_status=False,
-                               respect_retry_after_header=False)
+_RETRY = _StaleConnectionRetry(
+    total=1,
+    connect=0,
+    read=1,
+    status=0,
+    other=0,
+    redirect=0,
+    raise_on_redirect=False,
+    raise_on_status=False,
+    respect_retry_after_header=False,
+)
 
 
 class _Settings:
     """The transport's pool and retry settings (see :func:`configure`)."""
 
-    def __init__(self, pool_maxsize: int = 10, pool_block: bool = False,
-                 max_retries: Retry | int | None = None) -> None:
+    def __init__(
+        self,
+        pool_maxsize: int = 10,
+        pool_block: bool = False,
+        max_retries: Retry | int | None = None,
+    ) -> None:
         self.pool_maxsize = pool_maxsize
         self.pool_block = pool_block
         self.max_retries = max_retries
@@ -99,8 +111,9 @@ class _Settings:
 _settings = _Settings()
 
 
-def configure(*, pool_maxsize: int = 10, pool_block: bool = False,
-              max_retries: Retry | int | None = None) -> None:
+def configure(
+    *, pool_maxsize: int = 10, pool_block: bool = False, max_retries: Retry | int | None = None
+) -> None:
     """Pool size and retries of the default transport (openers without ``session=``).
 
     ``pool_maxsize``: connections kept per host (requests' default, 10); more threads than
@@ -131,8 +144,13 @@ class _FrozenContext:
         object.__setattr__(self, "_context", context)
 
     def __getattr__(self, name: str) -> Any:
-        if name in {"load_verify_locations", "load_default_certs", "set_alpn_protocols",
-                    "load_cert_chain", "set_ciphers"}:
+        if name in {
+            "load_verify_locations",
+            "load_default_certs",
+            "set_alpn_protocols",
+            "load_cert_chain",
+            "set_ciphers",
+        }:
             return _ignore
         return getattr(self._context, name)
 
@@ -156,8 +174,7 @@ class _ResponseHeaders(CaseInsensitiveDict):  # type: ignore[type-arg]
     def __getattr__(self, name: str) -> Any:
         if name != _seams.CASE_INSENSITIVE_STORE:
             raise AttributeError(name)
-        store = OrderedDict((key.lower(), (key, value))
-                            for key, value in self._source.itermerged())
+        store = OrderedDict((key.lower(), (key, value)) for key, value in self._source.itermerged())
         setattr(self, name, store)  # an instance attribute: __getattr__ is not asked again
         return store
 
@@ -182,11 +199,15 @@ class CompatAdapter(HTTPAdapter):
         self._origin_pools: RecentlyUsed[tuple[object, ...], tuple[PoolKey, HTTPConnectionPool]]
         self._origin_pools = RecentlyUsed(256)
         settings = _settings
-        super().__init__(pool_maxsize=settings.pool_maxsize, pool_block=settings.pool_block,
-                         max_retries=settings.max_retries or _RETRY)
+        super().__init__(
+            pool_maxsize=settings.pool_maxsize,
+            pool_block=settings.pool_block,
+            max_retries=settings.max_retries or _RETRY,
+        )
 
-    def send(self, request: requests.PreparedRequest,
-             *args: Any, **kwargs: Any) -> requests.Response:
+    def send(
+        self, request: requests.PreparedRequest, *args: Any, **kwargs: Any
+    ) -> requests.Response:
         """requests' ``send``; a request built by urllib (its :class:`UrllibTarget` has a
         selector) is written on the connection as http.client writes it (see
         ``_ReuseAwareConnection``)."""
@@ -219,10 +240,10 @@ class CompatAdapter(HTTPAdapter):
             return {}
         return {"ssl_context": _FrozenContext(self.ssl_context)}
 
-    def init_poolmanager(self, connections: int, maxsize: int, block: bool = False,
-                         **pool_kwargs: Any) -> None:
-        super().init_poolmanager(connections, maxsize, block, **pool_kwargs,
-                                 **self._tls_kwargs())
+    def init_poolmanager(
+        self, connections: int, maxsize: int, block: bool = False, **pool_kwargs: Any
+    ) -> None:
+        super().init_poolmanager(connections, maxsize, block, **pool_kwargs, **self._tls_kwargs())
         _use_compat_connections(self.poolmanager, self.debuglevel)
 
     def proxy_manager_for(self, proxy: str, **proxy_kwargs: Any) -> Any:
@@ -238,8 +259,11 @@ class CompatAdapter(HTTPAdapter):
         return proxy_headers(proxy)
 
     def get_connection_with_tls_context(
-        self, request: requests.PreparedRequest, verify: bool | str | None,
-        proxies: Mapping[str, str] | None = None, cert: tuple[str, str] | str | None = None
+        self,
+        request: requests.PreparedRequest,
+        verify: bool | str | None,
+        proxies: Mapping[str, str] | None = None,
+        cert: tuple[str, str] | str | None = None,
     ) -> HTTPConnectionPool:
         """As requests', except that a tunnel's own headers (urllib's ``Proxy-Authorization``
         for the CONNECT) select a proxy manager made for them: tunnels opened with different
@@ -255,10 +279,15 @@ class CompatAdapter(HTTPAdapter):
             return self._origin_pool(origin, request, verify, proxies, cert)
         tunnel_headers = None if target is None else target.tunnel_headers
         proxy = requests.adapters.select_proxy(  # type: ignore[attr-defined]  # (untyped)
-            str(request.url), proxies)
+            str(request.url), proxies
+        )
         if not tunnel_headers or not proxy:
-            return cast(HTTPConnectionPool, super().get_connection_with_tls_context(
-                request, verify, proxies=proxies, cert=cert))
+            return cast(
+                HTTPConnectionPool,
+                super().get_connection_with_tls_context(
+                    request, verify, proxies=proxies, cert=cert
+                ),
+            )
         host_params, pool_kwargs = self.build_connection_pool_key_attributes(request, verify, cert)
         key = (proxy, tuple(sorted(tunnel_headers.items())))
         managers: dict[Any, Any] = self.proxy_manager
@@ -266,15 +295,26 @@ class CompatAdapter(HTTPAdapter):
         if manager is None:
             num_pools, maxsize, block = _seams.pool_settings(self)  # as requests' own
             manager = managers[key] = proxy_from_url(
-                proxy, proxy_headers=dict(tunnel_headers), num_pools=num_pools,
-                maxsize=maxsize, block=block, **self._tls_kwargs())
+                proxy,
+                proxy_headers=dict(tunnel_headers),
+                num_pools=num_pools,
+                maxsize=maxsize,
+                block=block,
+                **self._tls_kwargs(),
+            )
             _use_compat_connections(manager, self.debuglevel)
-        return cast(HTTPConnectionPool,
-                    manager.connection_from_host(**host_params, pool_kwargs=pool_kwargs))
+        return cast(
+            HTTPConnectionPool, manager.connection_from_host(**host_params, pool_kwargs=pool_kwargs)
+        )
 
-    def _origin_pool(self, origin: tuple[str, str], request: requests.PreparedRequest,
-                     verify: bool | str | None, proxies: Mapping[str, str],
-                     cert: tuple[str, str] | str | None) -> HTTPConnectionPool:
+    def _origin_pool(
+        self,
+        origin: tuple[str, str],
+        request: requests.PreparedRequest,
+        verify: bool | str | None,
+        proxies: Mapping[str, str],
+        cert: tuple[str, str] | str | None,
+    ) -> HTTPConnectionPool:
         """The pool requests picks for a direct request to ``origin`` (urllib's scheme and
         host), without recomputing its pool key each time (two URL parses and a key
         normalisation per request).  That key depends on nothing else: the TLS settings are
@@ -283,16 +323,17 @@ class CompatAdapter(HTTPAdapter):
         that key (the lookup also refreshes it as most recently used, as urllib3's does), so
         a cleared or evicted pool is never used again."""
         context = self.ssl_context
-        key = origin if context is None else (*origin, context.verify_mode,
-                                              context.check_hostname)
+        key = origin if context is None else (*origin, context.verify_mode, context.check_hostname)
         manager = self.poolmanager
         known = self._origin_pools.get(key)
         if known is not None:
             pool_key, pool = known
             if manager.pools.get(pool_key) is pool:
                 return cast(HTTPConnectionPool, pool)
-        pool = cast(HTTPConnectionPool, super().get_connection_with_tls_context(
-            request, verify, proxies=proxies, cert=cert))
+        pool = cast(
+            HTTPConnectionPool,
+            super().get_connection_with_tls_context(request, verify, proxies=proxies, cert=cert),
+        )
         held: Mapping[PoolKey, object] = _seams.pool_container(manager.pools)
         found = next((k for k, v in list(held.items()) if v is pool), None)
         if found is not None:
@@ -305,8 +346,12 @@ class CompatAdapter(HTTPAdapter):
         headers into ``response.headers`` until something reads them (urllib's callers read
         http.client's message; the copy is about a fifteenth of a request)."""
         headers = resp.headers
-        if (_seams.original_message(resp) is None or not isinstance(headers, HTTPHeaderDict)
-                or "set-cookie" in headers or "set-cookie2" in headers):
+        if (
+            _seams.original_message(resp) is None
+            or not isinstance(headers, HTTPHeaderDict)
+            or "set-cookie" in headers
+            or "set-cookie2" in headers
+        ):
             return super().build_response(req, resp)
         response = requests.Response()
         response.status_code = resp.status
@@ -322,12 +367,15 @@ class CompatAdapter(HTTPAdapter):
         return response
 
     def build_connection_pool_key_attributes(  # type: ignore[override]
-        self, request: requests.PreparedRequest, verify: bool | str | None,
-        cert: str | tuple[str, str] | None = None
+        self,
+        request: requests.PreparedRequest,
+        verify: bool | str | None,
+        cert: str | tuple[str, str] | None = None,
     ) -> tuple[dict[str, Any], dict[str, Any]]:
         host_params, pool_kwargs = cast(
             "tuple[dict[str, Any], dict[str, Any]]",
-            super().build_connection_pool_key_attributes(request, True, None))
+            super().build_connection_pool_key_attributes(request, True, None),
+        )
         context = self.ssl_context
         if context is not None:
             pool_kwargs["cert_reqs"] = context.verify_mode
@@ -335,12 +383,18 @@ class CompatAdapter(HTTPAdapter):
                 pool_kwargs["assert_hostname"] = False
         return host_params, pool_kwargs
 
-    def cert_verify(self, conn: HTTPConnectionPool, url: str, verify: bool | str,
-                    cert: str | tuple[str, str] | None) -> None:
+    def cert_verify(
+        self,
+        conn: HTTPConnectionPool,
+        url: str,
+        verify: bool | str,
+        cert: str | tuple[str, str] | None,
+    ) -> None:
         """TLS settings come from the SSLContext alone: no certifi bundle is loaded."""
 
-    def request_url(self, request: requests.PreparedRequest,
-                    proxies: Mapping[str, str] | None) -> str:
+    def request_url(
+        self, request: requests.PreparedRequest, proxies: Mapping[str, str] | None
+    ) -> str:
         target = urllib_target(request)
         selector = None if target is None else target.selector
         # (a direct request given proxies by a caller's Session: requests' target for them)
@@ -354,7 +408,8 @@ class CompatAdapter(HTTPAdapter):
 #: Adapters by (context, debuglevel): the least recently used beyond 64 is closed.  A hit
 #: takes the lock to mark the adapter used: closing one drops its pooled connections.
 _shared: RecentlyUsed[tuple[ssl.SSLContext | None, int], CompatAdapter] = RecentlyUsed(
-    64, CompatAdapter.close)
+    64, CompatAdapter.close
+)
 
 
 def shared_adapter(context: ssl.SSLContext | None, debuglevel: int = 0) -> CompatAdapter:
@@ -389,8 +444,7 @@ def default_https_context(check_hostname: bool | None = None) -> ssl.SSLContext:
     http.client it is built once per such setting, so connections can be pooled.
     """
     factory = _seams.https_context_factory()
-    key = (factory, os.environ.get("SSL_CERT_FILE"), os.environ.get("SSL_CERT_DIR"),
-           check_hostname)
+    key = (factory, os.environ.get("SSL_CERT_FILE"), os.environ.get("SSL_CERT_DIR"), check_hostname)
     context = _default_contexts.get(key)
     if context is None:
         create = _seams.http_client_https_context()

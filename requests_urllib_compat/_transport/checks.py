@@ -47,7 +47,8 @@ _HEADER_CHECK = _HeaderCheck()
 #: characters), an IPv4 address or a bracketed IPv6 address, with an optional decimal port.
 #: Any other host goes through :func:`_connect_netloc`.
 _PLAIN_HOST = re.compile(
-    r"(?:(?:[A-Za-z0-9_-]{1,63}\.)*[A-Za-z0-9_-]{1,63}\.?|\[[0-9A-Fa-f:.]+\])(?::[0-9]{1,5})?")
+    r"(?:(?:[A-Za-z0-9_-]{1,63}\.)*[A-Za-z0-9_-]{1,63}\.?|\[[0-9A-Fa-f:.]+\])(?::[0-9]{1,5})?"
+)
 _PLAIN_NAME = re.compile(r"(?:[A-Za-z0-9_-]{1,63}\.)*[A-Za-z0-9_-]{1,63}\.?")
 
 
@@ -62,8 +63,9 @@ def _plain_name(name: str) -> bool:
     return True
 
 
-def _http_client_checks(req: urllib.request.Request, host: str, method: str, selector: str,
-                        headers: dict[str, Any]) -> tuple[str, str | None]:
+def _http_client_checks(
+    req: urllib.request.Request, host: str, method: str, selector: str, headers: dict[str, Any]
+) -> tuple[str, str | None]:
     """Run the checks http.client makes before connecting, in its order, raising its errors;
     return the host (``host[:port]``) to hand to urllib3, which would parse it otherwise, and
     the same for the origin of a CONNECT tunnel, if any.
@@ -162,8 +164,9 @@ def _as_http_client_body(data: Any) -> Any:
         try:
             chunks = iter(data)
         except TypeError:
-            raise TypeError("message_body should be a bytes-like object or an iterable, "
-                            f"got {type(data)!r}") from None
+            raise TypeError(
+                f"message_body should be a bytes-like object or an iterable, got {type(data)!r}"
+            ) from None
         return _checked_chunks(chunks)
     return data
 

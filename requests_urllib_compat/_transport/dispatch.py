@@ -36,8 +36,9 @@ class Route:
 
     __slots__ = ("mounts", "session")
 
-    def __init__(self, session: requests.Session | None = None,
-                 mounts: requests.Session | None = None) -> None:
+    def __init__(
+        self, session: requests.Session | None = None, mounts: requests.Session | None = None
+    ) -> None:
         self.session = session
         self.mounts = mounts
 
@@ -53,8 +54,12 @@ _SESSION_GET_ADAPTER = requests.sessions.Session.get_adapter
 _REQUESTS_DEFAULT_HEADERS = requests.utils.default_headers()
 
 
-def _dispatch(adapter: requests.adapters.BaseAdapter, prepared: requests.PreparedRequest,
-              timeout: Any, proxies: dict[str, str]) -> requests.Response:
+def _dispatch(
+    adapter: requests.adapters.BaseAdapter,
+    prepared: requests.PreparedRequest,
+    timeout: Any,
+    proxies: dict[str, str],
+) -> requests.Response:
     """Send one hop: through the caller's Session when the opener has one, else through a
     ``requests.Session`` of the class requests uses *now* (``requests.sessions.Session``), so
     whatever patches ``Session`` or its ``send``/``get_adapter`` (mocks, caches, tracing) sees
@@ -67,15 +72,20 @@ def _dispatch(adapter: requests.adapters.BaseAdapter, prepared: requests.Prepare
         if current.mounts is not None:
             adapter = current.mounts.get_adapter(str(prepared.url))
     cls = requests.sessions.Session
-    if (cls is _SESSION_CLASS and cls.send is _SESSION_SEND
-            and cls.get_adapter is _SESSION_GET_ADAPTER):
-        return adapter.send(prepared, stream=True, timeout=timeout, verify=True, cert=None,
-                            proxies=proxies)  # (as a Session calls it)
+    if (
+        cls is _SESSION_CLASS
+        and cls.send is _SESSION_SEND
+        and cls.get_adapter is _SESSION_GET_ADAPTER
+    ):
+        return adapter.send(
+            prepared, stream=True, timeout=timeout, verify=True, cert=None, proxies=proxies
+        )  # (as a Session calls it)
     session = _transport_session(adapter, cls)
     # as a prepared request from requests (a cache serialises it; auth plugins read it)
     _seams.set_prepared_cookies(prepared, requests.cookies.RequestsCookieJar())
-    response: requests.Response = session.send(prepared, stream=True, timeout=timeout,
-                                               proxies=proxies, allow_redirects=False)
+    response: requests.Response = session.send(
+        prepared, stream=True, timeout=timeout, proxies=proxies, allow_redirects=False
+    )
     return _replayable(response)
 
 
@@ -101,8 +111,7 @@ def _transport_session(adapter: Any, cls: type[requests.Session]) -> requests.Se
     """A Session of class ``cls`` sending every http(s) URL through ``adapter``, adding
     nothing: no environment (``trust_env`` off), no cookies kept, no redirects followed.
     Made once per adapter and class, and kept on the adapter."""
-    made: tuple[type[Any], requests.Session] | None = getattr(adapter, _TRANSPORT_ATTRIBUTE,
-                                                               None)
+    made: tuple[type[Any], requests.Session] | None = getattr(adapter, _TRANSPORT_ATTRIBUTE, None)
     if made is not None:
         if made[0] is cls:
             return made[1]
@@ -124,8 +133,12 @@ def _transport_session(adapter: Any, cls: type[requests.Session]) -> requests.Se
     return session
 
 
-def _send_through(session: requests.Session, prepared: requests.PreparedRequest, timeout: Any,
-                  proxies: dict[str, str]) -> requests.Response:
+def _send_through(
+    session: requests.Session,
+    prepared: requests.PreparedRequest,
+    timeout: Any,
+    proxies: dict[str, str],
+) -> requests.Response:
     """One hop through the caller's Session: what it would add to a request (its headers,
     cookies, auth and hooks; see docs/ecosystem.md for what wins over what), then its
     ``send()``, which picks the adapter and applies ``verify``/``cert``.  Not its ``request()``:
@@ -140,8 +153,11 @@ def _send_through(session: requests.Session, prepared: requests.PreparedRequest,
     headers = prepared.headers
     session_headers: Any = session.headers
     for name, value in session_headers.items():
-        if (value is not None and name not in headers
-                and _REQUESTS_DEFAULT_HEADERS.get(name) != value):
+        if (
+            value is not None
+            and name not in headers
+            and _REQUESTS_DEFAULT_HEADERS.get(name) != value
+        ):
             headers[name] = value
     jar = session.cookies
     _seams.set_prepared_cookies(prepared, jar)  # auth plugins' retries read it
@@ -157,12 +173,14 @@ def _send_through(session: requests.Session, prepared: requests.PreparedRequest,
         if authed is not None and authed is not prepared:
             prepared.__dict__.update(authed.__dict__)
     prepared.register_hook(  # type: ignore[no-untyped-call]
-        "response", session.hooks.get("response", []))
+        "response", session.hooks.get("response", [])
+    )
     if not proxies and session.proxies:
         proxies = dict(session.proxies)
     try:
-        response: requests.Response = session.send(prepared, stream=True, timeout=timeout,
-                                                   proxies=proxies, allow_redirects=False)
+        response: requests.Response = session.send(
+            prepared, stream=True, timeout=timeout, proxies=proxies, allow_redirects=False
+        )
     except requests.TooManyRedirects as exc:
         # max_redirects=0: send() refuses even to prepare the next hop; urllib decides.
         if not isinstance(exc.response, requests.Response):
@@ -177,6 +195,11 @@ def _replayable(response: requests.Response) -> requests.Response:
     content = _seams.consumed_content(response)
     if content is not None:
         response.raw = urllib3.HTTPResponse(
-            body=io.BytesIO(content), headers=response.headers, status=response.status_code,
-            reason=response.reason, preload_content=False, decode_content=False)
+            body=io.BytesIO(content),
+            headers=response.headers,
+            status=response.status_code,
+            reason=response.reason,
+            preload_content=False,
+            decode_content=False,
+        )
     return response

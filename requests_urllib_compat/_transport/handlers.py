@@ -42,8 +42,9 @@ class AbstractHTTPHandler(urllib.request.AbstractHTTPHandler):
     ``http_open``/``https_open`` stay the stdlib's: they call ``do_open``, so a subclass
     that wraps ``do_open`` (logging, timing) is called, as in urllib."""
 
-    def do_open(self, http_class: Any, req: urllib.request.Request,
-                **http_conn_args: Any) -> http.client.HTTPResponse:
+    def do_open(
+        self, http_class: Any, req: urllib.request.Request, **http_conn_args: Any
+    ) -> http.client.HTTPResponse:
         """Send ``req`` as urllib's ``do_open`` would with ``http_class(host, timeout=...,
         **http_conn_args)``: through the pooled transport when that is http.client's own class
         with settings it can take (the ``context=`` given, else the handler's), else with the
@@ -63,8 +64,12 @@ class HTTPSHandler(AbstractHTTPHandler, urllib.request.HTTPSHandler):
     _context: ssl.SSLContext | None
     _check_hostname: bool | None
 
-    def __init__(self, debuglevel: int = 0, context: ssl.SSLContext | None = None,
-                 check_hostname: bool | None = None) -> None:
+    def __init__(
+        self,
+        debuglevel: int = 0,
+        context: ssl.SSLContext | None = None,
+        check_hostname: bool | None = None,
+    ) -> None:
         stdlib_context = context
         if context is None and sys.version_info >= (3, 12):
             # 3.12+ builds a default context per handler: give it the shared one instead.
@@ -109,8 +114,10 @@ def _debuglevel(handler: urllib.request.BaseHandler) -> int:
 
 
 #: http.client's own connection class for each scheme, as captured at import.
-_STANDARD_CLASSES: dict[str, Any] = {"http": http.client.HTTPConnection,
-                                     "https": http.client.HTTPSConnection}
+_STANDARD_CLASSES: dict[str, Any] = {
+    "http": http.client.HTTPConnection,
+    "https": http.client.HTTPSConnection,
+}
 _STANDARD_NAMES = {"http": "HTTPConnection", "https": "HTTPSConnection"}
 
 
@@ -119,13 +126,17 @@ def _is_standard_class(http_class: Any, scheme: str) -> bool:
     import, or the one ``http.client`` holds now (a recorder that patches http.client, as
     the stdlib's ``http_open`` looks it up at each call)."""
     name = _STANDARD_NAMES.get(scheme)
-    return name is not None and (http_class is _STANDARD_CLASSES[scheme]
-                                 or http_class is getattr(http.client, name))
+    return name is not None and (
+        http_class is _STANDARD_CLASSES[scheme] or http_class is getattr(http.client, name)
+    )
 
 
-def pooled_adapter(handler: urllib.request.BaseHandler, http_class: Any,
-                   req: urllib.request.Request, http_conn_args: dict[str, Any]
-                   ) -> CompatAdapter | None:
+def pooled_adapter(
+    handler: urllib.request.BaseHandler,
+    http_class: Any,
+    req: urllib.request.Request,
+    http_conn_args: dict[str, Any],
+) -> CompatAdapter | None:
     """The shared adapter that sends ``req`` as ``http_class(**http_conn_args)`` would connect,
     or None when only that class can (a class of the caller's, or arguments the pool does not
     take: ``source_address``, ``blocksize``, ``key_file``...; a wrong argument then fails as
@@ -151,19 +162,24 @@ def pooled_adapter(handler: urllib.request.BaseHandler, http_class: Any,
         return None
     if isinstance(handler, _stdlib.HTTPSHandler):
         own_context, own_check_hostname = _seams.https_handler_settings(handler)
-        if context is own_context and (sys.version_info >= (3, 12)
-                                       or check_hostname == own_check_hostname):
+        if context is own_context and (
+            sys.version_info >= (3, 12) or check_hostname == own_check_hostname
+        ):
             warn_check_hostname(check_hostname)  # what http.client (3.11) warns per connection
             return handler_adapter(handler)  # the handler's own settings: its usual pool
     if check_hostname is not None:
         return None
-    return shared_adapter(context if context is not None else default_https_context(),
-                          _debuglevel(handler))
+    return shared_adapter(
+        context if context is not None else default_https_context(), _debuglevel(handler)
+    )
 
 
-def urllib_do_open(handler: urllib.request.AbstractHTTPHandler, http_class: Any,
-                   req: urllib.request.Request, http_conn_args: dict[str, Any]
-                   ) -> http.client.HTTPResponse:
+def urllib_do_open(
+    handler: urllib.request.AbstractHTTPHandler,
+    http_class: Any,
+    req: urllib.request.Request,
+    http_conn_args: dict[str, Any],
+) -> http.client.HTTPResponse:
     """The stdlib's ``do_open`` with the caller's connection class: urllib's behaviour
     (``Connection: close``, ``URLError`` when connecting or sending fails) and urllib's
     response, an :class:`http.client.HTTPResponse` (no ``requests_response`` behind it).
@@ -173,8 +189,10 @@ def urllib_do_open(handler: urllib.request.AbstractHTTPHandler, http_class: Any,
     socks = getattr(req, "socks_proxy", None)
     if socks:
         scheme = str(socks).partition("://")[0]
-        raise URLError(f"a {scheme} proxy cannot be used with the connection class "
-                       f"{http_class!r} (only http.client's own classes go through it)")
+        raise URLError(
+            f"a {scheme} proxy cannot be used with the connection class "
+            f"{http_class!r} (only http.client's own classes go through it)"
+        )
     return _stdlib.AbstractHTTPHandler.do_open(handler, http_class, req, **http_conn_args)
 
 
@@ -182,8 +200,11 @@ def warn_check_hostname(check_hostname: bool | None) -> None:
     """The warning http.client (3.11) gives per connection of ``HTTPSHandler(check_hostname=)``,
     attributed to the stdlib's ``https_open`` (called from ``pooled_adapter`` by ``do_open``)."""
     if check_hostname is not None and sys.version_info < (3, 12):
-        warnings.warn("key_file, cert_file and check_hostname are deprecated, use a custom "
-                      "context instead.", DeprecationWarning, 4)
+        warnings.warn(
+            "key_file, cert_file and check_hostname are deprecated, use a custom context instead.",
+            DeprecationWarning,
+            4,
+        )
 
 
 def _timeout(value: Any) -> Any:
@@ -227,9 +248,13 @@ def _urllib_headers(req: urllib.request.Request) -> dict[str, Any]:
     return headers
 
 
-def _destination(req: urllib.request.Request, host: str, tunnel_host: str | None,
-                 selector: str, headers: dict[str, Any]
-                 ) -> tuple[str, dict[str, str], UrllibTarget]:
+def _destination(
+    req: urllib.request.Request,
+    host: str,
+    tunnel_host: str | None,
+    selector: str,
+    headers: dict[str, Any],
+) -> tuple[str, dict[str, str], UrllibTarget]:
     """The URL and proxies requests is given for ``req`` (``host`` and ``tunnel_host`` as
     :func:`.checks._http_client_checks` returns them), and its :class:`.adapter.UrllibTarget`.
     A tunnel's ``Proxy-Authorization`` is moved from ``headers`` to the CONNECT."""
@@ -256,8 +281,9 @@ def _destination(req: urllib.request.Request, host: str, tunnel_host: str | None
     return url, proxies, UrllibTarget(selector, origin, tunnel_headers)
 
 
-def _prepared(method: str, url: str, headers: dict[str, Any], data: Any,
-              target: UrllibTarget) -> requests.PreparedRequest:
+def _prepared(
+    method: str, url: str, headers: dict[str, Any], data: Any, target: UrllibTarget
+) -> requests.PreparedRequest:
     """The ``PreparedRequest`` of the request urllib built, as requests would hold it."""
     prepared = requests.PreparedRequest()
     prepared.method = method

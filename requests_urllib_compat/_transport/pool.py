@@ -100,8 +100,12 @@ def _framing_in_doubt(body: Any, headers: dict[str, Any]) -> bool:
     if lengths:
         value = lengths[0].strip()
         # a length we cannot check before sending (a file, an iterator) is in doubt too
-        return (len(lengths) > 1 or not (value.isascii() and value.isdigit()) or size is None
-                or int(value) != size)
+        return (
+            len(lengths) > 1
+            or not (value.isascii() and value.isdigit())
+            or size is None
+            or int(value) != size
+        )
     return False  # http.client frames the body itself
 
 
@@ -110,8 +114,7 @@ _FRAMING_NAMES = frozenset(("connection", "content-length", "transfer-encoding")
 
 
 def _asks_to_close(headers: dict[str, Any]) -> bool:
-    return any(k.lower() == "connection" and "close" in str(v).lower()
-               for k, v in headers.items())
+    return any(k.lower() == "connection" and "close" in str(v).lower() for k, v in headers.items())
 
 
 def _ends_in_doubt(response: Any) -> bool:
@@ -127,8 +130,9 @@ def _ends_in_doubt(response: Any) -> bool:
         return True
     if status in (204, 304):
         headers = response.headers
-        return ("transfer-encoding" in headers
-                or str(headers.get("content-length", "0")).strip() != "0")
+        return (
+            "transfer-encoding" in headers or str(headers.get("content-length", "0")).strip() != "0"
+        )
     return False
 
 
@@ -154,9 +158,18 @@ class _ReuseAwareConnection:
         self.reusable = True  # the doubt was about the socket being closed
         super().close()  # type: ignore[misc]
 
-    def request(self, method: str, url: str, body: Any = None, headers: Any = None, *,
-                chunked: bool = False, preload_content: bool = True,
-                decode_content: bool = True, enforce_content_length: bool = True) -> None:
+    def request(
+        self,
+        method: str,
+        url: str,
+        body: Any = None,
+        headers: Any = None,
+        *,
+        chunked: bool = False,
+        preload_content: bool = True,
+        decode_content: bool = True,
+        enforce_content_length: bool = True,
+    ) -> None:
         """urllib3's ``request``, except for a request built by urllib: that one is written
         by http.client's own ``request``, so the framing is byte for byte urllib's (the
         caller's ``Content-Length`` / ``Transfer-Encoding`` honoured as http.client does, no
@@ -171,8 +184,15 @@ class _ReuseAwareConnection:
             self.reusable = False  # the server will close it, maybe without saying so
         if not _urllib_exchange.get():
             super().request(  # type: ignore[misc]
-                method, url, body, headers, chunked=chunked, preload_content=preload_content,
-                decode_content=decode_content, enforce_content_length=enforce_content_length)
+                method,
+                url,
+                body,
+                headers,
+                chunked=chunked,
+                preload_content=preload_content,
+                decode_content=decode_content,
+                enforce_content_length=enforce_content_length,
+            )
             return
         if framing and _framing_in_doubt(body, headers):
             self.reusable = False
@@ -186,14 +206,19 @@ class _ReuseAwareConnection:
             sock.settimeout(connection.timeout)  # as urllib3's request: a reused socket's
             # timeout (when it already has it, settimeout would only be a system call)
         _seams.set_response_options(  # what urllib3's own request would have set
-            connection, request_method=method, request_url=url,
-            preload_content=preload_content, decode_content=decode_content,
-            enforce_content_length=enforce_content_length)
+            connection,
+            request_method=method,
+            request_url=url,
+            preload_content=preload_content,
+            decode_content=decode_content,
+            enforce_content_length=enforce_content_length,
+        )
         blocksize, connection.blocksize = connection.blocksize, _HTTP_CLIENT_BLOCKSIZE
         try:
             encode_chunked = framing and any(k.lower() == "transfer-encoding" for k in headers)
             http.client.HTTPConnection.request(  # as urllib's do_open calls it
-                connection, method, url, body, headers, encode_chunked=encode_chunked)
+                connection, method, url, body, headers, encode_chunked=encode_chunked
+            )
         except OSError as exc:  # (a timeout while sending the body...): urllib's do_open
             mark_connect_failure(exc)  # raises URLError(exc) for any of them
             raise
@@ -247,12 +272,16 @@ class _HttpClientConnection:
             mark_connect_failure(exc)
             raise
 
-    def request(self, method: str, url: str, body: Any = None, headers: Any = None,
-                **kwargs: Any) -> None:
+    def request(
+        self, method: str, url: str, body: Any = None, headers: Any = None, **kwargs: Any
+    ) -> None:
         names = {name.lower() for name in headers or ()}
-        if not (body is None and "content-length" not in names
-                and "transfer-encoding" not in names
-                and method.upper() not in _seams.METHODS_EXPECTING_BODY):
+        if not (
+            body is None
+            and "content-length" not in names
+            and "transfer-encoding" not in names
+            and method.upper() not in _seams.METHODS_EXPECTING_BODY
+        ):
             super().request(method, url, body, headers, **kwargs)  # type: ignore[misc]
             return
         # For this request only (an instance attribute hides the class's method), a
@@ -286,12 +315,24 @@ class _ReuseGuardPool:
     Its ``urlopen`` also records the request target for :class:`_VerbatimTargetPool` (the
     two always go together: one context variable set per pool call)."""
 
-    def urlopen(self, method: str, url: str, body: Any = None, headers: Any = None,
-                retries: Any = None, *args: Any, **kwargs: Any) -> Any:
+    def urlopen(
+        self,
+        method: str,
+        url: str,
+        body: Any = None,
+        headers: Any = None,
+        retries: Any = None,
+        *args: Any,
+        **kwargs: Any,
+    ) -> Any:
         fresh = (isinstance(retries, Retry) and bool(retries.history)) or not _resendable(
-            method, body)
-        if (type(headers) is CaseInsensitiveDict and not self.proxy_headers  # type: ignore[attr-defined]
-                and _urllib_exchange.get()):
+            method, body
+        )
+        if (
+            type(headers) is CaseInsensitiveDict
+            and not self.proxy_headers  # type: ignore[attr-defined]
+            and _urllib_exchange.get()
+        ):
             # The same names and values as a dict, which urllib3 copies and the connection
             # reads without going through the Mapping ABC per header (3% of a request).  No
             # case-insensitive lookup is made in them on this path: urllib3 would merge a
@@ -300,7 +341,8 @@ class _ReuseGuardPool:
         token = _pool_call.set((fresh, url))
         try:
             return super().urlopen(  # type: ignore[misc]
-                method, url, body, headers, retries, *args, **kwargs)
+                method, url, body, headers, retries, *args, **kwargs
+            )
         finally:
             _pool_call.reset(token)
 
@@ -367,8 +409,7 @@ if TYPE_CHECKING:
     # urllib3 types ``ConnectionCls`` with protocols of a private module (_base_connection)
     _ConnectionClass = type[Any]
 _pool_classes: RecentlyUsed[tuple[_PoolClass, int], _PoolClass] = RecentlyUsed(64)
-_connection_classes: RecentlyUsed[tuple[_ConnectionClass, int], _ConnectionClass] = (
-    RecentlyUsed(64))
+_connection_classes: RecentlyUsed[tuple[_ConnectionClass, int], _ConnectionClass] = RecentlyUsed(64)
 
 
 def _compat_connection(conn_cls: _ConnectionClass, debuglevel: int) -> _ConnectionClass:
@@ -376,9 +417,11 @@ def _compat_connection(conn_cls: _ConnectionClass, debuglevel: int) -> _Connecti
     key = (conn_cls, debuglevel)
     made = _connection_classes.get(key)
     if made is None:
-        made = type(f"Compat{conn_cls.__name__}",
-                    (_ReuseAwareConnection, _HttpClientConnection, conn_cls),
-                    {"debuglevel": debuglevel})
+        made = type(
+            f"Compat{conn_cls.__name__}",
+            (_ReuseAwareConnection, _HttpClientConnection, conn_cls),
+            {"debuglevel": debuglevel},
+        )
         _connection_classes[key] = made
     return made
 
@@ -408,11 +451,15 @@ def _use_compat_connections(manager: Any, debuglevel: int) -> None:
         made = _pool_classes.get(key)
         if made is None:
             namespace: dict[str, Any] = {
-                "ConnectionCls": _CurrentConnectionCls(pool_cls, debuglevel)}
+                "ConnectionCls": _CurrentConnectionCls(pool_cls, debuglevel)
+            }
             if issubclass(pool_cls, HTTPSConnectionPool):
                 namespace["_validate_conn"] = _validate_conn_quietly  # _seams.POOL_METHODS
-            made = type(f"Compat{pool_cls.__name__}",
-                        (_ReuseGuardPool, _VerbatimTargetPool, pool_cls), namespace)
+            made = type(
+                f"Compat{pool_cls.__name__}",
+                (_ReuseGuardPool, _VerbatimTargetPool, pool_cls),
+                namespace,
+            )
             _pool_classes[key] = made
         classes[scheme] = made
     manager.pool_classes_by_scheme = classes

@@ -18,7 +18,7 @@ from requests_urllib_compat._cli.common import Progress
 
 from ..support.cli_helpers import ROOT, assert_clean_error, run_cli
 
-LEGACY = textwrap.dedent('''\
+LEGACY = textwrap.dedent("""\
     import urllib.request
     import urllib.parse
     import urllib.error as uerr
@@ -58,7 +58,7 @@ LEGACY = textwrap.dedent('''\
         request.urlopen(url)
         sixurllib.request.urlopen(url)
         urllib2.urlopen(url)
-''')
+""")
 
 
 def uses(source: str) -> list[tuple[int, str, str, str]]:
@@ -94,18 +94,26 @@ def test_every_form_of_import_and_use_is_found() -> None:
 
 
 def test_unrelated_code_is_not_reported() -> None:
-    assert uses("import urllib.parse\nurllib.parse.quote('x')\nfrom urllib.parse import urljoin\n"
-                "def urlopen(x): pass\nurlopen(1)\nimport requests\nrequests.get('u')\n") == []
+    assert (
+        uses(
+            "import urllib.parse\nurllib.parse.quote('x')\nfrom urllib.parse import urljoin\n"
+            "def urlopen(x): pass\nurlopen(1)\nimport requests\nrequests.get('u')\n"
+        )
+        == []
+    )
 
 
 def test_python2_urllib_functions_are_flagged() -> None:
     assert uses("import urllib\nurllib.urlopen('http://x')\n") == [
-        (2, "call", "urllib.urlopen", "unsupported")]
+        (2, "call", "urllib.urlopen", "unsupported")
+    ]
 
 
 def test_future_moves_and_plain_urllib_package() -> None:
-    assert uses("from future.moves.urllib.request import urlopen\nurlopen(u)\n"
-                "import urllib\nurllib.request.Request(u)\n") == [
+    assert uses(
+        "from future.moves.urllib.request import urlopen\nurlopen(u)\n"
+        "import urllib\nurllib.request.Request(u)\n"
+    ) == [
         (1, "import", "future.moves.urllib.request.urlopen", "difference"),
         (2, "call", "future.moves.urllib.request.urlopen", "difference"),
         (4, "call", "urllib.request.Request", "supported"),
@@ -113,14 +121,21 @@ def test_future_moves_and_plain_urllib_package() -> None:
 
 
 def test_star_import_and_do_open_override() -> None:
-    found = scan_source("from urllib.request import *\n"
-                        "class H(HTTPHandler):\n    pass\n"
-                        "class T(__import__('urllib.request').request.HTTPHandler):\n"
-                        "    def do_open(self, c, r): pass\n")
+    found = scan_source(
+        "from urllib.request import *\n"
+        "class H(HTTPHandler):\n    pass\n"
+        "class T(__import__('urllib.request').request.HTTPHandler):\n"
+        "    def do_open(self, c, r): pass\n"
+    )
     assert [(u.kind, u.name) for u in found] == [("import", "urllib.request.*")]
-    (do_open,) = [u for u in scan_source(
-        "import urllib.request as u\nclass T(u.HTTPHandler):\n    def do_open(self, c, r): ...\n")
-        if u.kind == "hook"]
+    (do_open,) = [
+        u
+        for u in scan_source(
+            "import urllib.request as u\nclass T(u.HTTPHandler):\n    def do_open(self, c, r): "
+            "...\n"
+        )
+        if u.kind == "hook"
+    ]
     assert do_open.entry.status == "supported"  # the class given to do_open is honoured
     assert do_open.entry.section is None
 
@@ -131,8 +146,10 @@ def test_catalog_sections_exist_in_the_differences_page() -> None:
     entries = [*catalog.NAMES.values(), *(e for _, e in catalog.HOOKS), *catalog.MODULES.values()]
     sections = {e.section for e in entries if e.section}
     assert sections and sections <= headings
-    assert catalog.Entry("difference", "", "Code that reaches below the handler chain").reference \
+    assert (
+        catalog.Entry("difference", "", "Code that reaches below the handler chain").reference
         == "docs/differences.md#code-that-reaches-below-the-handler-chain"
+    )
 
 
 def test_catalog_covers_the_whole_stdlib_api() -> None:
@@ -163,12 +180,16 @@ def test_text_report_and_summary(tmp_path: Path) -> None:
     assert result.stderr == ""  # not a terminal: no progress
     lines = result.stdout.splitlines()
     assert lines[0].startswith(f"{Path('pkg/legacy.py')}:1:1: import urllib.request: supported")
-    assert any("call urllib.request.urlopen: supported with a documented difference - sent "
-               "through requests over pooled keep-alive connections (see docs/differences.md"
-               "#connections-are-kept-alive-and-pooled)" in line for line in lines)
-    assert lines[-2:] == ["2 files scanned, 1 of them use urllib.",
-                          "22 uses: 9 supported, 10 supported with a documented difference, "
-                          "3 not supported."]
+    assert any(
+        "call urllib.request.urlopen: supported with a documented difference - sent "
+        "through requests over pooled keep-alive connections (see docs/differences.md"
+        "#connections-are-kept-alive-and-pooled)" in line
+        for line in lines
+    )
+    assert lines[-2:] == [
+        "2 files scanned, 1 of them use urllib.",
+        "22 uses: 9 supported, 10 supported with a documented difference, 3 not supported.",
+    ]
 
 
 def test_json_report(tmp_path: Path) -> None:
@@ -181,9 +202,16 @@ def test_json_report(tmp_path: Path) -> None:
     assert report["summary"] == {"supported": 9, "difference": 10, "unsupported": 3}
     assert report["errors"] == []
     first = report["uses"][0]
-    assert first == {"path": str(tmp_path / "pkg" / "legacy.py"), "line": 1, "column": 1,
-                     "kind": "import", "name": "urllib.request", "status": "supported",
-                     "note": catalog.MODULES["urllib.request"].note, "reference": None}
+    assert first == {
+        "path": str(tmp_path / "pkg" / "legacy.py"),
+        "line": 1,
+        "column": 1,
+        "kind": "import",
+        "name": "urllib.request",
+        "status": "supported",
+        "note": catalog.MODULES["urllib.request"].note,
+        "reference": None,
+    }
 
 
 def test_strict_fails_on_unsupported_uses(tmp_path: Path) -> None:
@@ -209,8 +237,7 @@ def test_syntax_error_is_reported_and_the_scan_goes_on(tmp_path: Path) -> None:
     assert errors[1].startswith(f"{tmp_path / 'c_nul.py'}: cannot parse: ")
     assert "None" not in errors[1]  # no line number on 3.12+: none shown
     assert "b_fine.py:1:1: import urllib.request: supported" in result.stdout
-    assert "4 files scanned, 1 of them use urllib, 2 could not be parsed or read." \
-        in result.stdout
+    assert "4 files scanned, 1 of them use urllib, 2 could not be parsed or read." in result.stdout
 
 
 def test_missing_path_is_one_line(tmp_path: Path) -> None:
@@ -238,8 +265,10 @@ def test_unreadable_file_inside_a_tree_is_reported(tmp_path: Path) -> None:
     (tmp_path / "dangling.py").symlink_to(tmp_path / "gone.py")
     result = run_cli("check", str(tmp_path))
     assert result.returncode == 1
-    assert result.stderr.strip() == f"{tmp_path / 'dangling.py'}: cannot read: " \
-                                    "No such file or directory"
+    assert (
+        result.stderr.strip() == f"{tmp_path / 'dangling.py'}: cannot read: "
+        "No such file or directory"
+    )
 
 
 class _Terminal(io.StringIO):
@@ -275,7 +304,11 @@ def test_progress_on_a_real_terminal(tmp_path: Path) -> None:
     try:
         result = subprocess.run(
             [sys.executable, "-m", "requests_urllib_compat", "check", str(tmp_path)],
-            stdout=subprocess.PIPE, stderr=terminal, text=True, timeout=60, check=False,
+            stdout=subprocess.PIPE,
+            stderr=terminal,
+            text=True,
+            timeout=60,
+            check=False,
             env={**os.environ, "PYTHONPATH": str(ROOT)},
         )
         os.close(terminal)
@@ -296,16 +329,19 @@ def test_progress_on_a_real_terminal(tmp_path: Path) -> None:
     assert result.returncode == 0
     assert "check: scanned 30/30 files (100%)" in seen.decode()
     assert "\r" not in result.stdout  # the counter never reaches stdout
-    assert result.stdout.endswith("30 uses: 0 supported, 30 supported with a documented "
-                                  "difference, 0 not supported.\n")
+    assert result.stdout.endswith(
+        "30 uses: 0 supported, 30 supported with a documented difference, 0 not supported.\n"
+    )
 
 
 def test_a_file_named_twice_is_scanned_once(tmp_path: Path) -> None:
     (tmp_path / "a.py").write_text("import urllib.request\n")
     result = run_cli("check", ".", "a.py", "./a.py", cwd=tmp_path)
-    assert result.stdout.endswith("1 file scanned, 1 of them use urllib.\n"
-                                  "1 use: 1 supported, 0 supported with a documented difference,"
-                                  " 0 not supported.\n")
+    assert result.stdout.endswith(
+        "1 file scanned, 1 of them use urllib.\n"
+        "1 use: 1 supported, 0 supported with a documented difference,"
+        " 0 not supported.\n"
+    )
 
 
 def test_same_object_notes_are_true() -> None:
@@ -313,13 +349,14 @@ def test_same_object_notes_are_true() -> None:
     import urllib.request
 
     import requests_urllib_compat.request as compat
+
     for name in dir(compat):
         entry = catalog.lookup_name("urllib.request", name)
         if entry.note == catalog._SAME:
             assert getattr(compat, name) is getattr(urllib.request, name), name
 
 
-PATCHES = textwrap.dedent('''\
+PATCHES = textwrap.dedent("""\
     import urllib.request
     from unittest import mock
     from unittest.mock import patch
@@ -334,7 +371,7 @@ PATCHES = textwrap.dedent('''\
         mock.patch("os.getcwd")
         setattr(urllib.request, "install_opener", None)
         patch("requests_urllib_compat.request.urlopen")
-''')
+""")
 
 
 def test_patch_targets_are_reported() -> None:
@@ -357,7 +394,8 @@ def test_patch_targets_are_reported() -> None:
 
 
 def test_python2_fallback_and_pragma_pass_strict(tmp_path: Path) -> None:
-    (tmp_path / "compat.py").write_text(textwrap.dedent('''\
+    (tmp_path / "compat.py").write_text(
+        textwrap.dedent("""\
         try:
             from urllib import urlopen, urlencode
         except ImportError:
@@ -373,7 +411,8 @@ def test_python2_fallback_and_pragma_pass_strict(tmp_path: Path) -> None:
         import urllib2 as legacy  # urllib-compat: ignore
         x = "# urllib-compat: ignore"; import urllib2
         urlopen(Request("http://example.invalid/"))
-    '''))
+    """)
+    )
     found = uses((tmp_path / "compat.py").read_text())
     assert found == [
         (4, "import", "urllib.request.urlopen", "difference"),
@@ -383,9 +422,10 @@ def test_python2_fallback_and_pragma_pass_strict(tmp_path: Path) -> None:
         (15, "call", "urllib.request.Request", "supported"),
     ]
     (tmp_path / "compat.py").write_text(
-        (tmp_path / "compat.py").read_text().replace("import urllib2\nurlopen",
-                                                     "import urllib2  # urllib-compat: ignore\n"
-                                                     "urlopen"))
+        (tmp_path / "compat.py")
+        .read_text()
+        .replace("import urllib2\nurlopen", "import urllib2  # urllib-compat: ignore\nurlopen")
+    )
     assert run_cli("check", "--strict", "compat.py", cwd=tmp_path).returncode == 0
 
 
@@ -393,23 +433,38 @@ def test_exclude(tmp_path: Path) -> None:
     for name in ("app/main.py", "app/vendor/six.py", "tests/fixtures/old.py", "app/gen_pb2.py"):
         (tmp_path / name).parent.mkdir(parents=True, exist_ok=True)
         (tmp_path / name).write_text("import urllib2\n")
-    result = run_cli("check", "--strict", ".", "--exclude", "vendor", "--exclude",
-                     "tests/fixtures", "--exclude", "*_pb2.py", cwd=tmp_path)
+    result = run_cli(
+        "check",
+        "--strict",
+        ".",
+        "--exclude",
+        "vendor",
+        "--exclude",
+        "tests/fixtures",
+        "--exclude",
+        "*_pb2.py",
+        cwd=tmp_path,
+    )
     assert result.returncode == 1
     assert result.stdout.startswith(f"{Path('app/main.py')}:1:1: import urllib2")
     assert "1 file scanned" in result.stdout
     result = run_cli("check", "--strict", "app/main.py", "--exclude", "app", cwd=tmp_path)
-    assert (result.returncode, result.stdout.splitlines()[0]) == (0, "0 files scanned, 0 of "
-                                                                      "them use urllib.")
+    assert (result.returncode, result.stdout.splitlines()[0]) == (
+        0,
+        "0 files scanned, 0 of them use urllib.",
+    )
 
 
 def test_uses_of_this_package_are_a_separate_section(tmp_path: Path) -> None:
-    (tmp_path / "done.py").write_text("import requests_urllib_compat.request as ur\n"
-                                      "from requests_urllib_compat import urlopen\n"
-                                      "from requests_urllib_compat.error import HTTPError\n")
+    (tmp_path / "done.py").write_text(
+        "import requests_urllib_compat.request as ur\n"
+        "from requests_urllib_compat import urlopen\n"
+        "from requests_urllib_compat.error import HTTPError\n"
+    )
     (tmp_path / "test_done.py").write_text(
         "from unittest import mock\n"
-        "@mock.patch('requests_urllib_compat.request.urlopen')\ndef test(f): pass\n")
+        "@mock.patch('requests_urllib_compat.request.urlopen')\ndef test(f): pass\n"
+    )
     result = run_cli("check", ".", cwd=tmp_path)
     assert result.returncode == 0
     assert result.stdout.splitlines() == [
@@ -437,8 +492,9 @@ def test_a_deeply_nested_valid_file_is_scanned(tmp_path: Path) -> None:
     """Like sympy's generated polys/numberfields/resolvent_lookup.py: Python compiles it, the
     default recursion limit is too low to walk its tree."""
     terms = " + ".join(f"{n}*x**2" for n in range(2500))
-    (tmp_path / "deep.py").write_text(f"from urllib.request import urlopen\nx = 1\n"
-                                      f"table = {{1: ({terms}, [urlopen])}}\n")
+    (tmp_path / "deep.py").write_text(
+        f"from urllib.request import urlopen\nx = 1\ntable = {{1: ({terms}, [urlopen])}}\n"
+    )
     compile((tmp_path / "deep.py").read_text(), "deep.py", "exec")  # valid Python
     result = run_cli("check", "deep.py", cwd=tmp_path)
     assert (result.returncode, result.stderr) == (0, "")
@@ -451,35 +507,44 @@ def test_many_files_are_scanned_in_parallel_with_the_same_report(tmp_path: Path)
     count = check._PARALLEL_MIN + 6  # files worth parsing: enough for the pool
     for number in range(count):
         (tmp_path / f"m{number:03}.py").write_text(
-            f"import os\n{'from urllib.request import urlopen' if number % 2 else '# urllib'}\n")
+            f"import os\n{'from urllib.request import urlopen' if number % 2 else '# urllib'}\n"
+        )
         (tmp_path / f"other{number:03}.py").write_text("import os\n")
     (tmp_path / "m000.py").write_text("import urllib.request\ndef f(:\n")
     result = run_cli("check", str(tmp_path))
     assert result.returncode == 1
     assert result.stderr == f"{tmp_path / 'm000.py'}: cannot parse: invalid syntax (line 2)\n"
     lines = result.stdout.splitlines()
-    expected = [f"{tmp_path / f'm{number:03}.py'}:2:1: import urllib.request.urlopen: supported "
-                "with a documented difference - sent through requests over pooled keep-alive "
-                "connections (see docs/differences.md#connections-are-kept-alive-and-pooled)"
-                for number in range(1, count, 2)]
+    expected = [
+        f"{tmp_path / f'm{number:03}.py'}:2:1: import urllib.request.urlopen: supported "
+        "with a documented difference - sent through requests over pooled keep-alive "
+        "connections (see docs/differences.md#connections-are-kept-alive-and-pooled)"
+        for number in range(1, count, 2)
+    ]
     assert lines[:-3] == expected  # in order
-    assert lines[-2:] == [f"{2 * count} files scanned, {count // 2} of them use urllib, 1 could "
-                          "not be parsed or read.", f"{count // 2} uses: 0 supported, "
-                          f"{count // 2} supported with a documented difference, 0 not "
-                          "supported."]
+    assert lines[-2:] == [
+        f"{2 * count} files scanned, {count // 2} of them use urllib, 1 could "
+        "not be parsed or read.",
+        f"{count // 2} uses: 0 supported, "
+        f"{count // 2} supported with a documented difference, 0 not "
+        "supported.",
+    ]
 
 
-@pytest.mark.parametrize(("source", "parsed"), [
-    ('"""Fetches pages, as urllib would."""\ndef f(:\n', False),  # prose: not even parsed
-    ("# see urllib.request\nimport os\n", False),
-    ("import os, \\\n    urllib.request\n", True),
-    ("x = 1; import urllib.request\n", True),
-    ("if PY2: import urllib2\n", True),
-    ("from six.moves import (\n    urllib,\n)\n", True),
-    ("import six\nsix.moves.urllib.request.urlopen(u)\n", True),
-    ("def test(m):\n    m.setattr('urllib.request.urlopen', None)\n", True),
-    ("from requests_urllib_compat import urlopen\n", True),
-])
+@pytest.mark.parametrize(
+    ("source", "parsed"),
+    [
+        ('"""Fetches pages, as urllib would."""\ndef f(:\n', False),  # prose: not even parsed
+        ("# see urllib.request\nimport os\n", False),
+        ("import os, \\\n    urllib.request\n", True),
+        ("x = 1; import urllib.request\n", True),
+        ("if PY2: import urllib2\n", True),
+        ("from six.moves import (\n    urllib,\n)\n", True),
+        ("import six\nsix.moves.urllib.request.urlopen(u)\n", True),
+        ("def test(m):\n    m.setattr('urllib.request.urlopen', None)\n", True),
+        ("from requests_urllib_compat import urlopen\n", True),
+    ],
+)
 def test_files_worth_parsing(source: str, parsed: bool) -> None:
     from requests_urllib_compat._cli.check import _WORTH_PARSING
 
@@ -489,8 +554,8 @@ def test_files_worth_parsing(source: str, parsed: bool) -> None:
 
 
 def test_a_file_too_deep_even_for_a_big_stack_is_a_warning(
-        tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
-        capsys: pytest.CaptureFixture[str]) -> None:
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
     from requests_urllib_compat._cli import check
 
     monkeypatch.setattr(check, "_DEEP_RECURSION_LIMIT", 0)  # the retry gets no higher limit
@@ -499,6 +564,8 @@ def test_a_file_too_deep_even_for_a_big_stack_is_a_warning(
     (tmp_path / "fine.py").write_text("import urllib.request\n")
     assert check.check([str(tmp_path)]) == 0  # not an error: the scan is valid for the rest
     out, err = capsys.readouterr()
-    assert err == f"{tmp_path / 'deep.py'}: warning: nested too deeply for this Python's " \
-                  "parser: not scanned\n"
+    assert (
+        err == f"{tmp_path / 'deep.py'}: warning: nested too deeply for this Python's "
+        "parser: not scanned\n"
+    )
     assert "2 files scanned, 1 of them use urllib, 1 not scanned (see the warnings)." in out

@@ -10,9 +10,18 @@ import pytest
 from ..support.cli_helpers import assert_clean_error, run_cli
 from ..support.servers import RecordingServer, Reply
 
-STEPS = ["fetch a page", "POST a form", "custom User-Agent", "404 is an HTTPError",
-         "refused is a URLError", "redirect, geturl()", "Basic auth", "cookies", "proxy",
-         "timeout"]
+STEPS = [
+    "fetch a page",
+    "POST a form",
+    "custom User-Agent",
+    "404 is an HTTPError",
+    "refused is a URLError",
+    "redirect, geturl()",
+    "Basic auth",
+    "cookies",
+    "proxy",
+    "timeout",
+]
 
 
 def test_demo_walks_the_howto_and_reuses_connections() -> None:
@@ -24,14 +33,17 @@ def test_demo_walks_the_howto_and_reuses_connections() -> None:
         # once on the stdlib, once on our package
         assert out.count(f"  ok   {number:2}. {title}: ") == 2, title
     assert "FAIL" not in out
-    assert "requests_urllib_compat: urllib.request swapped with requests_urllib_compat.patched()" \
+    assert (
+        "requests_urllib_compat: urllib.request swapped with requests_urllib_compat.patched()"
         in out
+    )
     assert out.count("10 of 10 steps behaved as the urllib HOWTO says.") == 2
     assert "HTTPError 404 'Not Found', e.read() -> 'no such page: /no-such-page'" in out
     assert "e.reason = ConnectionRefusedError(" in out
     assert f"-> {socket.timeout('timed out')!r} after 0." in out  # TimeoutError from 3.10
-    stdlib = re.search(r"urllib.request \(stdlib\): the servers saw (\d+) requests over (\d+) TCP",
-                       out)
+    stdlib = re.search(
+        r"urllib.request \(stdlib\): the servers saw (\d+) requests over (\d+) TCP", out
+    )
     ours = re.search(r"requests_urllib_compat: the servers saw (\d+) requests over (\d+) TCP", out)
     assert stdlib and ours, out
     # the same requests; urllib opens one connection per request, we reuse them
@@ -81,8 +93,16 @@ def test_the_legacy_script_knows_only_urllib() -> None:
             imported.update(alias.name for alias in node.names)
         elif isinstance(node, ast.ImportFrom):
             imported.add(node.module or "")
-    assert imported == {"collections.abc", "http.cookiejar", "socket", "sys", "time",
-                        "urllib.error", "urllib.parse", "urllib.request"}
+    assert imported == {
+        "collections.abc",
+        "http.cookiejar",
+        "socket",
+        "sys",
+        "time",
+        "urllib.error",
+        "urllib.parse",
+        "urllib.request",
+    }
 
 
 def test_console_script_is_installed() -> None:
@@ -94,7 +114,8 @@ def test_console_script_is_installed() -> None:
     script = shutil.which("requests-urllib-compat", path=str(Path(sys.executable).parent))
     if script is None:
         pytest.skip("package not installed with its entry points")
-    result = subprocess.run([script, "--version"], capture_output=True, text=True, timeout=60,
-                            check=False)
+    result = subprocess.run(
+        [script, "--version"], capture_output=True, text=True, timeout=60, check=False
+    )
     assert result.returncode == 0
     assert result.stdout.startswith("requests-urllib-compat ")

@@ -21,13 +21,27 @@ def run_with_proxy_env(proxy: str, *args: str) -> subprocess.CompletedProcess[st
     """``run_cli`` with ``http_proxy``/``https_proxy`` set to ``proxy``."""
     env = dict(os.environ)
     env.update(PYTHONPATH=str(ROOT), http_proxy=proxy, https_proxy=proxy)
-    return subprocess.run([sys.executable, "-m", "requests_urllib_compat", *args],
-                          capture_output=True, text=True, timeout=60, env=env, check=False)
+    return subprocess.run(
+        [sys.executable, "-m", "requests_urllib_compat", *args],
+        capture_output=True,
+        text=True,
+        timeout=60,
+        env=env,
+        check=False,
+    )
 
 
 def test_header_and_data_are_sent(server: RecordingServer, tmp_path: Path) -> None:
-    result = run_cli("get", server.url("/form"), "-H", "X-Token: abc", "--header",
-                     "Accept: text/plain", "--data", "a=1&b=2")
+    result = run_cli(
+        "get",
+        server.url("/form"),
+        "-H",
+        "X-Token: abc",
+        "--header",
+        "Accept: text/plain",
+        "--data",
+        "a=1&b=2",
+    )
     assert result.returncode == 0, result.stderr
     rec = server.received[-1]
     assert (rec.method, rec.body) == ("POST", b"a=1&b=2")
@@ -36,8 +50,9 @@ def test_header_and_data_are_sent(server: RecordingServer, tmp_path: Path) -> No
 
     body = tmp_path / "body.json"
     body.write_bytes(b'{"x": 1}')
-    result = run_cli("get", server.url("/json"), "-d", f"@{body}",
-                     "-H", "Content-Type: application/json")
+    result = run_cli(
+        "get", server.url("/json"), "-d", f"@{body}", "-H", "Content-Type: application/json"
+    )
     assert result.returncode == 0, result.stderr
     rec = server.received[-1]
     assert (rec.body, rec.header("Content-Type")) == (b'{"x": 1}', "application/json")
@@ -68,8 +83,9 @@ def test_header_with_newline_is_refused(server: RecordingServer) -> None:
 def test_cafile_and_insecure(tls_server: RecordingServer, ca_file: str) -> None:
     url = tls_server.url("/tls").replace("127.0.0.1", "localhost")
     refused = run_cli("get", url)
-    assert_clean_error(refused, f"error: https://localhost:{tls_server.port}:",
-                       "CERTIFICATE_VERIFY_FAILED")
+    assert_clean_error(
+        refused, f"error: https://localhost:{tls_server.port}:", "CERTIFICATE_VERIFY_FAILED"
+    )
     for option in (["--cafile", ca_file], ["--insecure"], ["-k"]):
         result = run_cli("get", url, *option)
         assert result.returncode == 0, (option, result.stderr)
@@ -100,23 +116,27 @@ def test_empty_proxy_ignores_the_environment(server: RecordingServer) -> None:
 def test_errors_name_the_host() -> None:
     url = closed_port_url().rstrip("/")
     assert_clean_error(run_cli("get", url + "/x"), f"error: {url}:", "Connection refused")
-    assert_clean_error(run_cli("get", "http://no-such-host.invalid/"),
-                       "error: http://no-such-host.invalid:")
+    assert_clean_error(
+        run_cli("get", "http://no-such-host.invalid/"), "error: http://no-such-host.invalid:"
+    )
 
 
 def test_errors_name_the_redirect_target(server: RecordingServer) -> None:
     dead = closed_port_url().rstrip("/")
     server.route("/moved", Reply(302, [("Location", dead + "/new")]))
-    assert_clean_error(run_cli("get", server.url("/moved")), f"error: {dead}:",
-                       "Connection refused")
+    assert_clean_error(
+        run_cli("get", server.url("/moved")), f"error: {dead}:", "Connection refused"
+    )
 
 
 def test_errors_name_the_proxy_without_credentials() -> None:
     dead = closed_port_url().rstrip("/")
-    result = run_cli("get", "http://intranet.test/", "--proxy",
-                     dead.replace("http://", "http://joe:secret@"))
-    assert_clean_error(result, f"error: proxy {dead} (for http://intranet.test):",
-                       "Connection refused")
+    result = run_cli(
+        "get", "http://intranet.test/", "--proxy", dead.replace("http://", "http://joe:secret@")
+    )
+    assert_clean_error(
+        result, f"error: proxy {dead} (for http://intranet.test):", "Connection refused"
+    )
     assert "secret" not in result.stderr and "joe" not in result.stderr
     # from the environment, too
     result = run_with_proxy_env(dead, "get", "http://intranet.test/")
@@ -124,8 +144,7 @@ def test_errors_name_the_proxy_without_credentials() -> None:
 
 
 def test_output_file(server: RecordingServer, tmp_path: Path) -> None:
-    server.route("/big", Reply(200, [("Content-Type", "application/octet-stream")],
-                               b"x" * 200_000))
+    server.route("/big", Reply(200, [("Content-Type", "application/octet-stream")], b"x" * 200_000))
     target = tmp_path / "big.bin"
     result = run_cli("get", server.url("/big"), "-o", str(target))
     assert result.returncode == 0, result.stderr
@@ -142,8 +161,9 @@ def test_output_file_not_written_on_failure(server: RecordingServer, tmp_path: P
     server.route("/short", write_raw(b"HTTP/1.1 200 OK\r\nContent-Length: 100\r\n\r\nabc"))
     target = tmp_path / "short.bin"
     result = run_cli("get", server.url("/short"), "-o", str(target))
-    assert_clean_error(result, f"error: {server.origin}:",
-                       "retrieval incomplete: got only 3 out of 100 bytes")
+    assert_clean_error(
+        result, f"error: {server.origin}:", "retrieval incomplete: got only 3 out of 100 bytes"
+    )
     assert list(tmp_path.iterdir()) == []
 
 
@@ -152,9 +172,12 @@ class _Terminal(io.StringIO):
         return True
 
 
-def test_progress_bar_on_a_terminal(server: RecordingServer, tmp_path: Path,
-                                    monkeypatch: pytest.MonkeyPatch,
-                                    capsys: pytest.CaptureFixture[str]) -> None:
+def test_progress_bar_on_a_terminal(
+    server: RecordingServer,
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    capsys: pytest.CaptureFixture[str],
+) -> None:
     server.route("/big", Reply(200, [], b"y" * 300_000))
     terminal = _Terminal()
     with capsys.disabled():
@@ -174,10 +197,16 @@ def test_bad_url_is_one_line() -> None:
 
 def test_output_piped_into_a_closed_reader(server: RecordingServer) -> None:
     server.route("/big", Reply(200, [], b"z\n" * 500_000))
-    script = (f"{sys.executable} -m requests_urllib_compat get {server.url('/big')} | head -c 1")
+    script = f"{sys.executable} -m requests_urllib_compat get {server.url('/big')} | head -c 1"
     env = dict(os.environ)
     env["PYTHONPATH"] = str(ROOT)
-    result = subprocess.run(["bash", "-o", "pipefail", "-c", script], capture_output=True,
-                            text=True, timeout=60, env=env, check=False)
+    result = subprocess.run(
+        ["bash", "-o", "pipefail", "-c", script],
+        capture_output=True,
+        text=True,
+        timeout=60,
+        env=env,
+        check=False,
+    )
     assert result.stdout == "2"  # the status line's first byte
     assert result.stderr == ""  # no "error:" line, no traceback

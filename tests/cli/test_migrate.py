@@ -21,61 +21,99 @@ def rewrite(source: str) -> str:
     return rewrite_source(textwrap.dedent(source)).code
 
 
-@pytest.mark.parametrize(("before", "after"), [
-    ("from urllib.request import urlopen, Request as R  # names\n",
-     "from requests_urllib_compat.request import urlopen, Request as R  # names\n"),
-    ("from urllib.error import (\n    HTTPError,  # the 4xx\n    URLError,\n)\n",
-     "from requests_urllib_compat.error import (\n    HTTPError,  # the 4xx\n    URLError,\n)\n"),
-    ("from urllib.request import *\n", "from requests_urllib_compat.request import *\n"),
-    ("import urllib.request as ur\nur.urlopen(u)\n",
-     "import requests_urllib_compat.request as ur\nur.urlopen(u)\n"),
-    ("from urllib import request as req, error\n",
-     "from requests_urllib_compat import request as req, error\n"),
-    ("from urllib import parse, request\n",
-     "from requests_urllib_compat import request\nfrom urllib import parse\n"),
-    ("import urllib.request\nurllib.request.urlopen(urllib.request.Request(u))\n",
-     "import requests_urllib_compat.request\n"
-     "requests_urllib_compat.request.urlopen(requests_urllib_compat.request.Request(u))\n"),
-    # `import urllib.request` made urllib.parse reachable: keep it reachable
-    ("import urllib.request  # fetch\nurllib.request.urlopen(urllib.parse.quote(u))\n",
-     "import requests_urllib_compat.request  # fetch\nimport urllib.parse\n"
-     "requests_urllib_compat.request.urlopen(urllib.parse.quote(u))\n"),
-    # ... unless something else imports it already
-    ("import urllib.parse\nimport urllib.error\nurllib.parse.quote(urllib.error.URLError)\n",
-     "import urllib.parse\nimport requests_urllib_compat.error\n"
-     "urllib.parse.quote(requests_urllib_compat.error.URLError)\n"),
-    ("import os, urllib.request; x = 1\n", "import os, requests_urllib_compat.request; x = 1\n"),
-    # `import urllib.request` made urllib.error reachable too: the common try/except pattern
-    ("import urllib.request\n"
-     "def get(u):\n"
-     "    try:\n        return urllib.request.urlopen(u).read()\n"
-     "    except urllib.error.HTTPError as e:\n        return urllib.parse.quote(e.reason)\n",
-     "import requests_urllib_compat.request\nimport requests_urllib_compat.error\n"
-     "import urllib.parse\n"
-     "def get(u):\n"
-     "    try:\n        return requests_urllib_compat.request.urlopen(u).read()\n"
-     "    except requests_urllib_compat.error.HTTPError as e:\n"
-     "        return urllib.parse.quote(e.reason)\n"),
-    # `import urllib.parse` alongside does not stop urllib.error from being ours (check reports it)
-    ("import urllib.request\nimport urllib.parse\nurllib.error.URLError(urllib.parse.quote(u))\n",
-     "import requests_urllib_compat.request\nimport requests_urllib_compat.error\n"
-     "import urllib.parse\nrequests_urllib_compat.error.URLError(urllib.parse.quote(u))\n"),
-    # urllib.error, urllib.request reached through another import of the package: ours,
-    # imported (check reports them as uses)
-    ("import urllib.parse\ntry:\n    pass\nexcept urllib.error.URLError:\n    pass\n",
-     "import urllib.parse\nimport requests_urllib_compat.error\ntry:\n    pass\n"
-     "except requests_urllib_compat.error.URLError:\n    pass\n"),
-    ("import urllib\nurllib.request.urlopen(urllib.parse.quote(u))\n",
-     "import urllib\nimport requests_urllib_compat.request\n"
-     "requests_urllib_compat.request.urlopen(urllib.parse.quote(u))\n"),
-    ("import urllib.error\nurllib.request.urlopen(u)\n",
-     "import requests_urllib_compat.error\nimport requests_urllib_compat.request\n"
-     "requests_urllib_compat.request.urlopen(u)\n"),
-    # ... imported already: nothing added
-    ("import urllib.request, urllib.error\nurllib.error.URLError\n",
-     "import requests_urllib_compat.request, requests_urllib_compat.error\n"
-     "requests_urllib_compat.error.URLError\n"),
-])
+@pytest.mark.parametrize(
+    ("before", "after"),
+    [
+        (
+            "from urllib.request import urlopen, Request as R  # names\n",
+            "from requests_urllib_compat.request import urlopen, Request as R  # names\n",
+        ),
+        (
+            "from urllib.error import (\n    HTTPError,  # the 4xx\n    URLError,\n)\n",
+            "from requests_urllib_compat.error import (\n    HTTPError,  # the 4xx\n    "
+            "URLError,\n)\n",
+        ),
+        ("from urllib.request import *\n", "from requests_urllib_compat.request import *\n"),
+        (
+            "import urllib.request as ur\nur.urlopen(u)\n",
+            "import requests_urllib_compat.request as ur\nur.urlopen(u)\n",
+        ),
+        (
+            "from urllib import request as req, error\n",
+            "from requests_urllib_compat import request as req, error\n",
+        ),
+        (
+            "from urllib import parse, request\n",
+            "from requests_urllib_compat import request\nfrom urllib import parse\n",
+        ),
+        (
+            "import urllib.request\nurllib.request.urlopen(urllib.request.Request(u))\n",
+            "import requests_urllib_compat.request\n"
+            "requests_urllib_compat.request.urlopen(requests_urllib_compat.request.Request(u))\n",
+        ),
+        # `import urllib.request` made urllib.parse reachable: keep it reachable
+        (
+            "import urllib.request  # fetch\nurllib.request.urlopen(urllib.parse.quote(u))\n",
+            "import requests_urllib_compat.request  # fetch\nimport urllib.parse\n"
+            "requests_urllib_compat.request.urlopen(urllib.parse.quote(u))\n",
+        ),
+        # ... unless something else imports it already
+        (
+            "import urllib.parse\nimport urllib.error\nurllib.parse.quote(urllib.error.URLError)\n",
+            "import urllib.parse\nimport requests_urllib_compat.error\n"
+            "urllib.parse.quote(requests_urllib_compat.error.URLError)\n",
+        ),
+        (
+            "import os, urllib.request; x = 1\n",
+            "import os, requests_urllib_compat.request; x = 1\n",
+        ),
+        # `import urllib.request` made urllib.error reachable too: the common try/except pattern
+        (
+            "import urllib.request\n"
+            "def get(u):\n"
+            "    try:\n        return urllib.request.urlopen(u).read()\n"
+            "    except urllib.error.HTTPError as e:\n"
+            "        return urllib.parse.quote(e.reason)\n",
+            "import requests_urllib_compat.request\nimport requests_urllib_compat.error\n"
+            "import urllib.parse\n"
+            "def get(u):\n"
+            "    try:\n        return requests_urllib_compat.request.urlopen(u).read()\n"
+            "    except requests_urllib_compat.error.HTTPError as e:\n"
+            "        return urllib.parse.quote(e.reason)\n",
+        ),
+        # `import urllib.parse` alongside does not stop urllib.error from being ours (check
+        # reports it)
+        (
+            "import urllib.request\nimport urllib.parse\n"
+            "urllib.error.URLError(urllib.parse.quote(u))\n",
+            "import requests_urllib_compat.request\nimport requests_urllib_compat.error\n"
+            "import urllib.parse\nrequests_urllib_compat.error.URLError(urllib.parse.quote(u))\n",
+        ),
+        # urllib.error, urllib.request reached through another import of the package: ours,
+        # imported (check reports them as uses)
+        (
+            "import urllib.parse\ntry:\n    pass\nexcept urllib.error.URLError:\n    pass\n",
+            "import urllib.parse\nimport requests_urllib_compat.error\ntry:\n    pass\n"
+            "except requests_urllib_compat.error.URLError:\n    pass\n",
+        ),
+        (
+            "import urllib\nurllib.request.urlopen(urllib.parse.quote(u))\n",
+            "import urllib\nimport requests_urllib_compat.request\n"
+            "requests_urllib_compat.request.urlopen(urllib.parse.quote(u))\n",
+        ),
+        (
+            "import urllib.error\nurllib.request.urlopen(u)\n",
+            "import requests_urllib_compat.error\nimport requests_urllib_compat.request\n"
+            "requests_urllib_compat.request.urlopen(u)\n",
+        ),
+        # ... imported already: nothing added
+        (
+            "import urllib.request, urllib.error\nurllib.error.URLError\n",
+            "import requests_urllib_compat.request, requests_urllib_compat.error\n"
+            "requests_urllib_compat.error.URLError\n",
+        ),
+    ],
+)
 def test_rewrites(before: str, after: str) -> None:
     assert rewrite(before) == after
     assert rewrite(after) == after  # idempotent
@@ -83,127 +121,145 @@ def test_rewrites(before: str, after: str) -> None:
 
 # Each case: the module-level ``import urllib.request`` is rewritten, and a ``urllib`` bound by
 # something else in an inner (or the same) scope is not the module: its chains stay as they are.
-@pytest.mark.parametrize(("before", "after"), [
-    pytest.param(
-        "import urllib.request\n"
-        "def fetch(urllib, u):\n    return urllib.request.urlopen(u)\n",
-        "import requests_urllib_compat.request\n"
-        "def fetch(urllib, u):\n    return urllib.request.urlopen(u)\n",
-        id="parameter"),
-    pytest.param(
-        "import urllib.request\n"
-        "def fetch(u):\n    urllib = make_client()\n    return urllib.request.urlopen(u)\n"
-        "urllib.request.urlopen(u)\n",
-        "import requests_urllib_compat.request\n"
-        "def fetch(u):\n    urllib = make_client()\n    return urllib.request.urlopen(u)\n"
-        "requests_urllib_compat.request.urlopen(u)\n",
-        id="local-assignment"),
-    pytest.param(
-        "import urllib.request\n"
-        "def fetch(u):\n    import client as urllib\n    return urllib.request.urlopen(u)\n",
-        "import requests_urllib_compat.request\n"
-        "def fetch(u):\n    import client as urllib\n    return urllib.request.urlopen(u)\n",
-        id="function-level-import-as"),
-    pytest.param(
-        "import urllib.request\n"
-        "codes = [urllib.request.code for urllib in clients]\n"
-        "def fetch_all(clients):\n"
-        "    for urllib in clients:\n        urllib.request.urlopen(u)\n"
-        "    return urllib.request.urlopen(u)\n",
-        "import requests_urllib_compat.request\n"
-        "codes = [urllib.request.code for urllib in clients]\n"
-        "def fetch_all(clients):\n"
-        "    for urllib in clients:\n        urllib.request.urlopen(u)\n"
-        "    return urllib.request.urlopen(u)\n",
-        id="comprehension-and-for-targets"),
-    pytest.param(
-        "import urllib.request\n"
-        "for urllib in clients:\n    urllib.request.urlopen(u)\n",
-        "import requests_urllib_compat.request\n"
-        "for urllib in clients:\n    urllib.request.urlopen(u)\n",
-        id="module-level-for-target"),
-    pytest.param(
-        "import urllib.request\n"
-        "class Fetcher:\n"
-        "    urllib = None\n"
-        "    handler = urllib.request.handler\n"
-        "    def fetch(self, u):\n"
-        "        self.urllib.request.urlopen(u)\n"
-        "        return urllib.request.urlopen(u)\n",
-        "import requests_urllib_compat.request\n"
-        "class Fetcher:\n"
-        "    urllib = None\n"
-        "    handler = urllib.request.handler\n"
-        "    def fetch(self, u):\n"
-        "        self.urllib.request.urlopen(u)\n"
-        "        return requests_urllib_compat.request.urlopen(u)\n",
-        id="class-attribute"),
-    pytest.param(
-        "import urllib.request\n"
-        "def outer(u):\n"
-        "    def inner():\n        return urllib.request.urlopen(u)\n"
-        "    return inner\n",
-        "import requests_urllib_compat.request\n"
-        "def outer(u):\n"
-        "    def inner():\n        return requests_urllib_compat.request.urlopen(u)\n"
-        "    return inner\n",
-        id="nested-function-uses-the-module"),
-    pytest.param(
-        "def fetch(u):\n"
-        "    import urllib.request  # here only\n"
-        "    def inner():\n        return urllib.request.urlopen(urllib.parse.quote(u))\n"
-        "    return inner()\n"
-        "def other(urllib, u):\n    return urllib.request.urlopen(u)\n",
-        "def fetch(u):\n"
-        "    import requests_urllib_compat.request  # here only\n"
-        "    import urllib.parse\n"
-        "    def inner():\n"
-        "        return requests_urllib_compat.request.urlopen(urllib.parse.quote(u))\n"
-        "    return inner()\n"
-        "def other(urllib, u):\n    return urllib.request.urlopen(u)\n",
-        id="function-level-import"),
-    pytest.param(
-        "import urllib.request\n"
-        "def quote(urllib, u):\n    return urllib.parse.quote(u), urllib\n"
-        "send(urllib=1)\n"
-        "urllib.request.urlopen(u)\n",
-        "import requests_urllib_compat.request\n"
-        "def quote(urllib, u):\n    return urllib.parse.quote(u), urllib\n"
-        "send(urllib=1)\n"
-        "requests_urllib_compat.request.urlopen(u)\n",
-        id="parse-only-through-a-shadowing-local"),
-    pytest.param(
-        "import urllib.request\n"
-        "def fetch(u):\n    global urllib\n    return urllib.request.urlopen(u), urllib\n",
-        "import requests_urllib_compat.request\n"
-        "import urllib\n"
-        "def fetch(u):\n"
-        "    global urllib\n    return requests_urllib_compat.request.urlopen(u), urllib\n",
-        id="global-declaration"),
-    pytest.param(  # bound two ways before the use: which one depends on the run (docs/cli.md)
-        "try:\n    import urllib.request\nexcept ImportError:\n    urllib = None\n"
-        "urllib.request.urlopen(u)\n",
-        "try:\n    import requests_urllib_compat.request\nexcept ImportError:\n    urllib = None\n"
-        "urllib.request.urlopen(u)\n",
-        id="module-level-import-or-none"),
-    pytest.param(  # unbound there (a NameError): not the module, as check sees it; no crash
-        "urllib.request.urlopen(u)\nurllib.error.URLError\nimport urllib.request\n",
-        "urllib.request.urlopen(u)\nurllib.error.URLError\nimport requests_urllib_compat.request\n",
-        id="used-before-the-import"),
-])
+@pytest.mark.parametrize(
+    ("before", "after"),
+    [
+        pytest.param(
+            "import urllib.request\ndef fetch(urllib, u):\n    return urllib.request.urlopen(u)\n",
+            "import requests_urllib_compat.request\n"
+            "def fetch(urllib, u):\n    return urllib.request.urlopen(u)\n",
+            id="parameter",
+        ),
+        pytest.param(
+            "import urllib.request\n"
+            "def fetch(u):\n    urllib = make_client()\n    return urllib.request.urlopen(u)\n"
+            "urllib.request.urlopen(u)\n",
+            "import requests_urllib_compat.request\n"
+            "def fetch(u):\n    urllib = make_client()\n    return urllib.request.urlopen(u)\n"
+            "requests_urllib_compat.request.urlopen(u)\n",
+            id="local-assignment",
+        ),
+        pytest.param(
+            "import urllib.request\n"
+            "def fetch(u):\n    import client as urllib\n    return urllib.request.urlopen(u)\n",
+            "import requests_urllib_compat.request\n"
+            "def fetch(u):\n    import client as urllib\n    return urllib.request.urlopen(u)\n",
+            id="function-level-import-as",
+        ),
+        pytest.param(
+            "import urllib.request\n"
+            "codes = [urllib.request.code for urllib in clients]\n"
+            "def fetch_all(clients):\n"
+            "    for urllib in clients:\n        urllib.request.urlopen(u)\n"
+            "    return urllib.request.urlopen(u)\n",
+            "import requests_urllib_compat.request\n"
+            "codes = [urllib.request.code for urllib in clients]\n"
+            "def fetch_all(clients):\n"
+            "    for urllib in clients:\n        urllib.request.urlopen(u)\n"
+            "    return urllib.request.urlopen(u)\n",
+            id="comprehension-and-for-targets",
+        ),
+        pytest.param(
+            "import urllib.request\nfor urllib in clients:\n    urllib.request.urlopen(u)\n",
+            "import requests_urllib_compat.request\n"
+            "for urllib in clients:\n    urllib.request.urlopen(u)\n",
+            id="module-level-for-target",
+        ),
+        pytest.param(
+            "import urllib.request\n"
+            "class Fetcher:\n"
+            "    urllib = None\n"
+            "    handler = urllib.request.handler\n"
+            "    def fetch(self, u):\n"
+            "        self.urllib.request.urlopen(u)\n"
+            "        return urllib.request.urlopen(u)\n",
+            "import requests_urllib_compat.request\n"
+            "class Fetcher:\n"
+            "    urllib = None\n"
+            "    handler = urllib.request.handler\n"
+            "    def fetch(self, u):\n"
+            "        self.urllib.request.urlopen(u)\n"
+            "        return requests_urllib_compat.request.urlopen(u)\n",
+            id="class-attribute",
+        ),
+        pytest.param(
+            "import urllib.request\n"
+            "def outer(u):\n"
+            "    def inner():\n        return urllib.request.urlopen(u)\n"
+            "    return inner\n",
+            "import requests_urllib_compat.request\n"
+            "def outer(u):\n"
+            "    def inner():\n        return requests_urllib_compat.request.urlopen(u)\n"
+            "    return inner\n",
+            id="nested-function-uses-the-module",
+        ),
+        pytest.param(
+            "def fetch(u):\n"
+            "    import urllib.request  # here only\n"
+            "    def inner():\n        return urllib.request.urlopen(urllib.parse.quote(u))\n"
+            "    return inner()\n"
+            "def other(urllib, u):\n    return urllib.request.urlopen(u)\n",
+            "def fetch(u):\n"
+            "    import requests_urllib_compat.request  # here only\n"
+            "    import urllib.parse\n"
+            "    def inner():\n"
+            "        return requests_urllib_compat.request.urlopen(urllib.parse.quote(u))\n"
+            "    return inner()\n"
+            "def other(urllib, u):\n    return urllib.request.urlopen(u)\n",
+            id="function-level-import",
+        ),
+        pytest.param(
+            "import urllib.request\n"
+            "def quote(urllib, u):\n    return urllib.parse.quote(u), urllib\n"
+            "send(urllib=1)\n"
+            "urllib.request.urlopen(u)\n",
+            "import requests_urllib_compat.request\n"
+            "def quote(urllib, u):\n    return urllib.parse.quote(u), urllib\n"
+            "send(urllib=1)\n"
+            "requests_urllib_compat.request.urlopen(u)\n",
+            id="parse-only-through-a-shadowing-local",
+        ),
+        pytest.param(
+            "import urllib.request\n"
+            "def fetch(u):\n    global urllib\n    return urllib.request.urlopen(u), urllib\n",
+            "import requests_urllib_compat.request\n"
+            "import urllib\n"
+            "def fetch(u):\n"
+            "    global urllib\n    return requests_urllib_compat.request.urlopen(u), urllib\n",
+            id="global-declaration",
+        ),
+        pytest.param(  # bound two ways before the use: which one depends on the run (docs/cli.md)
+            "try:\n    import urllib.request\nexcept ImportError:\n    urllib = None\n"
+            "urllib.request.urlopen(u)\n",
+            "try:\n    import requests_urllib_compat.request\nexcept ImportError:\n    urllib = "
+            "None\n"
+            "urllib.request.urlopen(u)\n",
+            id="module-level-import-or-none",
+        ),
+        pytest.param(  # unbound there (a NameError): not the module, as check sees it; no crash
+            "urllib.request.urlopen(u)\nurllib.error.URLError\nimport urllib.request\n",
+            "urllib.request.urlopen(u)\nurllib.error.URLError\nimport "
+            "requests_urllib_compat.request\n",
+            id="used-before-the-import",
+        ),
+    ],
+)
 def test_rewrites_only_the_module_not_a_shadowing_name(before: str, after: str) -> None:
     assert rewrite(before) == after
     assert rewrite(after) == after  # idempotent
 
 
-@pytest.mark.parametrize("source", [
-    "import urllib.parse\nfrom urllib.parse import urljoin\nurllib.parse.quote('x')\n",
-    "from urllib import parse\n",
-    "import urllib\n",
-    "from . import request\nfrom .urllib import request as r\n",
-    "# import urllib.request\ns = 'urllib.request.urlopen'\n",
-    "import requests\nrequests.get('http://x')\n",
-])
+@pytest.mark.parametrize(
+    "source",
+    [
+        "import urllib.parse\nfrom urllib.parse import urljoin\nurllib.parse.quote('x')\n",
+        "from urllib import parse\n",
+        "import urllib\n",
+        "from . import request\nfrom .urllib import request as r\n",
+        "# import urllib.request\ns = 'urllib.request.urlopen'\n",
+        "import requests\nrequests.get('http://x')\n",
+    ],
+)
 def test_unrelated_code_is_left_alone(source: str) -> None:
     assert rewrite(source) == source
 
@@ -258,8 +314,9 @@ def test_diff_then_write_then_nothing_left(tmp_path: Path, server: RecordingServ
         "response:",
     ]
     assert " def fetch(url):" in lines  # context lines
-    assert result.stderr == \
-        "migrate: 1 of 2 files would be rewritten (run with --write to apply).\n"
+    assert (
+        result.stderr == "migrate: 1 of 2 files would be rewritten (run with --write to apply).\n"
+    )
 
     result = run_cli("migrate", "--write", ".", cwd=tmp_path)
     assert result.returncode == 0
@@ -280,13 +337,16 @@ def test_diff_then_write_then_nothing_left(tmp_path: Path, server: RecordingServ
 
 
 def test_urllib_error_reached_through_urllib_request_still_works(
-        tmp_path: Path, server: RecordingServer) -> None:
+    tmp_path: Path, server: RecordingServer
+) -> None:
     """``import urllib.request`` then ``except urllib.error.HTTPError``: the except clause is
     only evaluated on an error, so a name left unbound would show only then."""
     source = tmp_path / "legacy_errors.py"
-    source.write_text("import urllib.request\n\n\ndef status(url):\n    try:\n"
-                      "        return urllib.request.urlopen(url).status\n"
-                      "    except urllib.error.HTTPError as e:\n        return e.code\n")
+    source.write_text(
+        "import urllib.request\n\n\ndef status(url):\n    try:\n"
+        "        return urllib.request.urlopen(url).status\n"
+        "    except urllib.error.HTTPError as e:\n        return e.code\n"
+    )
     result = run_cli("migrate", "--write", ".", cwd=tmp_path)
     assert result.returncode == 0, result.stderr
     assert "urllib" not in source.read_text().replace("requests_urllib_compat", "")
@@ -325,8 +385,8 @@ def test_unknown_encoding_and_unreadable_files(tmp_path: Path) -> None:
 
 
 def test_a_file_that_cannot_be_written_or_is_nested_too_deeply(
-        tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
-        capsys: pytest.CaptureFixture[str]) -> None:
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
     from requests_urllib_compat._cli import migrate
 
     deep, locked, fine = (tmp_path / f"{name}.py" for name in ("deep", "locked", "fine"))
@@ -370,7 +430,8 @@ def test_keeps_encoding_and_line_endings(tmp_path: Path) -> None:
     path.write_bytes(original.encode("latin-1"))
     assert run_cli("migrate", "--write", str(path)).returncode == 0
     assert path.read_bytes() == original.replace(
-        "urllib.request", "requests_urllib_compat.request").encode("latin-1")
+        "urllib.request", "requests_urllib_compat.request"
+    ).encode("latin-1")
 
 
 def test_without_libcst_the_command_says_how_to_install_it(tmp_path: Path) -> None:
@@ -378,19 +439,27 @@ def test_without_libcst_the_command_says_how_to_install_it(tmp_path: Path) -> No
     import sys
 
     (tmp_path / "x.py").write_text("import urllib.request\n")
-    code = ("import sys; sys.modules['libcst'] = None\n"
-            "from requests_urllib_compat._cli.main import main\n"
-            "sys.exit(main(['migrate', 'x.py']))")
-    result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
-                            cwd=tmp_path, timeout=60, check=False,
-                            env={**os.environ, "PYTHONPATH": str(ROOT)})
+    code = (
+        "import sys; sys.modules['libcst'] = None\n"
+        "from requests_urllib_compat._cli.main import main\n"
+        "sys.exit(main(['migrate', 'x.py']))"
+    )
+    result = subprocess.run(
+        [sys.executable, "-c", code],
+        capture_output=True,
+        text=True,
+        cwd=tmp_path,
+        timeout=60,
+        check=False,
+        env={**os.environ, "PYTHONPATH": str(ROOT)},
+    )
     assert_clean_error(result, "needs libcst", "pip install 'requests-urllib-compat[cli]'")
 
 
 PROJECT = {
     "weather/__init__.py": "",
     # does HTTP: migrated
-    "weather/client.py": '''\
+    "weather/client.py": """\
         import json
         import urllib.request
         from urllib.error import HTTPError
@@ -404,24 +473,24 @@ PROJECT = {
                     return json.load(response)["t"]
             except HTTPError as exc:
                 return exc.code
-        ''',
+        """,
     # binds urlopen at import: the test patches it where it is looked up, which needs no change
-    "weather/early.py": '''\
+    "weather/early.py": """\
         from urllib.request import urlopen
 
 
         def body(url):
             return urlopen(url).read()
-        ''',
+        """,
     # helpers only: stays on the stdlib (does not start importing requests)
-    "weather/paths.py": '''\
+    "weather/paths.py": """\
         import urllib.request
 
 
         def to_url(path):
             return urllib.request.pathname2url(path)
-        ''',
-    "tests/test_weather.py": '''\
+        """,
+    "tests/test_weather.py": """\
         import io
         import urllib.error
         import urllib.request
@@ -476,7 +545,7 @@ PROJECT = {
         def test_unpatched_calls_fail_loudly():  # so a patch that misses cannot pass silently
             with pytest.raises(urllib.error.URLError):
                 client.temperature("nowhere")
-        ''',
+        """,
 }
 
 
@@ -492,9 +561,15 @@ def test_a_project_test_suite_passes_before_and_after_migrate(tmp_path: Path) ->
     env["PYTHONPATH"] = os.pathsep.join([str(ROOT), str(tmp_path)])
 
     def suite() -> subprocess.CompletedProcess[str]:
-        return subprocess.run([sys.executable, "-m", "pytest", "-q", "-p", "no:cacheprovider",
-                               "tests"], cwd=tmp_path, env=env, capture_output=True, text=True,
-                              timeout=120, check=False)
+        return subprocess.run(
+            [sys.executable, "-m", "pytest", "-q", "-p", "no:cacheprovider", "tests"],
+            cwd=tmp_path,
+            env=env,
+            capture_output=True,
+            text=True,
+            timeout=120,
+            check=False,
+        )
 
     before = suite()
     assert before.returncode == 0, before.stdout + before.stderr
@@ -512,8 +587,9 @@ def test_a_project_test_suite_passes_before_and_after_migrate(tmp_path: Path) ->
 
     result = run_cli("migrate", "--write", ".", cwd=tmp_path)
     assert (result.returncode, result.stderr) == (0, "migrate: 3 of 5 files rewritten.\n")
-    assert (tmp_path / "weather/paths.py").read_text() == \
-        textwrap.dedent(PROJECT["weather/paths.py"])
+    assert (tmp_path / "weather/paths.py").read_text() == textwrap.dedent(
+        PROJECT["weather/paths.py"]
+    )
     test_source = (tmp_path / "tests/test_weather.py").read_text()
     assert '@mock.patch("requests_urllib_compat.request.urlopen")' in test_source
     assert 'monkeypatch.setattr("weather.early.urlopen"' in test_source
@@ -523,16 +599,24 @@ def test_a_project_test_suite_passes_before_and_after_migrate(tmp_path: Path) ->
     assert "8 passed" in after.stdout
     imported = subprocess.run(
         [sys.executable, "-c", "import sys, weather.paths; print('requests' in sys.modules)"],
-        cwd=tmp_path, env=env, capture_output=True, text=True, timeout=60, check=False)
+        cwd=tmp_path,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=60,
+        check=False,
+    )
     assert imported.stdout == "False\n", imported.stderr
 
 
 def test_a_patch_that_cannot_be_retargeted_is_named(tmp_path: Path) -> None:
     path = tmp_path / "test_private.py"
-    path.write_text("import urllib.request\nfrom unittest import mock\n\n"
-                    "mock.patch('urllib.request._opener', None)\n"
-                    "mock.patch.object(urllib.request, 'socket')\n"
-                    "mock.patch('urllib.request.urlopen')\n")
+    path.write_text(
+        "import urllib.request\nfrom unittest import mock\n\n"
+        "mock.patch('urllib.request._opener', None)\n"
+        "mock.patch.object(urllib.request, 'socket')\n"
+        "mock.patch('urllib.request.urlopen')\n"
+    )
     result = run_cli("migrate", "--write", str(path))
     assert result.returncode == 1
     assert result.stderr.splitlines() == [
@@ -546,12 +630,15 @@ def test_a_patch_that_cannot_be_retargeted_is_named(tmp_path: Path) -> None:
     assert "mock.patch('requests_urllib_compat.request._opener', None)" in path.read_text()
 
 
-@pytest.mark.parametrize("source", [
-    "import urllib.request\nurllib.request.pathname2url(p)\n",
-    "from urllib.request import url2pathname, quote as q\nfrom urllib.error import URLError\n",
-    "from urllib import request\nrequest.getproxies()\n",
-    "import urllib\nurllib.request.pathname2url(p)\n",
-])
+@pytest.mark.parametrize(
+    "source",
+    [
+        "import urllib.request\nurllib.request.pathname2url(p)\n",
+        "from urllib.request import url2pathname, quote as q\nfrom urllib.error import URLError\n",
+        "from urllib import request\nrequest.getproxies()\n",
+        "import urllib\nurllib.request.pathname2url(p)\n",
+    ],
+)
 def test_helper_only_modules_stay_on_the_stdlib(source: str) -> None:
     assert rewrite(source) == source
     patched = source + "mock.patch('urllib.request.urlopen')\n"  # for another module: retargeted
@@ -571,16 +658,16 @@ def test_after_migrate_check_reports_no_urllib_use_left(tmp_path: Path) -> None:
     """What check reports is what migrate rewrites: afterwards only this package's uses remain."""
     sources = {
         "a.py": "import urllib.request\nimport urllib.parse\n"
-                "try:\n    urllib.request.urlopen(urllib.parse.quote(u))\n"
-                "except urllib.error.HTTPError:\n    pass\n",
+        "try:\n    urllib.request.urlopen(urllib.parse.quote(u))\n"
+        "except urllib.error.HTTPError:\n    pass\n",
         "b.py": "from urllib import request, parse\nrequest.urlopen(parse.quote(u))\n",
         "c.py": "import urllib\nurllib.request.Request(u)\n",
         "d.py": "import urllib.request as ur\nclass H(ur.HTTPHandler):\n"
-                "    def http_open(self, req):\n        return self.do_open(None, req)\n",
+        "    def http_open(self, req):\n        return self.do_open(None, req)\n",
         "e.py": "from urllib.error import URLError, HTTPError\nfrom urllib.request import *\n",
         "test_f.py": "from unittest import mock\nimport urllib.request\n"
-                     "@mock.patch('urllib.request.urlopen')\ndef test(m):\n"
-                     "    mock.patch.object(urllib.request, 'build_opener')\n",
+        "@mock.patch('urllib.request.urlopen')\ndef test(m):\n"
+        "    mock.patch.object(urllib.request, 'build_opener')\n",
     }
     for name, text in sources.items():
         (tmp_path / name).write_text(text)

@@ -139,5 +139,6 @@ def test_threads_never_overfill_nor_dispose_twice() -> None:
     kept = {id(v) for v in cache.values()}
     assert len(kept) <= 8
     assert Counter(v.disposed for v in made if id(v) not in kept) == Counter(
-        {1: len(made) - len(kept)})
+        {1: len(made) - len(kept)}
+    )
     assert all(v.disposed == 0 for v in cache.values())

@@ -32,11 +32,13 @@ from ..support.servers import RecordingServer
 
 def _with_host(url: str, host: str) -> Any:
     """A scenario opening ``url`` with ``host`` as the request's host, verbatim."""
+
     def scenario(u: ModuleType) -> Any:
         req = u.Request(url)
         req.host = host
         with u.urlopen(req, timeout=5) as r:
             return r.read()
+
     return scenario
 
 
@@ -46,12 +48,16 @@ CONTROL = [chr(c) for c in range(0x21)] + ["\x7f"]
 
 
 def test_control_character_in_host_is_invalid_url_before_connecting(
-        server: RecordingServer) -> None:
+    server: RecordingServer,
+) -> None:
     """A space, tab, NUL or any other C0 control character (or DEL) in the host: urllib
     raises http.client's InvalidURL before touching the network; so do we, for each one."""
     for char in CONTROL:
-        for host in (f"127.0.0.1{char}:{server.port}", f"{char}127.0.0.1:{server.port}",
-                     f"127.0{char}0.1"):
+        for host in (
+            f"127.0.0.1{char}:{server.port}",
+            f"{char}127.0.0.1:{server.port}",
+            f"127.0{char}0.1",
+        ):
             run = assert_same(_with_host(server.url("/c"), host), server)
             assert run.outcome.error_type == "http.client.InvalidURL", (char, run.outcome)
             assert run.received == [] and server.connections == 0
@@ -63,17 +69,21 @@ def test_control_character_in_url_host(server: RecordingServer, char: str) -> No
     assert run.received == []
 
 
-@pytest.mark.parametrize("host", [
-    "h\u20acst.invalid",  # beyond Latin-1: the Host header cannot be encoded
-    "127.0.0.1\x85",  # Latin-1, but no IDNA label: the socket module's UnicodeError
-    "h\u00e9st.invalid",  # Latin-1 and IDNA: looked up as xn--hst-bma.invalid, gaierror
-    "\u0627\u0644.invalid",
-])
+@pytest.mark.parametrize(
+    "host",
+    [
+        "h\u20acst.invalid",  # beyond Latin-1: the Host header cannot be encoded
+        "127.0.0.1\x85",  # Latin-1, but no IDNA label: the socket module's UnicodeError
+        "h\u00e9st.invalid",  # Latin-1 and IDNA: looked up as xn--hst-bma.invalid, gaierror
+        "\u0627\u0644.invalid",
+    ],
+)
 def test_non_ascii_hosts(server: RecordingServer, host: str) -> None:
     run = assert_same(_with_host(server.url("/n"), f"{host}:{server.port}"), server)
     assert run.received == []
     assert "URLError" not in str(run.outcome.error_type) or run.outcome.reason_type == (
-        "socket.gaierror")
+        "socket.gaierror"
+    )
 
 
 def test_non_latin1_host_is_unicode_encode_error(server: RecordingServer) -> None:
@@ -94,8 +104,16 @@ def test_userinfo_host_is_looked_up(server: RecordingServer) -> None:
     assert run.outcome.reason_type == "socket.gaierror" and run.received == []
 
 
-HOST_ALPHABET = [*"ab1.-_@:[]%\\~!$&'()*+,;= \t\x00\x1f\x7f\x85", "\u00e9", "\u20ac",
-                 "\u0661", "\uff10", "::1", "..", "x" * 64]
+HOST_ALPHABET = [
+    *"ab1.-_@:[]%\\~!$&'()*+,;= \t\x00\x1f\x7f\x85",
+    "\u00e9",
+    "\u20ac",
+    "\u0661",
+    "\uff10",
+    "::1",
+    "..",
+    "x" * 64,
+]
 
 
 @pytest.mark.parametrize("seed", range(4))
@@ -105,8 +123,7 @@ def test_random_hosts(server: RecordingServer, seed: int) -> None:
     rnd = random.Random(seed)
     ports = [str(server.port), f"+{server.port}", f" {server.port}", "", "x", "-1", "0"]
     for _ in range(150):
-        host = "127.0.0.1" + "".join(rnd.choice(HOST_ALPHABET)
-                                     for _ in range(rnd.randint(0, 5)))
+        host = "127.0.0.1" + "".join(rnd.choice(HOST_ALPHABET) for _ in range(rnd.randint(0, 5)))
         if rnd.random() < 0.7:
             host += ":" + rnd.choice(ports)
         assert_same(_with_host(server.url("/r"), host), server)
@@ -114,11 +131,31 @@ def test_random_hosts(server: RecordingServer, seed: int) -> None:
 
 def _port_spellings(port: int) -> list[str]:
     p = str(port)
-    return [f"+{p}", f" {p}", f"{p} ", f"  {p}  ", f"\t{p}", f"{p}\t", f"0{p}", f"00{p}",
-            f"+0{p}", f"{p[0]}_{p[1:]}", f"\n{p}", f"{p}\n", f"{p}\x0c", f"{p}\x0b",
-            "".join(chr(0xFF10 + int(d)) for d in p),  # full-width digits: int() reads them
-            "".join(chr(0x0660 + int(d)) for d in p), f"{p}.0", f"0x{port:x}", f"{p}a",
-            f"-{p}", f"++{p}", f"{p}:", ""]
+    return [
+        f"+{p}",
+        f" {p}",
+        f"{p} ",
+        f"  {p}  ",
+        f"\t{p}",
+        f"{p}\t",
+        f"0{p}",
+        f"00{p}",
+        f"+0{p}",
+        f"{p[0]}_{p[1:]}",
+        f"\n{p}",
+        f"{p}\n",
+        f"{p}\x0c",
+        f"{p}\x0b",
+        "".join(chr(0xFF10 + int(d)) for d in p),  # full-width digits: int() reads them
+        "".join(chr(0x0660 + int(d)) for d in p),
+        f"{p}.0",
+        f"0x{port:x}",
+        f"{p}a",
+        f"-{p}",
+        f"++{p}",
+        f"{p}:",
+        "",
+    ]
 
 
 def test_port_spellings_int_reads(server: RecordingServer) -> None:
@@ -140,12 +177,15 @@ def test_port_spellings_through_url(server: RecordingServer) -> None:
 
 # -- §3 the caller's Connection header -----------------------------------------------------
 
-@pytest.mark.parametrize("value", [None, 1.5, 7, "caf\u20ac", "keep-alive", "close",
-                                   "a\r\nX-Injected: 1", b"upgrade", ""])
-def test_callers_connection_header_is_not_looked_at(server: RecordingServer,
-                                                    value: Any) -> None:
+
+@pytest.mark.parametrize(
+    "value",
+    [None, 1.5, 7, "caf\u20ac", "keep-alive", "close", "a\r\nX-Injected: 1", b"upgrade", ""],
+)
+def test_callers_connection_header_is_not_looked_at(server: RecordingServer, value: Any) -> None:
     """urllib replaces it with ``close`` unseen: whatever it is, the request goes out (and
     from us with no Connection header at all: we keep the connection alive)."""
+
     def scenario(u: ModuleType) -> Any:
         req = u.Request(server.url("/k"))
         req.headers["Connection"] = value
@@ -161,8 +201,10 @@ def test_callers_connection_header_is_not_looked_at(server: RecordingServer,
 
 # -- §4 the same bytes on the wire ---------------------------------------------------------
 
-@pytest.mark.parametrize("text", ["", "plain ascii", "caf\u00e9 \u00ff\u00a0", "x" * 20000,
-                                  "\u00e9" * 9000])
+
+@pytest.mark.parametrize(
+    "text", ["", "plain ascii", "caf\u00e9 \u00ff\u00a0", "x" * 20000, "\u00e9" * 9000]
+)
 def test_text_file_body_is_latin1(server: RecordingServer, text: str) -> None:
     def scenario(u: ModuleType) -> Any:
         with u.urlopen(u.Request(server.url("/t"), data=io.StringIO(text))) as r:
@@ -173,8 +215,9 @@ def test_text_file_body_is_latin1(server: RecordingServer, text: str) -> None:
 
 
 @pytest.mark.parametrize("text", ["\u20ac", "ok then \u2603", "x" * 10000 + "\u4e2d"])
-def test_text_file_body_beyond_latin1_is_unicode_encode_error(server: RecordingServer,
-                                                              text: str) -> None:
+def test_text_file_body_beyond_latin1_is_unicode_encode_error(
+    server: RecordingServer, text: str
+) -> None:
     def scenario(u: ModuleType) -> Any:
         return u.urlopen(u.Request(server.url("/t"), data=io.StringIO(text)))
 
@@ -182,8 +225,7 @@ def test_text_file_body_beyond_latin1_is_unicode_encode_error(server: RecordingS
     assert run.outcome.error_type == "builtins.UnicodeEncodeError"
 
 
-def test_text_file_opened_r_with_content_length(server: RecordingServer,
-                                                tmp_path: Path) -> None:
+def test_text_file_opened_r_with_content_length(server: RecordingServer, tmp_path: Path) -> None:
     path = tmp_path / "body.txt"
     path.write_text("na\u00efve caf\u00e9\n", encoding="utf-8")
 
@@ -197,9 +239,33 @@ def test_text_file_opened_r_with_content_length(server: RecordingServer,
     assert run.received[0][4] == "na\u00efve caf\u00e9\n".encode("iso-8859-1")
 
 
-METHODS = ["PROPFIND", "MKCOL", "PURGE", "LOCK", "UNLOCK", "REPORT", "SEARCH", "COPY", "MOVE",
-           "QUERY", "X-CUSTOM", "a!#$%&'*+.^_`|~z", "GET", "HEAD", "DELETE", "OPTIONS", "TRACE",
-           "POST", "PUT", "PATCH", "post", "put", "Patch", "propfind", "get"]
+METHODS = [
+    "PROPFIND",
+    "MKCOL",
+    "PURGE",
+    "LOCK",
+    "UNLOCK",
+    "REPORT",
+    "SEARCH",
+    "COPY",
+    "MOVE",
+    "QUERY",
+    "X-CUSTOM",
+    "a!#$%&'*+.^_`|~z",
+    "GET",
+    "HEAD",
+    "DELETE",
+    "OPTIONS",
+    "TRACE",
+    "POST",
+    "PUT",
+    "PATCH",
+    "post",
+    "put",
+    "Patch",
+    "propfind",
+    "get",
+]
 
 
 @pytest.mark.parametrize("data", [None, b"", b"<x/>"], ids=["no-body", "empty", "body"])
@@ -208,13 +274,14 @@ def test_framing_headers_per_method(server: RecordingServer, data: bytes | None)
     expects a body with (POST, PUT, PATCH, any case); urllib3 adds it to every method but
     six.  The server must see http.client's headers, for every method."""
     for method in METHODS:
+
         def scenario(u: ModuleType, method: str = method) -> Any:
             req = u.Request(server.url("/m"), data=data, method=method)
             with u.urlopen(req) as r:
                 return r.read()
 
         run = assert_same(scenario, server)
-        (_, _, _, headers, _), = run.received
+        ((_, _, _, headers, _),) = run.received
         lengths = [v for k, v in headers if k == "Content-Length"]
         if data is None and method.upper() not in {"POST", "PUT", "PATCH"}:
             assert lengths == [], method
@@ -228,11 +295,11 @@ def test_random_method_tokens(server: RecordingServer, seed: int) -> None:
     """Property: any token as the method (and the case variants of POST/PUT/PATCH), with and
     without a body: the headers and body the server sees are urllib's."""
     rnd = random.Random(seed)
-    methods = ["".join(rnd.choice(TCHAR) for _ in range(rnd.randint(1, 12)))
-               for _ in range(40)]
+    methods = ["".join(rnd.choice(TCHAR) for _ in range(rnd.randint(1, 12))) for _ in range(40)]
     methods += ["".join(rnd.choice((c.lower(), c)) for c in m) for m in ("POST", "PUT", "PATCH")]
     for method in methods:
         for data in (None, b"x"):
+
             def scenario(u: ModuleType, method: str = method, data: Any = data) -> Any:
                 req = u.Request(server.url("/r"), data=data, method=method)
                 with u.urlopen(req) as r:
@@ -252,6 +319,7 @@ def test_framing_headers_with_callers_length(server: RecordingServer) -> None:
 
 
 # -- §3 TLS handshakes that time out or are reset ------------------------------------------
+
 
 class _SilentTLS:
     """A TCP listener that accepts and then, instead of a TLS handshake, stays silent, or
@@ -304,15 +372,15 @@ def resetting_tls() -> Iterator[_SilentTLS]:
 
 def test_tls_handshake_timeout_is_urlerror(silent_tls: _SilentTLS) -> None:
     """urllib: ``URLError(<the handshake timeout>)`` (connect fails); not a raw timeout."""
-    run = assert_same(lambda u: u.urlopen(f"https://127.0.0.1:{silent_tls.port}/?token=SECRET",
-                                          timeout=0.3))
+    run = assert_same(
+        lambda u: u.urlopen(f"https://127.0.0.1:{silent_tls.port}/?token=SECRET", timeout=0.3)
+    )
     assert run.outcome.error_type == "urllib.error.URLError"
     assert run.outcome.reason_type in {"builtins.TimeoutError", "socket.timeout"}
 
 
 def test_tls_handshake_reset_is_urlerror(resetting_tls: _SilentTLS) -> None:
-    run = assert_same(lambda u: u.urlopen(f"https://127.0.0.1:{resetting_tls.port}/",
-                                          timeout=5))
+    run = assert_same(lambda u: u.urlopen(f"https://127.0.0.1:{resetting_tls.port}/", timeout=5))
     assert run.outcome.error_type == "urllib.error.URLError"
     assert run.outcome.reason_type == "builtins.ConnectionResetError"
 
@@ -326,8 +394,9 @@ def test_tls_handshake_closed_is_urlerror() -> None:
     assert run.outcome.error_type == "urllib.error.URLError"
 
 
-def test_tls_handshake_timeout_through_opener_context(silent_tls: _SilentTLS,
-                                                      client_context: ssl.SSLContext) -> None:
+def test_tls_handshake_timeout_through_opener_context(
+    silent_tls: _SilentTLS, client_context: ssl.SSLContext
+) -> None:
     def scenario(u: ModuleType) -> Any:
         opener = u.build_opener(u.HTTPSHandler(context=client_context))
         return opener.open(f"https://127.0.0.1:{silent_tls.port}/", timeout=0.3)
@@ -369,18 +438,21 @@ def _walk(exc: BaseException) -> Iterator[BaseException]:
             continue
         seen.add(id(e))
         yield e
-        todo += [x for x in (e.__cause__, e.__context__, getattr(e, "reason", None), *e.args)
-                 if isinstance(x, BaseException)]
+        todo += [
+            x
+            for x in (e.__cause__, e.__context__, getattr(e, "reason", None), *e.args)
+            if isinstance(x, BaseException)
+        ]
 
 
 def test_traceback_of_refused_connection_shows_no_query() -> None:
     exc = _assert_no_secret(
-        lambda: compat.urlopen(f"http://127.0.0.1:{free_port()}/p?token={TOKEN}"))
+        lambda: compat.urlopen(f"http://127.0.0.1:{free_port()}/p?token={TOKEN}")
+    )
     assert isinstance(exc, urllib.error.URLError)
 
 
-def test_traceback_of_failed_certificate_check_shows_no_query(
-        tls_server: RecordingServer) -> None:
+def test_traceback_of_failed_certificate_check_shows_no_query(tls_server: RecordingServer) -> None:
     url = tls_server.url(f"/p?token={TOKEN}&a={PASSWORD}")
     exc = _assert_no_secret(lambda: compat.urlopen(url))
     assert isinstance(exc, urllib.error.URLError)
@@ -403,27 +475,33 @@ def test_traceback_of_userinfo_through_proxy(server: RecordingServer) -> None:
     _assert_no_secret(lambda: opener.open(f"http://{USER}:{PASSWORD}@example.invalid/?a={TOKEN}"))
 
 
-def test_traceback_of_timeouts_shows_no_query(silent_tls: _SilentTLS,
-                                              server: RecordingServer) -> None:
+def test_traceback_of_timeouts_shows_no_query(
+    silent_tls: _SilentTLS, server: RecordingServer
+) -> None:
     from ..support.servers import stall
+
     server.route("/slow", stall(1.0))
     _assert_no_secret(lambda: compat.urlopen(server.url(f"/slow?token={TOKEN}"), timeout=0.2))
-    _assert_no_secret(lambda: compat.urlopen(
-        f"https://127.0.0.1:{silent_tls.port}/p?token={TOKEN}", timeout=0.2))
+    _assert_no_secret(
+        lambda: compat.urlopen(f"https://127.0.0.1:{silent_tls.port}/p?token={TOKEN}", timeout=0.2)
+    )
 
 
 def test_stdlib_traceback_shows_no_url_either() -> None:
     """What the rule is measured against: urllib's own traceback names no URL."""
     _, text = _printed(
-        lambda: urllib.request.urlopen(f"http://127.0.0.1:{free_port()}/p?token={TOKEN}"))
+        lambda: urllib.request.urlopen(f"http://127.0.0.1:{free_port()}/p?token={TOKEN}")
+    )
     assert "SECRET" not in text
 
 
-@pytest.mark.parametrize("body", [lambda: io.StringIO("caf\u00e9"), lambda: io.BytesIO(b"raw")],
-                         ids=["text", "binary"])
+@pytest.mark.parametrize(
+    "body", [lambda: io.StringIO("caf\u00e9"), lambda: io.BytesIO(b"raw")], ids=["text", "binary"]
+)
 def test_file_body_debug_lines(server: RecordingServer, capsys: Any, body: Any) -> None:
     """debuglevel prints what http.client prints for a file body ("reading a readable", and
     the encoding of a text file), around the same ``send:`` lines."""
+
     def exchange(u: ModuleType) -> str:
         capsys.readouterr()
         opener = u.build_opener(u.HTTPHandler(debuglevel=1))
@@ -441,8 +519,10 @@ def test_urllib3_logs_show_no_query(server: RecordingServer, caplog: Any) -> Non
     """urllib3 logs each request (DEBUG) and a retried one (WARNING) with its target: not the
     query string of ours."""
     from ..support.servers import write_raw
-    server.route("/ok", write_raw(b"HTTP/1.1 200 OK\r\nContent-Length: 2\r\n\r\nok",
-                                  then_close=True))
+
+    server.route(
+        "/ok", write_raw(b"HTTP/1.1 200 OK\r\nContent-Length: 2\r\n\r\nok", then_close=True)
+    )
     url = server.url(f"/ok?token={TOKEN}")
     with caplog.at_level(logging.DEBUG):
         for _ in range(3):  # the server hangs up after each answer: stale connections retried
@@ -454,33 +534,44 @@ def test_urllib3_logs_show_no_query(server: RecordingServer, caplog: Any) -> Non
 
 # -- the origin of a CONNECT tunnel, as set_tunnel reads it --------------------------------
 
+
 def _through_proxy(proxy: Any, context: ssl.SSLContext, url: str, timeout: float = 10) -> Any:
     def scenario(u: ModuleType) -> Any:
-        opener = u.build_opener(u.ProxyHandler({"https": proxy.url}),
-                                u.HTTPSHandler(context=context))
+        opener = u.build_opener(
+            u.ProxyHandler({"https": proxy.url}), u.HTTPSHandler(context=context)
+        )
         with opener.open(url, timeout=timeout) as r:
             return r.read()
+
     return scenario
 
 
 @pytest.mark.parametrize("spelling", ["+{port}", "0{port}", "{port} "])
-def test_tunnel_origin_port_spellings(tls_server: RecordingServer, forward_proxy: Any,
-                                      client_context: ssl.SSLContext, spelling: str) -> None:
+def test_tunnel_origin_port_spellings(
+    tls_server: RecordingServer, forward_proxy: Any, client_context: ssl.SSLContext, spelling: str
+) -> None:
     port = spelling.format(port=tls_server.port)
-    run = assert_same(_through_proxy(forward_proxy, client_context,
-                                     f"https://127.0.0.1:{port}/t"), tls_server)
+    run = assert_same(
+        _through_proxy(forward_proxy, client_context, f"https://127.0.0.1:{port}/t"), tls_server
+    )
     assert run.outcome.kind == "value" and run.received
 
 
-def test_tunnel_origin_nonnumeric_port(tls_server: RecordingServer, forward_proxy: Any,
-                                       client_context: ssl.SSLContext) -> None:
-    run = assert_same(_through_proxy(forward_proxy, client_context,
-                                     "https://127.0.0.1:4x3/t"), tls_server)
+def test_tunnel_origin_nonnumeric_port(
+    tls_server: RecordingServer, forward_proxy: Any, client_context: ssl.SSLContext
+) -> None:
+    run = assert_same(
+        _through_proxy(forward_proxy, client_context, "https://127.0.0.1:4x3/t"), tls_server
+    )
     assert run.outcome.error_type == "http.client.InvalidURL"
 
 
-def test_tls_handshake_timeout_through_tunnel(silent_tls: _SilentTLS, forward_proxy: Any,
-                                              client_context: ssl.SSLContext) -> None:
-    run = assert_same(_through_proxy(forward_proxy, client_context,
-                                     f"https://127.0.0.1:{silent_tls.port}/t", timeout=0.5))
+def test_tls_handshake_timeout_through_tunnel(
+    silent_tls: _SilentTLS, forward_proxy: Any, client_context: ssl.SSLContext
+) -> None:
+    run = assert_same(
+        _through_proxy(
+            forward_proxy, client_context, f"https://127.0.0.1:{silent_tls.port}/t", timeout=0.5
+        )
+    )
     assert run.outcome.error_type == "urllib.error.URLError"

@@ -35,18 +35,21 @@ import requests_urllib_compat.request as compat_request
 try:
     import test.support  # noqa: F401  (the interpreter's regression-test helpers)
 except ImportError:  # pragma: no cover - depends on the distribution
-    pytest.skip("this Python has no `test` package (stripped by the distribution)",
-                allow_module_level=True)
+    pytest.skip(
+        "this Python has no `test` package (stripped by the distribution)", allow_module_level=True
+    )
 
 MODULES = ("test_urllib2", "test_urllib2_localnet", "test_urllib")
 
-_FAKE_HTTP = ("patches http.client.HTTPConnection with a fake socket: this package's http(s) "
-              "transport is urllib3's, which never looks that name up")
+_FAKE_HTTP = (
+    "patches http.client.HTTPConnection with a fake socket: this package's http(s) "
+    "transport is urllib3's, which never looks that name up"
+)
 #: "module::Class::method" -> why it fails against this package (run as strict xfail).
 EXPECTED_FAILURES: dict[str, str] = {
-    "test_urllib2::TrivialTests::test___all__":
-        "the names this package implements (urlopen, OpenerDirector, the http(s), ftp, proxy and "
-        "redirect handlers...) are its own objects, defined in its own modules",
+    "test_urllib2::TrivialTests::test___all__": "the names this package implements (urlopen, "
+    "OpenerDirector, the http(s), ftp, proxy and "
+    "redirect handlers...) are its own objects, defined in its own modules",
 }
 
 #: "module::Class" or "module::Class::method" -> why it cannot run here (skipped).
@@ -69,8 +72,9 @@ _URLLIB = _Urllib("urllib")
 _URLLIB.request = compat_request  # type: ignore[attr-defined]
 
 
-def _import(name: str, globals: Any = None, locals: Any = None, fromlist: Any = (),
-            level: int = 0) -> Any:
+def _import(
+    name: str, globals: Any = None, locals: Any = None, fromlist: Any = (), level: int = 0
+) -> Any:
     module = builtins.__import__(name, globals, locals, fromlist, level)
     if level == 0 and (name == "urllib" or name.startswith("urllib.")):
         if name == "urllib.request" and fromlist:
@@ -115,16 +119,24 @@ def _collect() -> dict[str, type]:
         if module is None:
             continue
         for class_name, cls in vars(module).items():
-            if not (isinstance(cls, type) and issubclass(cls, unittest.TestCase)
-                    and cls.__module__ == module.__name__):
+            if not (
+                isinstance(cls, type)
+                and issubclass(cls, unittest.TestCase)
+                and cls.__module__ == module.__name__
+            ):
                 continue
             key = f"{name}::{class_name}"
             if key in NOT_RUN:
                 cls = unittest.skip(NOT_RUN[key])(cls)
             for method in unittest.TestLoader().getTestCaseNames(cls):
                 if f"{key}::{method}" in EXPECTED_FAILURES:
-                    _mark(cls, method, pytest.mark.xfail(
-                        reason=EXPECTED_FAILURES[f"{key}::{method}"], strict=True))
+                    _mark(
+                        cls,
+                        method,
+                        pytest.mark.xfail(
+                            reason=EXPECTED_FAILURES[f"{key}::{method}"], strict=True
+                        ),
+                    )
                 elif f"{key}::{method}" in NOT_RUN:
                     _mark(cls, method, pytest.mark.skip(reason=NOT_RUN[f"{key}::{method}"]))
             found[f"{name}__{class_name}"] = cls

@@ -17,8 +17,10 @@ from ..support.servers import Handler, Received, RecordingServer, Reply, write_r
 
 # -- environment ---------------------------------------------------------------------------------
 
-def test_netrc_credentials_are_not_sent(server: RecordingServer, tmp_path: Any,
-                                        monkeypatch: pytest.MonkeyPatch) -> None:
+
+def test_netrc_credentials_are_not_sent(
+    server: RecordingServer, tmp_path: Any, monkeypatch: pytest.MonkeyPatch
+) -> None:
     netrc = tmp_path / ".netrc"
     netrc.write_text("machine 127.0.0.1 login user password secret\n")
     netrc.chmod(0o600)
@@ -31,8 +33,9 @@ def test_netrc_credentials_are_not_sent(server: RecordingServer, tmp_path: Any,
 
 
 @pytest.mark.parametrize("variable", ["http_proxy", "HTTP_PROXY", "ALL_PROXY", "all_proxy"])
-def test_proxy_environment_as_urllib(server: RecordingServer, monkeypatch: pytest.MonkeyPatch,
-                                     variable: str) -> None:
+def test_proxy_environment_as_urllib(
+    server: RecordingServer, monkeypatch: pytest.MonkeyPatch, variable: str
+) -> None:
     monkeypatch.setenv(variable, f"http://127.0.0.1:{free_port()}")
     # The default opener reads the environment when it is built: build it now, in both.
     run = assert_same(lambda u: u.urlopen(server.url("/p")), server)
@@ -48,8 +51,9 @@ def test_no_proxy_environment(server: RecordingServer, monkeypatch: pytest.Monke
     assert assert_same(lambda u: u.urlopen(server.url("/np")), server).outcome.status == 200
 
 
-def test_cgi_rule_ignores_uppercase_http_proxy(server: RecordingServer,
-                                               monkeypatch: pytest.MonkeyPatch) -> None:
+def test_cgi_rule_ignores_uppercase_http_proxy(
+    server: RecordingServer, monkeypatch: pytest.MonkeyPatch
+) -> None:
     monkeypatch.setenv("HTTP_PROXY", f"http://127.0.0.1:{free_port()}")
     monkeypatch.setenv("REQUEST_METHOD", "GET")
     assert assert_same(lambda u: u.urlopen(server.url("/cgi")), server).outcome.status == 200
@@ -67,6 +71,7 @@ def test_no_cookies_kept_by_default(server: RecordingServer) -> None:
 
 
 # -- connection reuse ----------------------------------------------------------------------------
+
 
 def test_sequential_calls_share_one_connection(server: RecordingServer) -> None:
     for _ in range(5):
@@ -93,14 +98,16 @@ def test_server_closing_idle_connections() -> None:
         assert server.connections == 2
     finally:
         from requests_urllib_compat._transport import close_shared_pools
+
         close_shared_pools()
         server.stop()
 
 
 def test_server_closing_after_one_answer(server: RecordingServer) -> None:
     # Answers without "Connection: close", then hangs up.
-    server.route("/once", write_raw(b"HTTP/1.1 200 OK\r\nContent-Length: 4\r\n\r\nonce",
-                                    delay=0.05))
+    server.route(
+        "/once", write_raw(b"HTTP/1.1 200 OK\r\nContent-Length: 4\r\n\r\nonce", delay=0.05)
+    )
     for _ in range(3):
         with compat.urlopen(server.url("/once")) as r:
             assert r.read() == b"once"
@@ -109,8 +116,9 @@ def test_server_closing_after_one_answer(server: RecordingServer) -> None:
 
 
 def test_post_after_server_closed_connection(server: RecordingServer) -> None:
-    server.route("/once", write_raw(b"HTTP/1.1 200 OK\r\nContent-Length: 4\r\n\r\nonce",
-                                    delay=0.05))
+    server.route(
+        "/once", write_raw(b"HTTP/1.1 200 OK\r\nContent-Length: 4\r\n\r\nonce", delay=0.05)
+    )
     with compat.urlopen(server.url("/once")) as r:
         r.read()
     time.sleep(0.2)
@@ -130,6 +138,7 @@ def test_early_close_then_next_request(server: RecordingServer) -> None:
 
 def test_unread_response_garbage_collected(server: RecordingServer) -> None:
     import gc
+
     compat.urlopen(server.url("/a")).close()
     r = compat.urlopen(server.url("/b"))
     del r

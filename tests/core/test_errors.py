@@ -24,21 +24,32 @@ from ..support.servers import RecordingServer, Reply, reset_after, stall, write_
 def _httperror_view(e: urllib.error.HTTPError) -> dict[str, Any]:
     with e:
         return {
-            "code": e.code, "reason": e.reason, "msg": e.msg, "status": e.status,
-            "getcode": e.getcode(), "url": e.url, "geturl": e.geturl(), "filename": e.filename,
-            "headers_type": type(e.headers).__name__, "hdrs_is_headers": e.hdrs is e.headers,
+            "code": e.code,
+            "reason": e.reason,
+            "msg": e.msg,
+            "status": e.status,
+            "getcode": e.getcode(),
+            "url": e.url,
+            "geturl": e.geturl(),
+            "filename": e.filename,
+            "headers_type": type(e.headers).__name__,
+            "hdrs_is_headers": e.hdrs is e.headers,
             "info_is_headers": e.info() is e.headers,
             "headers": [(k, v) for k, v in e.headers.items() if k != "Date"],
-            "str": str(e), "repr": repr(e), "args": e.args,
+            "str": str(e),
+            "repr": repr(e),
+            "args": e.args,
             "is_urlerror": isinstance(e, urllib.error.URLError),
-            "read": e.read(), "read_again": e.read(),
+            "read": e.read(),
+            "read_again": e.read(),
         }
 
 
 @pytest.mark.parametrize("status", [400, 401, 403, 404, 418, 500, 503, 599])
 def test_httperror_attributes(server: RecordingServer, status: int) -> None:
-    server.route("/e", Reply(status, [("Content-Type", "text/html"), ("X-Err", "1")],
-                             b"<h1>error page</h1>"))
+    server.route(
+        "/e", Reply(status, [("Content-Type", "text/html"), ("X-Err", "1")], b"<h1>error page</h1>")
+    )
 
     def scenario(u: ModuleType) -> Any:
         try:
@@ -69,7 +80,8 @@ def test_httperror_partial_reads(server: RecordingServer) -> None:
 def test_httperror_custom_reason(server: RecordingServer) -> None:
     server.route("/e", Reply(404, [], b"", reason="Nope, Not Here"))
     assert assert_same(lambda u: u.urlopen(server.url("/e")), server).outcome.reason == (
-        "Nope, Not Here")
+        "Nope, Not Here"
+    )
 
 
 def _refusing_port() -> int:
@@ -89,10 +101,21 @@ def test_dns_failure() -> None:
     assert run.outcome.reason_type == "socket.gaierror"
 
 
-@pytest.mark.parametrize("url", [
-    "foo://x", "not a url", "http:///x", "http://", "https:///x", "/relative", "",
-    "http://127.0.0.1:notaport/", "http://[::1/", "http://user:pw@x.invalid:1/",
-])
+@pytest.mark.parametrize(
+    "url",
+    [
+        "foo://x",
+        "not a url",
+        "http:///x",
+        "http://",
+        "https:///x",
+        "/relative",
+        "",
+        "http://127.0.0.1:notaport/",
+        "http://[::1/",
+        "http://user:pw@x.invalid:1/",
+    ],
+)
 def test_bad_urls(url: str) -> None:
     assert_same(lambda u: u.urlopen(url))
 
@@ -112,17 +135,27 @@ def test_negative_port_fails_as_in_urllib(url: str) -> None:
     assert_same(lambda u: u.urlopen(url))
 
 
-@pytest.mark.parametrize("path", ["/a b", "/a\tb", "/a\x00b", "/a\x7fb", "/\u00e9t\u00e9",
-                                  "/a\r\nX-Injected: 1", "/ok?q=a b"])
+@pytest.mark.parametrize(
+    "path",
+    ["/a b", "/a\tb", "/a\x00b", "/a\x7fb", "/\u00e9t\u00e9", "/a\r\nX-Injected: 1", "/ok?q=a b"],
+)
 def test_bad_request_targets(server: RecordingServer, path: str) -> None:
     run = assert_same(lambda u: u.urlopen(server.url(path)), server)
     assert run.received == []
 
 
-@pytest.mark.parametrize("headers", [
-    {"X-Bad": "a\r\nInjected: 1"}, {"X-Bad": "a\nb"}, {"X-Bad": "a\rb"}, {"X Bad": "1"},
-    {"X-Bad:": "1"}, {"X-Bad": "trailing\r\n"}, {"X-Nul": "a\x00b"},
-])
+@pytest.mark.parametrize(
+    "headers",
+    [
+        {"X-Bad": "a\r\nInjected: 1"},
+        {"X-Bad": "a\nb"},
+        {"X-Bad": "a\rb"},
+        {"X Bad": "1"},
+        {"X-Bad:": "1"},
+        {"X-Bad": "trailing\r\n"},
+        {"X-Nul": "a\x00b"},
+    ],
+)
 def test_bad_header_values(server: RecordingServer, headers: dict[str, str]) -> None:
     run = assert_same(lambda u: u.urlopen(u.Request(server.url("/"), headers=headers)), server)
     if any(c in "".join(headers.values()) for c in "\r\n"):
@@ -130,13 +163,15 @@ def test_bad_header_values(server: RecordingServer, headers: dict[str, str]) -> 
 
 
 def test_bad_method(server: RecordingServer) -> None:
-    assert_same(lambda u: u.urlopen(u.Request(server.url("/"), method="GET /x HTTP/1.1\r\n")),
-                server)
+    assert_same(
+        lambda u: u.urlopen(u.Request(server.url("/"), method="GET /x HTTP/1.1\r\n")), server
+    )
 
 
 def test_non_ascii_header_value(server: RecordingServer) -> None:
-    assert_same(lambda u: u.urlopen(u.Request(server.url("/"), headers={"X-Name": "caf\u00e9"})),
-                server)
+    assert_same(
+        lambda u: u.urlopen(u.Request(server.url("/"), headers={"X-Name": "caf\u00e9"})), server
+    )
 
 
 def test_remote_disconnected_before_status(server: RecordingServer) -> None:
@@ -168,6 +203,7 @@ def test_header_line_too_long(server: RecordingServer) -> None:
 
 
 # -- timeouts ----------------------------------------------------------------------------------
+
 
 @pytest.fixture
 def full_backlog() -> Iterator[int]:
@@ -225,8 +261,9 @@ def test_timeout_reading_body(server: RecordingServer) -> None:
 
 
 def test_timeout_between_chunks(server: RecordingServer) -> None:
-    server.route("/slow", stall(3.0, b"HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\n"
-                                     b"2\r\nab\r\n"))
+    server.route(
+        "/slow", stall(3.0, b"HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\n2\r\nab\r\n")
+    )
 
     def scenario(u: ModuleType) -> Any:
         with u.urlopen(server.url("/slow"), timeout=0.5) as r:
@@ -275,11 +312,16 @@ def test_engine_exceptions_never_escape(server: RecordingServer) -> None:
         def call() -> Any:
             with compat.urlopen(server.url(path), **kw) as r:
                 return r.read()
+
         return call
 
-    cases = [read_all("/reset"), read_all("/short"), read_all("/slow", timeout=0.3),
-             lambda: compat.urlopen(f"http://127.0.0.1:{_refusing_port()}/"),
-             lambda: compat.urlopen("http://x.invalid/")]
+    cases = [
+        read_all("/reset"),
+        read_all("/short"),
+        read_all("/slow", timeout=0.3),
+        lambda: compat.urlopen(f"http://127.0.0.1:{_refusing_port()}/"),
+        lambda: compat.urlopen("http://x.invalid/"),
+    ]
     for call in cases:
         exc = _engine_free(call)
         assert exc is not None
@@ -293,6 +335,7 @@ def test_original_kept_as_cause() -> None:
 
 def test_compat_error_classes_are_the_stdlibs() -> None:
     import requests_urllib_compat.error as error
+
     assert error.URLError is urllib.error.URLError
     assert error.HTTPError is urllib.error.HTTPError
     assert error.ContentTooShortError is urllib.error.ContentTooShortError

@@ -26,7 +26,6 @@ from ..support.ports import free_port
 TOKEN = "SECRET"
 
 
-
 def _raised(call: Callable[[], Any]) -> BaseException:
     try:
         call()
@@ -65,8 +64,11 @@ def test_the_reason_is_left_as_the_socket_raised_it() -> None:
     whatever its text) and any other non-engine exception in the chain keep their arguments."""
     odd = OSError(5, "odd?text token=x user:pw@host")
     aborted = u3.ProtocolError("aborted", odd)  # a non-text argument: kept as it is
-    error = rex.ConnectionError(u3.MaxRetryError(  # type: ignore[arg-type]
-        object(), f"/p?token={TOKEN}", aborted))
+    error = rex.ConnectionError(
+        u3.MaxRetryError(  # type: ignore[arg-type]
+            object(), f"/p?token={TOKEN}", aborted
+        )
+    )
     out = _raised(lambda: _raise_in(translated("send"), error))
     assert isinstance(out, OSError) and out is odd  # urllib lets a reset/abort out raw
     assert odd.args == (5, "odd?text token=x user:pw@host")
@@ -80,18 +82,27 @@ def _raise_in(context: translated, error: BaseException) -> None:
         raise error
 
 
-@pytest.mark.parametrize(("text", "expected"), [
-    # urllib3's and requests' messages, as they print URLs
-    ("Max retries exceeded with url: /p?token=SECRET (Caused by X)",
-     "Max retries exceeded with url: /p?[redacted] (Caused by X)"),
-    ("Invalid URL 'http://user:SECRET@h/p?a=SECRET': No host supplied",
-     "Invalid URL 'http://[redacted]@h/p?[redacted] No host supplied"),
-    ("Cannot connect to proxy http://alice:SECRET@proxy:3128",
-     "Cannot connect to proxy http://[redacted]@proxy:3128"),
-    # nothing to hide: the text as it is
-    ("[Errno 111] Connection refused", "[Errno 111] Connection refused"),
-    ("What? No.", "What? No."),
-    ("mail me at someone@example.org", "mail me at someone@example.org"),
-])
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        # urllib3's and requests' messages, as they print URLs
+        (
+            "Max retries exceeded with url: /p?token=SECRET (Caused by X)",
+            "Max retries exceeded with url: /p?[redacted] (Caused by X)",
+        ),
+        (
+            "Invalid URL 'http://user:SECRET@h/p?a=SECRET': No host supplied",
+            "Invalid URL 'http://[redacted]@h/p?[redacted] No host supplied",
+        ),
+        (
+            "Cannot connect to proxy http://alice:SECRET@proxy:3128",
+            "Cannot connect to proxy http://[redacted]@proxy:3128",
+        ),
+        # nothing to hide: the text as it is
+        ("[Errno 111] Connection refused", "[Errno 111] Connection refused"),
+        ("What? No.", "What? No."),
+        ("mail me at someone@example.org", "mail me at someone@example.org"),
+    ],
+)
 def test_redacted(text: str, expected: str) -> None:
     assert redacted(text) == expected

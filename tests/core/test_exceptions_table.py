@@ -55,9 +55,12 @@ def _engine_classes() -> dict[str, type[BaseException]]:
     for package in (requests, urllib3):
         for module in _modules(package):
             for obj in vars(module).values():
-                if (inspect.isclass(obj) and issubclass(obj, BaseException)
-                        and not issubclass(obj, Warning)
-                        and obj.__module__.split(".")[0] == package.__name__):
+                if (
+                    inspect.isclass(obj)
+                    and issubclass(obj, BaseException)
+                    and not issubclass(obj, Warning)
+                    and obj.__module__.split(".")[0] == package.__name__
+                ):
                     found[f"{obj.__module__}.{obj.__qualname__}"] = obj
     return found
 
@@ -66,13 +69,13 @@ CLASSES = _engine_classes()
 
 #: Engine classes outside the two roots :func:`translated` catches, and why none can reach it.
 NEVER_REACH_THE_BOUNDARY: dict[type[BaseException], str] = {
-    requests.cookies.CookieConflictError:
-        "raised by RequestsCookieJar.get() and friends, called by the caller, never by a send",
-    urllib3.util.ssl_match_hostname.CertificateError:
-        "urllib3's connection pool wraps it in urllib3.exceptions.SSLError (urlopen's except)",
-    u3.ProxySchemeUnsupported:
-        "raised when configuring an https proxy without TLS-in-TLS support, for requests' "
-        "proxies only; the transport sends urllib's proxies as http:// URLs",
+    requests.cookies.CookieConflictError: "raised by RequestsCookieJar.get() and friends, called "
+    "by the caller, never by a send",
+    urllib3.util.ssl_match_hostname.CertificateError: "urllib3's connection pool wraps it in "
+    "urllib3.exceptions.SSLError (urlopen's except)",
+    u3.ProxySchemeUnsupported: "raised when configuring an https proxy without TLS-in-TLS "
+    "support, for requests' "
+    "proxies only; the transport sends urllib's proxies as http:// URLs",
 }
 
 
@@ -89,10 +92,21 @@ class _Response:
 
 
 _ARGUMENTS: dict[str, Any] = {
-    "pool": _Pool(), "url": "http://h.invalid/x", "message": "boom", "conn": _Pool(),
-    "host": "h.invalid", "partial": 3, "expected": 10, "response": _Response(),
-    "length": b"zz", "defects": [], "unparsed_data": b"", "location": "http://[bad",
-    "scheme": "gopher", "error": OSError("boom"), "retries": 3,
+    "pool": _Pool(),
+    "url": "http://h.invalid/x",
+    "message": "boom",
+    "conn": _Pool(),
+    "host": "h.invalid",
+    "partial": 3,
+    "expected": 10,
+    "response": _Response(),
+    "length": b"zz",
+    "defects": [],
+    "unparsed_data": b"",
+    "location": "http://[bad",
+    "scheme": "gopher",
+    "error": OSError("boom"),
+    "retries": 3,
     "reason": socket.gaierror(-2, "Name or service not known"),
 }
 
@@ -100,9 +114,11 @@ _ARGUMENTS: dict[str, Any] = {
 def instance(cls: type[BaseException]) -> BaseException:
     """An instance made with arguments of the kinds the engine passes."""
     try:
-        params = [p for p in inspect.signature(cls).parameters.values()
-                  if p.default is p.empty and p.kind in (p.POSITIONAL_ONLY,
-                                                         p.POSITIONAL_OR_KEYWORD)]
+        params = [
+            p
+            for p in inspect.signature(cls).parameters.values()
+            if p.default is p.empty and p.kind in (p.POSITIONAL_ONLY, p.POSITIONAL_OR_KEYWORD)
+        ]
     except (TypeError, ValueError):
         params = []
     if params and all(p.name in _ARGUMENTS for p in params):
@@ -154,18 +170,21 @@ def test_non_engine_exceptions_pass_through(phase: str) -> None:
 
 # -- rows: most specific first -------------------------------------------------------------------
 
+
 @pytest.mark.parametrize("phase", PHASES)
 def test_no_row_is_shadowed_by_an_earlier_one(phase: str) -> None:
     rows = EXCEPTION_TABLE[phase]  # type: ignore[index]
     for i, (earlier, _) in enumerate(rows):
-        for later, _ in rows[i + 1:]:
+        for later, _ in rows[i + 1 :]:
             assert not issubclass(later, earlier), (
-                f"{phase}: {later.__name__} comes after its base {earlier.__name__}")
+                f"{phase}: {later.__name__} comes after its base {earlier.__name__}"
+            )
 
 
 @pytest.mark.parametrize("phase", PHASES)
-def test_each_row_is_the_one_used_for_its_class(phase: str,
-                                                monkeypatch: pytest.MonkeyPatch) -> None:
+def test_each_row_is_the_one_used_for_its_class(
+    phase: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
     """Every row is reachable: an instance of its class is translated by that row."""
     rows = EXCEPTION_TABLE[phase]  # type: ignore[index]
     for index, (kind, translator) in enumerate(rows):
@@ -174,7 +193,8 @@ def test_each_row_is_the_one_used_for_its_class(phase: str,
         patched[index] = (kind, lambda e, marker=marker: marker)
         monkeypatch.setitem(EXCEPTION_TABLE, phase, patched)
         assert translate(instance(kind), phase) is marker, (  # type: ignore[arg-type]
-            f"{phase} row {index} ({kind.__name__}) is never used")
+            f"{phase} row {index} ({kind.__name__}) is never used"
+        )
         monkeypatch.setitem(EXCEPTION_TABLE, phase, rows)
         assert translator is rows[index][1]
 
@@ -192,7 +212,8 @@ def test_each_class_gets_its_most_specific_row(name: str, phase: str) -> None:
     nearest = min(matching, key=cls.__mro__.index)
     assert matching[0] is nearest, (
         f"{phase}: {name} is translated by the {matching[0].__name__} row, "
-        f"not by the more specific {nearest.__name__} row")
+        f"not by the more specific {nearest.__name__} row"
+    )
 
 
 def test_both_phases_have_their_own_table() -> None:
@@ -201,6 +222,7 @@ def test_both_phases_have_their_own_table() -> None:
 
 
 # -- the engine's exceptions as it raises them, and what urllib raises then ----------------------
+
 
 def _caused(exc: BaseException, cause: BaseException) -> BaseException:
     exc.__cause__ = cause
@@ -220,8 +242,14 @@ def _refused() -> ConnectionRefusedError:
 
 
 def _new_connection() -> BaseException:
-    return _caused(u3.NewConnectionError(_POOL, "Failed to establish a new connection: "  # type: ignore[arg-type]
-                                         "[Errno 111] Connection refused"), _refused())
+    return _caused(
+        u3.NewConnectionError(
+            _POOL,
+            "Failed to establish a new connection: "  # type: ignore[arg-type]
+            "[Errno 111] Connection refused",
+        ),
+        _refused(),
+    )
 
 
 def _resolution_failed() -> BaseException:
@@ -231,123 +259,220 @@ def _resolution_failed() -> BaseException:
 
 
 def _verify_failed() -> ssl.SSLCertVerificationError:
-    return ssl.SSLCertVerificationError(1, "[SSL: CERTIFICATE_VERIFY_FAILED] certificate "
-                                           "verify failed: self-signed certificate")
+    return ssl.SSLCertVerificationError(
+        1, "[SSL: CERTIFICATE_VERIFY_FAILED] certificate verify failed: self-signed certificate"
+    )
 
 
 #: (phase, the engine's exception as requests/urllib3 raise it, what urllib raises in that
 #: situation: (class name, for a URLError the class name of its reason or its text)).
 AS_URLLIB: dict[str, tuple[str, Callable[[], BaseException], tuple[str, str]]] = {
     "connection refused": (
-        "send", lambda: rex.ConnectionError(_max_retries(_new_connection())),
-        ("urllib.error.URLError", "builtins.ConnectionRefusedError")),
+        "send",
+        lambda: rex.ConnectionError(_max_retries(_new_connection())),
+        ("urllib.error.URLError", "builtins.ConnectionRefusedError"),
+    ),
     "name resolution": (
-        "send", lambda: rex.ConnectionError(_max_retries(_resolution_failed())),
-        ("urllib.error.URLError", "socket.gaierror")),
+        "send",
+        lambda: rex.ConnectionError(_max_retries(_resolution_failed())),
+        ("urllib.error.URLError", "socket.gaierror"),
+    ),
     "connect timeout": (
-        "send", lambda: rex.ConnectTimeout(_max_retries(u3.ConnectTimeoutError(
-            _POOL, "Connection to h.invalid timed out. (connect timeout=0.1)"))),
-        ("urllib.error.URLError", TIMEOUT)),
+        "send",
+        lambda: rex.ConnectTimeout(
+            _max_retries(
+                u3.ConnectTimeoutError(
+                    _POOL, "Connection to h.invalid timed out. (connect timeout=0.1)"
+                )
+            )
+        ),
+        ("urllib.error.URLError", TIMEOUT),
+    ),
     "bare ConnectTimeout (as responses users raise it)": (
-        "send", lambda: rex.ConnectTimeout(),
-        ("urllib.error.URLError", TIMEOUT)),
+        "send",
+        lambda: rex.ConnectTimeout(),
+        ("urllib.error.URLError", TIMEOUT),
+    ),
     "waiting for the status line times out": (
-        "send", lambda: rex.ReadTimeout(u3.ReadTimeoutError(
-            _POOL, _URL, "Read timed out. (read timeout=0.1)")),  # type: ignore[arg-type]
-        (TIMEOUT, "")),
+        "send",
+        lambda: rex.ReadTimeout(
+            u3.ReadTimeoutError(_POOL, _URL, "Read timed out. (read timeout=0.1)")
+        ),  # type: ignore[arg-type]
+        (TIMEOUT, ""),
+    ),
     "read timeout after retries (requests' ConnectionError around MaxRetryError)": (
-        "send", lambda: rex.ConnectionError(_max_retries(_caused(u3.ReadTimeoutError(
-            _POOL, _URL, "Read timed out. (read timeout=0.1)"), socket.timeout("timed out")))),  # type: ignore[arg-type]
-        (TIMEOUT, "")),
+        "send",
+        lambda: rex.ConnectionError(
+            _max_retries(
+                _caused(
+                    u3.ReadTimeoutError(_POOL, _URL, "Read timed out. (read timeout=0.1)"),
+                    socket.timeout("timed out"),
+                )
+            )
+        ),  # type: ignore[arg-type]
+        (TIMEOUT, ""),
+    ),
     "certificate verification": (
-        "send", lambda: rex.SSLError(_max_retries(u3.SSLError(_verify_failed()))),
-        ("urllib.error.URLError", "ssl.SSLCertVerificationError")),
+        "send",
+        lambda: rex.SSLError(_max_retries(u3.SSLError(_verify_failed()))),
+        ("urllib.error.URLError", "ssl.SSLCertVerificationError"),
+    ),
     "proxy refuses the tunnel": (
-        "send", lambda: rex.ProxyError(_max_retries(u3.ProxyError(
-            "Unable to connect to proxy", OSError("Tunnel connection failed: 403 Forbidden")))),
-        ("urllib.error.URLError", "builtins.OSError")),
+        "send",
+        lambda: rex.ProxyError(
+            _max_retries(
+                u3.ProxyError(
+                    "Unable to connect to proxy", OSError("Tunnel connection failed: 403 Forbidden")
+                )
+            )
+        ),
+        ("urllib.error.URLError", "builtins.OSError"),
+    ),
     "proxy down": (
-        "send", lambda: rex.ProxyError(_max_retries(u3.ProxyError(
-            "Unable to connect to proxy", _new_connection()))),
-        ("urllib.error.URLError", "builtins.ConnectionRefusedError")),
+        "send",
+        lambda: rex.ProxyError(
+            _max_retries(u3.ProxyError("Unable to connect to proxy", _new_connection()))
+        ),
+        ("urllib.error.URLError", "builtins.ConnectionRefusedError"),
+    ),
     "proxy resets the connection before the tunnel is up": (
-        "send", lambda: rex.ProxyError(_max_retries(u3.ProxyError(
-            "Unable to connect to proxy", ConnectionResetError(104, "Connection reset by peer")))),
-        ("urllib.error.URLError", "builtins.ConnectionResetError")),
+        "send",
+        lambda: rex.ProxyError(
+            _max_retries(
+                u3.ProxyError(
+                    "Unable to connect to proxy",
+                    ConnectionResetError(104, "Connection reset by peer"),
+                )
+            )
+        ),
+        ("urllib.error.URLError", "builtins.ConnectionResetError"),
+    ),
     "server hangs up before the status line": (
-        "send", lambda: rex.ConnectionError(u3.ProtocolError(
-            "Connection aborted.", http.client.RemoteDisconnected(
-                "Remote end closed connection without response"))),
-        ("http.client.RemoteDisconnected", "")),
+        "send",
+        lambda: rex.ConnectionError(
+            u3.ProtocolError(
+                "Connection aborted.",
+                http.client.RemoteDisconnected("Remote end closed connection without response"),
+            )
+        ),
+        ("http.client.RemoteDisconnected", ""),
+    ),
     "server resets before the status line": (
-        "send", lambda: rex.ConnectionError(u3.ProtocolError(
-            "Connection aborted.", ConnectionResetError(104, "Connection reset by peer"))),
-        ("builtins.ConnectionResetError", "")),
+        "send",
+        lambda: rex.ConnectionError(
+            u3.ProtocolError(
+                "Connection aborted.", ConnectionResetError(104, "Connection reset by peer")
+            )
+        ),
+        ("builtins.ConnectionResetError", ""),
+    ),
     "garbage status line": (
-        "send", lambda: rex.ConnectionError(u3.ProtocolError(
-            "Connection aborted.", http.client.BadStatusLine("SPLAT"))),
-        ("http.client.BadStatusLine", "")),
+        "send",
+        lambda: rex.ConnectionError(
+            u3.ProtocolError("Connection aborted.", http.client.BadStatusLine("SPLAT"))
+        ),
+        ("http.client.BadStatusLine", ""),
+    ),
     "invalid header": (
-        "send", lambda: rex.InvalidHeader("Invalid leading whitespace in header value"),
-        ("builtins.ValueError", "")),
+        "send",
+        lambda: rex.InvalidHeader("Invalid leading whitespace in header value"),
+        ("builtins.ValueError", ""),
+    ),
     "responses: no mock matched": (
-        "send", lambda: rex.ConnectionError("Connection refused by Responses - the call "
-                                            "doesn't match any registered mock."),
-        ("urllib.error.URLError", "str")),
+        "send",
+        lambda: rex.ConnectionError(
+            "Connection refused by Responses - the call doesn't match any registered mock."
+        ),
+        ("urllib.error.URLError", "str"),
+    ),
     "body read times out": (
-        "read", lambda: u3.ReadTimeoutError(_POOL, _URL, "Read timed out."),  # type: ignore[arg-type]
-        (TIMEOUT, "")),
+        "read",
+        lambda: u3.ReadTimeoutError(_POOL, _URL, "Read timed out."),  # type: ignore[arg-type]
+        (TIMEOUT, ""),
+    ),
     "body read times out (socket timeout inside)": (
-        "read", lambda: _caused(u3.ReadTimeoutError(_POOL, _URL, "Read timed out."),  # type: ignore[arg-type]
-                                socket.timeout("timed out")),
-        (TIMEOUT, "")),
+        "read",
+        lambda: _caused(
+            u3.ReadTimeoutError(_POOL, _URL, "Read timed out."),  # type: ignore[arg-type]
+            socket.timeout("timed out"),
+        ),
+        (TIMEOUT, ""),
+    ),
     "connection reset in the body": (
-        "read", lambda: u3.ProtocolError(
+        "read",
+        lambda: u3.ProtocolError(
             "Connection broken: ConnectionResetError(104, 'Connection reset by peer')",
-            ConnectionResetError(104, "Connection reset by peer")),
-        ("builtins.ConnectionResetError", "")),
+            ConnectionResetError(104, "Connection reset by peer"),
+        ),
+        ("builtins.ConnectionResetError", ""),
+    ),
     "body cut short": (
-        "read", lambda: u3.ProtocolError("Connection broken: IncompleteRead(2 bytes read)",
-                                         http.client.IncompleteRead(b"ab", 8)),
-        ("http.client.IncompleteRead", "")),
+        "read",
+        lambda: u3.ProtocolError(
+            "Connection broken: IncompleteRead(2 bytes read)", http.client.IncompleteRead(b"ab", 8)
+        ),
+        ("http.client.IncompleteRead", ""),
+    ),
     "TLS record broken in the body": (
-        "read", lambda: u3.SSLError(ssl.SSLError(1, "[SSL: DECRYPTION_FAILED_OR_BAD_RECORD_MAC]")),
-        ("ssl.SSLError", "")),
+        "read",
+        lambda: u3.SSLError(ssl.SSLError(1, "[SSL: DECRYPTION_FAILED_OR_BAD_RECORD_MAC]")),
+        ("ssl.SSLError", ""),
+    ),
     # requests' classes in the read phase (they are raised by sends only, but the table
     # answers for every class in both phases): the same situations, the same answers.
     "a read timeout as requests wraps it, in the read phase": (
-        "read", lambda: rex.ReadTimeout(_caused(u3.ReadTimeoutError(
-            _POOL, _URL, "Read timed out."), socket.timeout("timed out"))),  # type: ignore[arg-type]
-        (TIMEOUT, "")),
+        "read",
+        lambda: rex.ReadTimeout(
+            _caused(
+                u3.ReadTimeoutError(_POOL, _URL, "Read timed out."), socket.timeout("timed out")
+            )
+        ),  # type: ignore[arg-type]
+        (TIMEOUT, ""),
+    ),
     "a reset as requests wraps it, in the read phase": (
-        "read", lambda: rex.ConnectionError(u3.ProtocolError(
-            "Connection broken", ConnectionResetError(104, "Connection reset by peer"))),
-        ("builtins.ConnectionResetError", "")),
+        "read",
+        lambda: rex.ConnectionError(
+            u3.ProtocolError(
+                "Connection broken", ConnectionResetError(104, "Connection reset by peer")
+            )
+        ),
+        ("builtins.ConnectionResetError", ""),
+    ),
     "a cut body as requests wraps it, in the read phase": (
-        "read", lambda: rex.ChunkedEncodingError(u3.ProtocolError(
-            "Connection broken: IncompleteRead(2 bytes read)",
-            http.client.IncompleteRead(b"ab", 8))),
-        ("http.client.IncompleteRead", "")),
+        "read",
+        lambda: rex.ChunkedEncodingError(
+            u3.ProtocolError(
+                "Connection broken: IncompleteRead(2 bytes read)",
+                http.client.IncompleteRead(b"ab", 8),
+            )
+        ),
+        ("http.client.IncompleteRead", ""),
+    ),
     "a TLS failure as requests wraps it, in the read phase": (
-        "read", lambda: rex.SSLError(u3.SSLError(ssl.SSLError(1, "[SSL] bad record mac"))),
-        ("ssl.SSLError", "")),
+        "read",
+        lambda: rex.SSLError(u3.SSLError(ssl.SSLError(1, "[SSL] bad record mac"))),
+        ("ssl.SSLError", ""),
+    ),
     "TLS error without the ssl module's error inside": (
-        "read", lambda: u3.SSLError("bad"),
-        ("urllib.error.URLError", "str")),
+        "read",
+        lambda: u3.SSLError("bad"),
+        ("urllib.error.URLError", "str"),
+    ),
 }
 
 #: Rows of AS_URLLIB where the table does not give urllib's answer yet (for the lead).
 KNOWN_DIFFERENT = {
-    "bare ConnectTimeout (as responses users raise it)":
-        "no urllib3 timeout inside: _connect_failure finds no timeout and gives URLError('')",
+    "bare ConnectTimeout (as responses users raise it)": "no urllib3 timeout inside: "
+    "_connect_failure finds no timeout and gives URLError('')",
 }
 
 
 def _shape(exc: BaseException) -> tuple[str, str]:
     if isinstance(exc, urllib.error.URLError):
         reason = exc.reason
-        return _class_name(exc), (_class_name(reason) if isinstance(reason, BaseException)
-                                  else type(reason).__name__)
+        return _class_name(exc), (
+            _class_name(reason) if isinstance(reason, BaseException) else type(reason).__name__
+        )
     return _class_name(exc), ""
 
 
@@ -365,8 +490,13 @@ def test_as_the_engine_raises_it(case: str, request: pytest.FixtureRequest) -> N
 
 def test_the_tunnel_message_is_urllibs() -> None:
     """urllib: ``URLError(OSError('Tunnel connection failed: 403 Forbidden'))``."""
-    original = rex.ProxyError(_max_retries(u3.ProxyError(
-        "Unable to connect to proxy", OSError("Tunnel connection failed: 403 Forbidden"))))
+    original = rex.ProxyError(
+        _max_retries(
+            u3.ProxyError(
+                "Unable to connect to proxy", OSError("Tunnel connection failed: 403 Forbidden")
+            )
+        )
+    )
     out = translate(original, "send")
     assert isinstance(out, urllib.error.URLError)
     assert str(out) == "<urlopen error Tunnel connection failed: 403 Forbidden>"
@@ -376,8 +506,10 @@ def test_the_tunnel_message_is_urllibs() -> None:
 def test_the_os_error_inside_is_the_reason() -> None:
     """The reason is the socket's own exception (errno and all), as urllib's."""
     refused = _refused()
-    out = translate(rex.ConnectionError(_max_retries(
-        _caused(u3.NewConnectionError(_POOL, "Failed"), refused))), "send")  # type: ignore[arg-type]
+    out = translate(
+        rex.ConnectionError(_max_retries(_caused(u3.NewConnectionError(_POOL, "Failed"), refused))),
+        "send",
+    )  # type: ignore[arg-type]
     assert isinstance(out, urllib.error.URLError) and out.reason is refused
     reset = ConnectionResetError(104, "Connection reset by peer")
     assert translate(u3.ProtocolError("Connection broken", reset), "read") is reset
@@ -386,6 +518,7 @@ def test_the_os_error_inside_is_the_reason() -> None:
 
 
 # -- odd chains ----------------------------------------------------------------------------------
+
 
 @pytest.mark.timeout(10)
 @pytest.mark.parametrize("phase", PHASES)
@@ -404,8 +537,17 @@ def test_a_cyclic_chain_terminates(phase: str) -> None:
 
 
 @pytest.mark.parametrize("phase", PHASES)
-@pytest.mark.parametrize("cls", [rex.RequestException, rex.ConnectionError, rex.Timeout,
-                                 rex.ChunkedEncodingError, u3.HTTPError, u3.ProtocolError])
+@pytest.mark.parametrize(
+    "cls",
+    [
+        rex.RequestException,
+        rex.ConnectionError,
+        rex.Timeout,
+        rex.ChunkedEncodingError,
+        u3.HTTPError,
+        u3.ProtocolError,
+    ],
+)
 def test_an_exception_without_arguments(cls: type[BaseException], phase: str) -> None:
     """Not ``URLError('None')``: the reason is the exception's own (empty) text."""
     out = translate(cls(), phase)  # type: ignore[arg-type]
@@ -426,10 +568,15 @@ def test_chain_walks_reasons_args_causes_and_contexts_outermost_first() -> None:
 
 # -- the other way: urllib's exceptions as requests' (the file:, data:, ftp: adapters) -----------
 
+
 def _urllib_classes() -> dict[str, type[BaseException]]:
-    return {f"urllib.error.{name}": obj for name, obj in vars(urllib.error).items()
-            if inspect.isclass(obj) and issubclass(obj, BaseException)
-            and obj.__module__ == "urllib.error"}
+    return {
+        f"urllib.error.{name}": obj
+        for name, obj in vars(urllib.error).items()
+        if inspect.isclass(obj)
+        and issubclass(obj, BaseException)
+        and obj.__module__ == "urllib.error"
+    }
 
 
 URLLIB_CLASSES = _urllib_classes()
@@ -445,8 +592,11 @@ def _urllib_instance(cls: type[BaseException]) -> BaseException:
 
 
 def test_the_urllib_walk_found_urllibs_errors() -> None:
-    assert {"urllib.error.URLError", "urllib.error.HTTPError",
-            "urllib.error.ContentTooShortError"} <= set(URLLIB_CLASSES)
+    assert {
+        "urllib.error.URLError",
+        "urllib.error.HTTPError",
+        "urllib.error.ContentTooShortError",
+    } <= set(URLLIB_CLASSES)
 
 
 @pytest.mark.parametrize("name", sorted(URLLIB_CLASSES))
@@ -485,9 +635,15 @@ def test_a_urllib_error_that_is_no_timeout_stays_a_connection_error() -> None:
     assert not _exceptions.timed_out(urllib.error.URLError("ftp error: 550 no such file"))
 
 
-@pytest.mark.parametrize("original", [ValueError("no comma"), UnicodeDecodeError(
-    "ascii", b"\xff", 0, 1, "bad"), binascii.Error("Incorrect padding")],
-    ids=lambda e: type(e).__name__)
+@pytest.mark.parametrize(
+    "original",
+    [
+        ValueError("no comma"),
+        UnicodeDecodeError("ascii", b"\xff", 0, 1, "bad"),
+        binascii.Error("Incorrect padding"),
+    ],
+    ids=lambda e: type(e).__name__,
+)
 def test_a_urllib_value_error_becomes_invalid_url(original: ValueError) -> None:
     """``DataHandler`` raises ``ValueError`` (or its subclasses) for a malformed URL."""
     out = _exceptions.as_requests_exception(original, _PREPARED)
@@ -495,8 +651,11 @@ def test_a_urllib_value_error_becomes_invalid_url(original: ValueError) -> None:
     assert isinstance(out, ValueError) and out.request is _PREPARED
 
 
-@pytest.mark.parametrize("original", [OSError("os"), KeyError("k"), TimeoutError("t"),
-                                      http.client.IncompleteRead(b"")], ids=repr)
+@pytest.mark.parametrize(
+    "original",
+    [OSError("os"), KeyError("k"), TimeoutError("t"), http.client.IncompleteRead(b"")],
+    ids=repr,
+)
 def test_other_exceptions_have_no_requests_counterpart(original: BaseException) -> None:
     assert _exceptions.as_requests_exception(original, _PREPARED) is None
 
@@ -504,9 +663,10 @@ def test_other_exceptions_have_no_requests_counterpart(original: BaseException) 
 def test_no_reverse_row_is_shadowed_by_an_earlier_one() -> None:
     rows = _exceptions.REVERSE_TABLE
     for i, (earlier, _) in enumerate(rows):
-        for later, _ in rows[i + 1:]:
+        for later, _ in rows[i + 1 :]:
             assert not issubclass(later, earlier), (
-                f"{later.__name__} comes after its base {earlier.__name__}")
+                f"{later.__name__} comes after its base {earlier.__name__}"
+            )
 
 
 def test_each_reverse_row_is_the_one_used_for_its_class(monkeypatch: pytest.MonkeyPatch) -> None:
@@ -524,8 +684,10 @@ def test_each_reverse_row_is_the_one_used_for_its_class(monkeypatch: pytest.Monk
 def test_there_and_back() -> None:
     """A requests exception made from urllib's by the reverse table, met again at the forward
     boundary (a Session adapter's failure inside ``opener.open``), comes out urllib-shaped."""
-    for original in (urllib.error.URLError(ConnectionRefusedError(111, "refused")),
-                     urllib.error.URLError(socket.timeout("timed out"))):
+    for original in (
+        urllib.error.URLError(ConnectionRefusedError(111, "refused")),
+        urllib.error.URLError(socket.timeout("timed out")),
+    ):
         there = _exceptions.as_requests_exception(original, _PREPARED)
         assert there is not None
         there.__cause__ = original

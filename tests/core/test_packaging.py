@@ -27,7 +27,8 @@ def test_license_is_the_full_apache_2_text() -> None:
     text = (ROOT / "LICENSE").read_bytes()
     # the digest of https://www.apache.org/licenses/LICENSE-2.0.txt
     assert hashlib.sha256(text).hexdigest() == (
-        "cfc7749b96f63bd31c3c42b5c471bf756814053e847c10f3eb003417bc523d30")
+        "cfc7749b96f63bd31c3c42b5c471bf756814053e847c10f3eb003417bc523d30"
+    )
     project = pyproject()["project"]
     assert project["license"] == "Apache-2.0"
     assert project["license-files"] == ["LICENSE"]
@@ -69,14 +70,24 @@ def test_the_wheel_ships_every_module(tmp_path: Path) -> None:
     import subprocess
     import zipfile
 
-    subprocess.run([sys.executable, "-m", "pip", "wheel", "-q", "--no-deps", "-w", str(tmp_path),
-                    str(ROOT)], check=True, capture_output=True, timeout=300)
+    subprocess.run(
+        [sys.executable, "-m", "pip", "wheel", "-q", "--no-deps", "-w", str(tmp_path), str(ROOT)],
+        check=True,
+        capture_output=True,
+        timeout=300,
+    )
     (wheel,) = tmp_path.glob("*.whl")
-    shipped = {name for name in zipfile.ZipFile(wheel).namelist()
-               if name.startswith("requests_urllib_compat/")}
+    shipped = {
+        name
+        for name in zipfile.ZipFile(wheel).namelist()
+        if name.startswith("requests_urllib_compat/")
+    }
     package = ROOT / "requests_urllib_compat"
-    source = {path.relative_to(ROOT).as_posix() for path in package.rglob("*.py")
-              if "__pycache__" not in path.parts}
+    source = {
+        path.relative_to(ROOT).as_posix()
+        for path in package.rglob("*.py")
+        if "__pycache__" not in path.parts
+    }
     assert source <= shipped
     assert "requests_urllib_compat/py.typed" in shipped
 

@@ -31,8 +31,7 @@ HEAD = b"HTTP/1.1 200 OK\r\nContent-Length: 100\r\n\r\n"
 def _hang_up(handler: Handler, reset: bool = False) -> None:
     """Close the connection without answering: a clean close (FIN), or a reset (RST)."""
     if reset:
-        handler.connection.setsockopt(socket.SOL_SOCKET, socket.SO_LINGER,
-                                      struct.pack("ii", 1, 0))
+        handler.connection.setsockopt(socket.SOL_SOCKET, socket.SO_LINGER, struct.pack("ii", 1, 0))
         handler.connection.close()
     else:
         handler.connection.shutdown(socket.SHUT_RDWR)
@@ -45,6 +44,7 @@ def _on_connection(server: RecordingServer, rec: Received) -> int:
 
 # -- failures before the status line ------------------------------------------------------------
 
+
 def test_connection_reset_before_the_status_line(server: RecordingServer) -> None:
     """urllib lets the ``ConnectionResetError`` out raw (``getresponse`` is outside do_open's
     ``try``): not a URLError, and not retried (the connection was new)."""
@@ -55,6 +55,7 @@ def test_connection_reset_before_the_status_line(server: RecordingServer) -> Non
 
 
 # -- failures while reading the body (the "read" half of the table) -----------------------------
+
 
 def test_connection_reset_in_the_body(server: RecordingServer) -> None:
     """The reset comes after the caller has read what arrived: ``ConnectionResetError`` raw,
@@ -83,9 +84,12 @@ def test_connection_reset_in_the_body(server: RecordingServer) -> None:
 @pytest.mark.parametrize("reader", ["read", "read_n", "readline", "readinto"])
 def test_body_cut_short_by_a_clean_close(server: RecordingServer, reader: str) -> None:
     server.route("/cut", write_raw(HEAD + b"ab\ncd"))
-    read = {"read": lambda r: r.read(), "read_n": lambda r: [r.read(4) for _ in range(3)],
-            "readline": lambda r: [r.readline() for _ in range(3)],
-            "readinto": lambda r: r.readinto(bytearray(200))}[reader]
+    read = {
+        "read": lambda r: r.read(),
+        "read_n": lambda r: [r.read(4) for _ in range(3)],
+        "readline": lambda r: [r.readline() for _ in range(3)],
+        "readinto": lambda r: r.readinto(bytearray(200)),
+    }[reader]
 
     def scenario(u: ModuleType) -> Any:
         with u.urlopen(server.url("/cut")) as r:
@@ -136,8 +140,9 @@ def _tls_garbage_route(read_some: threading.Event) -> Any:
     return route
 
 
-def test_tls_failure_in_the_body(tls_server: RecordingServer,
-                                 client_context: ssl.SSLContext) -> None:
+def test_tls_failure_in_the_body(
+    tls_server: RecordingServer, client_context: ssl.SSLContext
+) -> None:
     """A broken TLS record in the body: the ``ssl.SSLError`` itself, as urllib lets it out
     (the TLS failure translator of the read phase)."""
     read_some = threading.Event()
@@ -174,6 +179,7 @@ def test_tls_handshake_timeout() -> None:
 
 # -- no_proxy through opener.session ------------------------------------------------------------
 
+
 @pytest.fixture
 def proxy_server() -> Iterator[RecordingServer]:
     """A recording server in the role of a plain-http proxy: it must see nothing here."""
@@ -191,15 +197,18 @@ def no_proxy_env(monkeypatch: pytest.MonkeyPatch) -> pytest.MonkeyPatch:
 
 @pytest.mark.parametrize("userinfo", ["", "u:p@"])
 def test_no_proxy_bypasses_a_proxy_with_credentials_in_the_session(
-        server: RecordingServer, proxy_server: RecordingServer, no_proxy_env: Any,
-        userinfo: str) -> None:
+    server: RecordingServer, proxy_server: RecordingServer, no_proxy_env: Any, userinfo: str
+) -> None:
     """``no_proxy`` matches the origin: neither the request nor the proxy's credentials go to
     the proxy, through ``opener.session`` as through the opener (and urllib)."""
     proxy = f"http://user:secret@127.0.0.1:{proxy_server.port}"
     url = f"http://{userinfo}127.0.0.1:{server.port}/direct"
     if not userinfo:
-        assert_same(lambda u: u.build_opener(u.ProxyHandler({"http": proxy})).open(url),
-                    server, proxy_server)
+        assert_same(
+            lambda u: u.build_opener(u.ProxyHandler({"http": proxy})).open(url),
+            server,
+            proxy_server,
+        )
         server.reset()
     with compat.build_opener(compat.ProxyHandler({"http": proxy})).session.get(url) as r:
         assert r.status_code == 200
@@ -209,13 +218,15 @@ def test_no_proxy_bypasses_a_proxy_with_credentials_in_the_session(
 
 
 def test_no_proxy_on_a_redirect_hop_through_the_session(
-        server: RecordingServer, proxy_server: RecordingServer, no_proxy_env: Any) -> None:
+    server: RecordingServer, proxy_server: RecordingServer, no_proxy_env: Any
+) -> None:
     """Each hop is checked against ``no_proxy`` again (requests' ``rebuild_proxies``)."""
     server.route("/from", Reply(302, [("Location", "/to")]))
     proxy = f"http://user:secret@127.0.0.1:{proxy_server.port}"
     url = server.url("/from")
-    assert_same(lambda u: u.build_opener(u.ProxyHandler({"http": proxy})).open(url),
-                server, proxy_server)
+    assert_same(
+        lambda u: u.build_opener(u.ProxyHandler({"http": proxy})).open(url), server, proxy_server
+    )
     server.reset()
     with compat.build_opener(compat.ProxyHandler({"http": proxy})).session.get(url) as r:
         assert (r.status_code, r.text) == (200, "hello /to")
@@ -225,7 +236,8 @@ def test_no_proxy_on_a_redirect_hop_through_the_session(
 
 
 def test_the_session_uses_the_proxy_when_no_proxy_does_not_match(
-        server: RecordingServer, proxy_server: RecordingServer, no_proxy_env: Any) -> None:
+    server: RecordingServer, proxy_server: RecordingServer, no_proxy_env: Any
+) -> None:
     no_proxy_env.setenv("no_proxy", "example.invalid")
     proxy = f"http://user:secret@127.0.0.1:{proxy_server.port}"
     session = compat.build_opener(compat.ProxyHandler({"http": proxy})).session
@@ -238,10 +250,14 @@ def test_the_session_uses_the_proxy_when_no_proxy_does_not_match(
 
 # -- the request target, verbatim ---------------------------------------------------------------
 
-@pytest.mark.parametrize("path", ["/p?", "/p?a=1&", "/?", "/a%2fb", "/a|b?x=|", "/%7euser",
-                                  "/p?q=%zz", "/p#fragment", "/p?#"])
-def test_the_request_target_goes_out_as_urllib_builds_it(server: RecordingServer,
-                                                         path: str) -> None:
+
+@pytest.mark.parametrize(
+    "path",
+    ["/p?", "/p?a=1&", "/?", "/a%2fb", "/a|b?x=|", "/%7euser", "/p?q=%zz", "/p#fragment", "/p?#"],
+)
+def test_the_request_target_goes_out_as_urllib_builds_it(
+    server: RecordingServer, path: str
+) -> None:
     run = assert_same(lambda u: u.urlopen(server.url(path)), server)
     assert run.received[0][1] == path.split("#")[0]
 
@@ -255,11 +271,14 @@ def test_empty_query_kept_by_the_opener(server: RecordingServer) -> None:
 
 # -- the stale keep-alive retry -----------------------------------------------------------------
 
+
 @pytest.mark.parametrize("reset", [False, True], ids=["clean close", "reset"])
-def test_a_dropped_kept_alive_connection_is_retried_once(server: RecordingServer,
-                                                         reset: bool) -> None:
+def test_a_dropped_kept_alive_connection_is_retried_once(
+    server: RecordingServer, reset: bool
+) -> None:
     """The server drops a reused connection on receiving the request: the GET is sent again,
     once, on a new connection (urllib, with a connection per request, never meets this)."""
+
     def route(rec: Received, handler: Handler) -> Reply | None:
         if _on_connection(server, rec) > 1:
             _hang_up(handler, reset)
@@ -272,13 +291,17 @@ def test_a_dropped_kept_alive_connection_is_retried_once(server: RecordingServer
     with compat.urlopen(server.url("/b")) as r:
         assert r.read() == b"fresh"
     assert [(rec.target, rec.connection) for rec in server.received] == [
-        ("/a", 1), ("/b", 1), ("/b", 2)]
+        ("/a", 1),
+        ("/b", 1),
+        ("/b", 2),
+    ]
 
 
 @pytest.mark.parametrize("reset", [False, True], ids=["clean close", "reset"])
 def test_a_new_connection_is_never_retried(server: RecordingServer, reset: bool) -> None:
     """After the retry, the new connection is dropped too: that error is the caller's, as
     urllib's, and the GET went out twice in all (once per connection), never a third time."""
+
     def route(rec: Received, handler: Handler) -> Reply | None:
         if rec.target == "/a":
             return Reply(200, [], b"first")
@@ -290,7 +313,10 @@ def test_a_new_connection_is_never_retried(server: RecordingServer, reset: bool)
         assert r.read() == b"first"
     outcome = observe(lambda: compat.urlopen(server.url("/b")))
     assert [(rec.target, rec.connection) for rec in server.received] == [
-        ("/a", 1), ("/b", 1), ("/b", 2)]
+        ("/a", 1),
+        ("/b", 1),
+        ("/b", 2),
+    ]
     server.reset()
     close_shared_pools()
     fresh = assert_same(lambda u: u.urlopen(server.url("/b")), server)
@@ -321,7 +347,10 @@ def test_the_retry_timing_out_is_a_timeout_as_urllibs(server: RecordingServer) -
         released.set()
     assert outcome.error_type == TIMEOUT
     assert [(rec.target, rec.connection) for rec in server.received] == [
-        ("/a", 1), ("/b", 1), ("/b", 2)]
+        ("/a", 1),
+        ("/b", 1),
+        ("/b", 2),
+    ]
 
 
 def test_a_post_on_a_dropped_connection_is_not_sent_again(server: RecordingServer) -> None:
@@ -338,18 +367,21 @@ def test_a_post_on_a_dropped_connection_is_not_sent_again(server: RecordingServe
     # A POST cannot be resent, so it never goes on a reused connection (which this server
     # drops): it is sent once, on a fresh connection, and succeeds as urllib's would.
     assert outcome.kind == "response" and outcome.status == 200
-    assert [(rec.target, rec.body) for rec in server.received] == [("/a", b""),
-                                                                   ("/post", b"once")]
+    assert [(rec.target, rec.body) for rec in server.received] == [("/a", b""), ("/post", b"once")]
     assert server.received[0].connection != server.received[1].connection
 
 
 # -- a proxy failing the tunnel -----------------------------------------------------------------
 
+
 def _via_proxy(port: int) -> Any:
     def scenario(u: ModuleType) -> Any:
-        opener = u.build_opener(u.ProxyHandler({"https": f"http://127.0.0.1:{port}"}),
-                                u.HTTPSHandler(context=ssl.create_default_context()))
+        opener = u.build_opener(
+            u.ProxyHandler({"https": f"http://127.0.0.1:{port}"}),
+            u.HTTPSHandler(context=ssl.create_default_context()),
+        )
         return opener.open("https://origin.invalid/x", timeout=5)
+
     return scenario
 
 
@@ -386,6 +418,7 @@ def test_garbage_from_the_proxy(proxy_server: RecordingServer) -> None:
 
 
 # -- the shared adapters: least recently used evicted -------------------------------------------
+
 
 @pytest.fixture
 def small_cache(monkeypatch: pytest.MonkeyPatch) -> Iterator[RecentlyUsed[Any, Any]]:
@@ -427,6 +460,7 @@ def test_the_same_settings_share_one_adapter(small_cache: Any) -> None:
 
 # -- a redirect handler that declines -----------------------------------------------------------
 
+
 def test_a_cooperative_handler_declining_a_redirect(server: RecordingServer) -> None:
     """``redirect_request`` may return None ("another handler might"): a mixin after ours in
     the MRO that declines makes the 302 come out as an HTTPError, as with urllib's own class."""
@@ -438,8 +472,9 @@ def test_a_cooperative_handler_declining_a_redirect(server: RecordingServer) -> 
 
     def scenario(u: ModuleType) -> Any:
         ours = u.HTTPRedirectHandler is not urllib.request.HTTPRedirectHandler
-        handler = type("Handler", (u.HTTPRedirectHandler, Declining) if ours else (Declining,),
-                       {})()
+        handler = type(
+            "Handler", (u.HTTPRedirectHandler, Declining) if ours else (Declining,), {}
+        )()
         request = u.Request(server.url("/from"), headers={"Authorization": "Basic eDp5"})
         return u.build_opener(handler).open(request)
 

@@ -40,9 +40,20 @@ def test_redirect_methods(server: RecordingServer, code: int, method: str) -> No
         assert run.outcome.status == code  # HTTPError
 
 
-@pytest.mark.parametrize("location", ["/abs", "rel", "../up", "//127.0.0.1:{port}/net",
-                                      "http://127.0.0.1:{port}/full", "?q=1", "/sp ace",
-                                      "/frag#x", ""])
+@pytest.mark.parametrize(
+    "location",
+    [
+        "/abs",
+        "rel",
+        "../up",
+        "//127.0.0.1:{port}/net",
+        "http://127.0.0.1:{port}/full",
+        "?q=1",
+        "/sp ace",
+        "/frag#x",
+        "",
+    ],
+)
 def test_locations(server: RecordingServer, location: str) -> None:
     server.route("/dir/from", Reply(302, [("Location", location.format(port=server.port))]))
     assert_same(lambda u: u.urlopen(server.url("/dir/from")), server)
@@ -81,12 +92,23 @@ def test_chain_within_limit(server: RecordingServer) -> None:
     assert run.outcome.url == server.url("/c9")
 
 
-@pytest.mark.parametrize("target", ["file:///etc/passwd", "data:,secret", "gopher://x/",
-                                    "javascript:alert(1)", "ftp://127.0.0.1:1/x"])
+@pytest.mark.parametrize(
+    "target",
+    [
+        "file:///etc/passwd",
+        "data:,secret",
+        "gopher://x/",
+        "javascript:alert(1)",
+        "ftp://127.0.0.1:1/x",
+    ],
+)
 def test_scheme_allow_list(server: RecordingServer, target: str) -> None:
     server.route("/from", Reply(302, [("Location", target)]))
-    run = assert_same(lambda u: u.urlopen(server.url("/from")), server,
-                      compare=lambda o: (o.kind, o.status, o.error_type, o.error_text))
+    run = assert_same(
+        lambda u: u.urlopen(server.url("/from")),
+        server,
+        compare=lambda o: (o.kind, o.status, o.error_type, o.error_text),
+    )
     if not target.startswith("ftp:"):
         assert run.outcome.status == 302
         assert "not allowed" in (run.outcome.error_text or "")
@@ -112,13 +134,13 @@ def test_redirect_to_other_server(server: RecordingServer) -> None:
         assert all(k != "Authorization" for k, _ in ours.received[1][3])
     finally:
         from requests_urllib_compat._transport import close_shared_pools
+
         close_shared_pools()
         other.stop()
 
 
 def test_redirect_body_of_intermediate_response(server: RecordingServer) -> None:
-    server.route("/from", Reply(302, [("Location", "/to"), ("Set-Cookie", "a=1")],
-                                b"x" * 100_000))
+    server.route("/from", Reply(302, [("Location", "/to"), ("Set-Cookie", "a=1")], b"x" * 100_000))
     assert_same(lambda u: u.urlopen(server.url("/from")), server)
 
 
@@ -137,10 +159,12 @@ def _unbound_redirecting(u: ModuleType) -> Any:
 
         def http_error_302(self, req: Any, fp: Any, code: int, msg: str, headers: Any) -> Any:
             new = u.HTTPRedirectHandler.redirect_request(
-                self, req, fp, code, msg, headers, urljoin(req.full_url, headers["Location"]))
+                self, req, fp, code, msg, headers, urljoin(req.full_url, headers["Location"])
+            )
             fp.read()
             fp.close()
             return self.parent.open(new, timeout=req.timeout)
+
     return u.build_opener(Following)
 
 

@@ -28,14 +28,23 @@ def test_header_methods_on_the_wire(server: RecordingServer) -> None:
         req.add_unredirected_header("x-unredirected", "3")
         req.add_header("X-Removed", "gone")
         req.remove_header("X-removed")
-        state = (req.has_header("Content-type"), req.has_header("Content-Type"),
-                 req.get_header("X-lower"), sorted(req.header_items()), req.get_method(),
-                 req.full_url, req.selector, req.host, req.type, req.origin_req_host)
+        state = (
+            req.has_header("Content-type"),
+            req.has_header("Content-Type"),
+            req.get_header("X-lower"),
+            sorted(req.header_items()),
+            req.get_method(),
+            req.full_url,
+            req.selector,
+            req.host,
+            req.type,
+            req.origin_req_host,
+        )
         with u.urlopen(req) as r:
             return state, r.geturl(), r.read()
 
     run = assert_same(scenario, server)
-    (_, target, _, headers, _), = run.received
+    ((_, target, _, headers, _),) = run.received
     assert target == "/h"  # fragment stripped on the wire...
     assert run.outcome.value[1].endswith("/h#frag")  # ...but kept in geturl()
     names = [k for k, _ in headers]
@@ -75,9 +84,16 @@ def test_method_class_attribute(server: RecordingServer) -> None:
     assert_same(lambda u: u.urlopen(PatchRequest(server.url("/p"), data=b"x")), server)
 
 
-@pytest.mark.parametrize("data", [
-    b"bytes", bytearray(b"bytearray"), memoryview(b"memoryview"), b"",
-], ids=["bytes", "bytearray", "memoryview", "empty"])
+@pytest.mark.parametrize(
+    "data",
+    [
+        b"bytes",
+        bytearray(b"bytearray"),
+        memoryview(b"memoryview"),
+        b"",
+    ],
+    ids=["bytes", "bytearray", "memoryview", "empty"],
+)
 def test_sized_bodies(server: RecordingServer, data: Any) -> None:
     run = assert_same(lambda u: u.urlopen(server.url("/d"), data=data), server)
     assert run.received[0][4] == bytes(data)
@@ -85,8 +101,7 @@ def test_sized_bodies(server: RecordingServer, data: Any) -> None:
 
 
 def test_file_object_is_sent_chunked(server: RecordingServer) -> None:
-    run = assert_same(lambda u: u.urlopen(server.url("/f"), data=io.BytesIO(b"file body")),
-                      server)
+    run = assert_same(lambda u: u.urlopen(server.url("/f"), data=io.BytesIO(b"file body")), server)
     assert ("Transfer-Encoding", "chunked") in run.received[0][3]
     assert run.received[0][4] == b"file body"
 
@@ -97,8 +112,7 @@ def test_iterable_is_sent_chunked(server: RecordingServer) -> None:
 
 
 def test_generator_body(server: RecordingServer) -> None:
-    assert_same(lambda u: u.urlopen(server.url("/g"), data=(b"x" * n for n in (1, 2, 3))),
-                server)
+    assert_same(lambda u: u.urlopen(server.url("/g"), data=(b"x" * n for n in (1, 2, 3))), server)
 
 
 def test_str_body_is_a_type_error(server: RecordingServer) -> None:
@@ -117,27 +131,33 @@ def test_explicit_content_length(server: RecordingServer) -> None:
 
 
 def test_explicit_content_type(server: RecordingServer) -> None:
-    assert_same(lambda u: u.urlopen(u.Request(server.url("/ct"), data=b"{}",
-                                              headers={"Content-Type": "application/json"})),
-                server)
+    assert_same(
+        lambda u: u.urlopen(
+            u.Request(server.url("/ct"), data=b"{}", headers={"Content-Type": "application/json"})
+        ),
+        server,
+    )
 
 
 def test_lowercase_method_sent_verbatim(server: RecordingServer) -> None:
-    run = assert_same(lambda u: u.urlopen(u.Request(server.url("/lc"), data=b"x",
-                                                    method="post")), server)
+    run = assert_same(
+        lambda u: u.urlopen(u.Request(server.url("/lc"), data=b"x", method="post")), server
+    )
     assert run.received[0][0] == "post"
 
 
-@pytest.mark.parametrize("method", ["DELETE", "OPTIONS", "GET", "HEAD", "PUT", "POST",
-                                    "PATCH", "TRACE"])
+@pytest.mark.parametrize(
+    "method", ["DELETE", "OPTIONS", "GET", "HEAD", "PUT", "POST", "PATCH", "TRACE"]
+)
 def test_bodiless_methods(server: RecordingServer, method: str) -> None:
     run = assert_same(lambda u: u.urlopen(u.Request(server.url("/b"), method=method)), server)
     assert run.received[0][0] == method
 
 
 def test_delete_with_body(server: RecordingServer) -> None:
-    assert_same(lambda u: u.urlopen(u.Request(server.url("/b"), data=b"x", method="DELETE")),
-                server)
+    assert_same(
+        lambda u: u.urlopen(u.Request(server.url("/b"), data=b"x", method="DELETE")), server
+    )
 
 
 def test_host_header_with_explicit_default_port(server: RecordingServer) -> None:
@@ -153,8 +173,9 @@ def test_host_header_port_80_kept() -> None:
 
 
 def test_user_host_header_wins(server: RecordingServer) -> None:
-    run = assert_same(lambda u: u.urlopen(u.Request(server.url("/"),
-                                                    headers={"Host": "example.test"})), server)
+    run = assert_same(
+        lambda u: u.urlopen(u.Request(server.url("/"), headers={"Host": "example.test"})), server
+    )
     assert ("Host", "example.test") in run.received[0][3]
 
 
@@ -185,7 +206,7 @@ def test_default_wire_headers(server: RecordingServer) -> None:
     assert ("Accept-Encoding", "identity") in run.received[0][3]
 
 
-@pytest.mark.parametrize("target", ["/a%2fb%7E?x=%41&y=a+b", "/p|q{r}^`x?s=\\\"<>", "/;p,q@r!$"])
+@pytest.mark.parametrize("target", ["/a%2fb%7E?x=%41&y=a+b", '/p|q{r}^`x?s=\\"<>', "/;p,q@r!$"])
 def test_request_target_sent_verbatim(server: RecordingServer, target: str) -> None:
     # urllib3 would re-quote these (signed URLs break); urllib sends them as given.
     run = assert_same(lambda u: u.urlopen(server.url(target)), server)
@@ -207,9 +228,17 @@ def test_timeout_attribute(server: RecordingServer) -> None:
     assert assert_same(scenario, server).outcome.value == 7
 
 
-@pytest.mark.parametrize("data", [
-    {"a": "1"}, ["a", "b"], [b"a", "", b"b"], 5, [b"a", 5],
-], ids=["dict", "list_of_str", "empty_str_chunk", "int", "int_chunk"])
+@pytest.mark.parametrize(
+    "data",
+    [
+        {"a": "1"},
+        ["a", "b"],
+        [b"a", "", b"b"],
+        5,
+        [b"a", 5],
+    ],
+    ids=["dict", "list_of_str", "empty_str_chunk", "int", "int_chunk"],
+)
 def test_body_types_http_client_refuses_or_accepts(server: RecordingServer, data: Any) -> None:
     # urllib3 would encode str chunks (a dict's keys!) and send them; http.client raises.
     assert_same(lambda u: u.urlopen(server.url("/d"), data=data), server)

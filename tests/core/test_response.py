@@ -24,15 +24,37 @@ LINES = b"first line\nsecond line\r\n\nlast without newline"
 
 @pytest.fixture
 def lines_server(server: RecordingServer) -> RecordingServer:
-    server.route("/lines", Reply(200, [("Content-Type", "text/plain; charset=ISO-8859-1"),
-                                       ("Set-Cookie", "a=1"), ("Set-Cookie", "b=2"),
-                                       ("X-Mixed-Case", "v")], LINES, reason="Fine"))
-    server.route("/chunked", write_raw(
-        b"HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\nContent-Type: text/plain\r\n\r\n"
-        b"b\r\nfirst line\n\r\n" b"7\r\nsecond\n\r\n" b"4\r\nlast\r\n" b"0\r\n\r\n"))
-    server.route("/close-delimited", write_raw(
-        b"HTTP/1.1 200 OK\r\nContent-Type: text/plain\r\nConnection: close\r\n\r\n"
-        b"body until close\nline 2\n"))
+    server.route(
+        "/lines",
+        Reply(
+            200,
+            [
+                ("Content-Type", "text/plain; charset=ISO-8859-1"),
+                ("Set-Cookie", "a=1"),
+                ("Set-Cookie", "b=2"),
+                ("X-Mixed-Case", "v"),
+            ],
+            LINES,
+            reason="Fine",
+        ),
+    )
+    server.route(
+        "/chunked",
+        write_raw(
+            b"HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\nContent-Type: text/plain\r\n\r\n"
+            b"b\r\nfirst line\n\r\n"
+            b"7\r\nsecond\n\r\n"
+            b"4\r\nlast\r\n"
+            b"0\r\n\r\n"
+        ),
+    )
+    server.route(
+        "/close-delimited",
+        write_raw(
+            b"HTTP/1.1 200 OK\r\nContent-Type: text/plain\r\nConnection: close\r\n\r\n"
+            b"body until close\nline 2\n"
+        ),
+    )
     return server
 
 
@@ -41,11 +63,14 @@ PATHS = ["/lines", "/chunked", "/close-delimited"]
 
 def _reading(how: Any) -> Any:
     """A scenario reading /lines with ``how(response)``."""
+
     def scenario_for(url: str) -> Any:
         def scenario(u: ModuleType) -> Any:
             with u.urlopen(url) as r:
                 return how(r), r.isclosed(), r.length, r.closed
+
         return scenario
+
     return scenario_for
 
 
@@ -90,20 +115,23 @@ def _copy(r: Any) -> bytes:
 @pytest.mark.parametrize("path", PATHS)
 @pytest.mark.parametrize("reader", list(READERS))
 def test_reading(lines_server: RecordingServer, reader: str, path: str) -> None:
-    if (reader, path) == ("read_minus_1", "/chunked") and \
-            not _stdlib_refuses_read_minus_1(lines_server):
+    if (reader, path) == ("read_minus_1", "/chunked") and not _stdlib_refuses_read_minus_1(
+        lines_server
+    ):
         pytest.skip("urllib returns the raw chunk framing here: see test_read_minus_1_chunked")
     run = assert_same(_reading(READERS[reader])(lines_server.url(path)), lines_server)
     # Python 3.9's http.client refuses read(-1) (ValueError('negative count')), and so do we
     assert run.outcome.kind == "value" or (
-        reader == "read_minus_1" and _stdlib_refuses_read_minus_1(lines_server))
+        reader == "read_minus_1" and _stdlib_refuses_read_minus_1(lines_server)
+    )
 
 
 def _stdlib_refuses_read_minus_1(server: RecordingServer) -> bool:
     """Whether the running http.client raises ``ValueError('negative count')`` for
     ``read(-1)`` (Python 3.9; from 3.10 on it reads to the end)."""
-    outcome = differential.run(_reading(lambda r: r.read(-1))(server.url("/lines")),
-                               urllib.request, [server]).outcome
+    outcome = differential.run(
+        _reading(lambda r: r.read(-1))(server.url("/lines")), urllib.request, [server]
+    ).outcome
     return (outcome.error_type, outcome.error_text) == ("builtins.ValueError", "negative count")
 
 
@@ -134,16 +162,31 @@ def test_exact_length_read_releases(lines_server: RecordingServer, reader: str) 
 def _attributes(r: Any) -> Any:
     h = r.headers
     return {
-        "status": r.status, "code": r.code, "reason": r.reason, "version": r.version,
-        "msg": r.msg, "getcode": r.getcode(), "url": r.url, "geturl": r.geturl(),
-        "headers_type": type(h).__name__, "info_is_headers": r.info() is h,
+        "status": r.status,
+        "code": r.code,
+        "reason": r.reason,
+        "version": r.version,
+        "msg": r.msg,
+        "getcode": r.getcode(),
+        "url": r.url,
+        "geturl": r.geturl(),
+        "headers_type": type(h).__name__,
+        "info_is_headers": r.info() is h,
         "ci": (h["x-mixed-case"], h["X-MIXED-CASE"], h.get("content-TYPE")),
-        "get_all": h.get_all("Set-Cookie"), "charset": h.get_content_charset(),
-        "getheader": (r.getheader("set-cookie"), r.getheader("Missing", "dflt"),
-                      r.getheader("missing")),
+        "get_all": h.get_all("Set-Cookie"),
+        "charset": h.get_content_charset(),
+        "getheader": (
+            r.getheader("set-cookie"),
+            r.getheader("Missing", "dflt"),
+            r.getheader("missing"),
+        ),
         "getheaders": [(k, v) for k, v in r.getheaders() if k != "Date"],
-        "length": r.length, "closed": r.closed, "isclosed": r.isclosed(),
-        "readable": r.readable(), "seekable": r.seekable(), "writable": r.writable(),
+        "length": r.length,
+        "closed": r.closed,
+        "isclosed": r.isclosed(),
+        "readable": r.readable(),
+        "seekable": r.seekable(),
+        "writable": r.writable(),
         "isinstance_http_client": isinstance(r, http.client.HTTPResponse),
         "isinstance_iobase": isinstance(r, io.BufferedIOBase),
     }
@@ -231,8 +274,9 @@ def test_no_body_statuses(server: RecordingServer, status: int) -> None:
 
 def test_gzip_body_stays_encoded(server: RecordingServer) -> None:
     body = gzip.compress(b"hello " * 1000)
-    server.route("/gz", Reply(200, [("Content-Encoding", "gzip"),
-                                    ("Content-Type", "text/plain")], body))
+    server.route(
+        "/gz", Reply(200, [("Content-Encoding", "gzip"), ("Content-Type", "text/plain")], body)
+    )
     run = assert_same(lambda u: u.urlopen(server.url("/gz")), server)
     assert run.outcome.body == body
     assert ("Content-Encoding", "gzip") in (run.outcome.headers or [])
@@ -240,6 +284,7 @@ def test_gzip_body_stays_encoded(server: RecordingServer) -> None:
 
 def test_deflate_body_stays_encoded(server: RecordingServer) -> None:
     import zlib
+
     body = zlib.compress(b"deflated " * 100)
     server.route("/df", Reply(200, [("Content-Encoding", "deflate")], body))
     assert assert_same(lambda u: u.urlopen(server.url("/df")), server).outcome.body == body
@@ -249,21 +294,34 @@ def test_status_line_variants(server: RecordingServer) -> None:
     server.route("/nr", write_raw(b"HTTP/1.1 299 \r\nContent-Length: 2\r\n\r\nok"))
     server.route("/v10", write_raw(b"HTTP/1.0 200 Old\r\n\r\nhttp/1.0 body"))
     for path in ("/nr", "/v10"):
+
         def scenario(u: ModuleType, path: str = path) -> Any:
             with u.urlopen(server.url(path)) as r:
                 return r.status, r.reason, r.msg, r.version, r.read()
+
         assert_same(scenario, server)
 
 
 def test_duplicate_and_folded_headers(server: RecordingServer) -> None:
-    server.route("/dup", write_raw(
-        b"HTTP/1.1 200 OK\r\nContent-Length: 0\r\nX-A: 1\r\nx-a: 2\r\nX-B: one, two\r\n"
-        b"Link: <a>\r\nLink: <b>\r\n\r\n", then_close=False))
+    server.route(
+        "/dup",
+        write_raw(
+            b"HTTP/1.1 200 OK\r\nContent-Length: 0\r\nX-A: 1\r\nx-a: 2\r\nX-B: one, two\r\n"
+            b"Link: <a>\r\nLink: <b>\r\n\r\n",
+            then_close=False,
+        ),
+    )
 
     def scenario(u: ModuleType) -> Any:
         with u.urlopen(server.url("/dup")) as r:
-            return (r.getheaders(), r.getheader("x-a"), r.info().get_all("X-A"),
-                    r.headers["X-B"], str(r.headers), r.headers.keys())
+            return (
+                r.getheaders(),
+                r.getheader("x-a"),
+                r.info().get_all("X-A"),
+                r.headers["X-B"],
+                str(r.headers),
+                r.headers.keys(),
+            )
 
     assert_same(scenario, server)
 
@@ -272,8 +330,12 @@ def test_folded_header_is_unfolded(server: RecordingServer) -> None:
     """Documented difference: an obsolete folded header value (RFC 9112 obs-fold) is unfolded
     by urllib3 2.8+ (``"one, two"``), where http.client keeps the CRLF (``"one,\\r\\n two"``).
     An older urllib3 (Python 3.9 gets 2.6) keeps it too: the value is then urllib's."""
-    server.route("/f", write_raw(b"HTTP/1.1 200 OK\r\nContent-Length: 0\r\nX-B: one,\r\n two"
-                                 b"\r\n\r\n", then_close=False))
+    server.route(
+        "/f",
+        write_raw(
+            b"HTTP/1.1 200 OK\r\nContent-Length: 0\r\nX-B: one,\r\n two\r\n\r\n", then_close=False
+        ),
+    )
     with compat.urlopen(server.url("/f")) as r:
         ours = r.headers["X-B"]
     with urllib.request.urlopen(server.url("/f")) as r:
@@ -288,8 +350,11 @@ def test_conflicting_content_lengths_refused(server: RecordingServer) -> None:
     smuggling vector, an unrecoverable error per RFC 9112) is refused with ValueError; urllib
     reads it with the first value."""
     import requests_urllib_compat.request as compat
-    server.route("/two", write_raw(b"HTTP/1.1 200 OK\r\nContent-Length: 5\r\nContent-Length: 6"
-                                   b"\r\n\r\nhello!"))
+
+    server.route(
+        "/two",
+        write_raw(b"HTTP/1.1 200 OK\r\nContent-Length: 5\r\nContent-Length: 6\r\n\r\nhello!"),
+    )
     with pytest.raises(ValueError, match="Content-Length"):
         compat.urlopen(server.url("/two"))
 

@@ -16,8 +16,14 @@ from requests_urllib_compat.response import HTTPResponse
 
 def test_registered_url_is_answered_by_the_mock() -> None:
     with responses.RequestsMock() as mock:
-        mock.add(responses.GET, "http://api.test/items?x=1", body=b"line 1\nline 2\n",
-                 status=201, headers={"X-Thing": "yes"}, content_type="text/plain")
+        mock.add(
+            responses.GET,
+            "http://api.test/items?x=1",
+            body=b"line 1\nline 2\n",
+            status=201,
+            headers={"X-Thing": "yes"},
+            content_type="text/plain",
+        )
         with compat.urlopen("http://api.test/items?x=1") as r:
             assert isinstance(r, HTTPResponse)
             assert isinstance(r, http.client.HTTPResponse)
@@ -40,7 +46,12 @@ def test_mock_reading_methods() -> None:
         with compat.urlopen("http://api.test/p", data=b"sent") as r:
             buf = bytearray(3)
             assert (r.read(2), r.read1(2), r.readinto(buf), bytes(buf), r.read()) == (
-                b"01", b"23", 3, b"456", b"789")
+                b"01",
+                b"23",
+                3,
+                b"456",
+                b"789",
+            )
         assert mock.calls[0].request.body == b"sent"
 
 
@@ -56,8 +67,13 @@ def test_unregistered_url_is_a_urlerror() -> None:
 
 def test_mocked_404_is_an_httperror() -> None:
     with responses.RequestsMock() as mock:
-        mock.add(responses.GET, "http://api.test/missing", body=b"not here", status=404,
-                 headers={"X-Why": "gone"})
+        mock.add(
+            responses.GET,
+            "http://api.test/missing",
+            body=b"not here",
+            status=404,
+            headers={"X-Why": "gone"},
+        )
         with pytest.raises(urllib.error.HTTPError) as info:
             compat.urlopen("http://api.test/missing")
         e = info.value
@@ -70,8 +86,7 @@ def test_mocked_404_is_an_httperror() -> None:
 
 def test_mocked_redirect_is_followed_by_urllibs_handler() -> None:
     with responses.RequestsMock() as mock:
-        mock.add(responses.GET, "http://api.test/old", status=302,
-                 headers={"Location": "/new"})
+        mock.add(responses.GET, "http://api.test/old", status=302, headers={"Location": "/new"})
         mock.add(responses.GET, "http://api.test/new", body=b"new place")
         with compat.urlopen("http://api.test/old") as r:
             assert (r.geturl(), r.read()) == ("http://api.test/new", b"new place")
@@ -79,8 +94,11 @@ def test_mocked_redirect_is_followed_by_urllibs_handler() -> None:
 
 def test_mocked_connection_error_is_a_urlerror() -> None:
     with responses.RequestsMock() as mock:
-        mock.add(responses.GET, "http://api.test/boom",
-                 body=requests.exceptions.ConnectionError("no route"))
+        mock.add(
+            responses.GET,
+            "http://api.test/boom",
+            body=requests.exceptions.ConnectionError("no route"),
+        )
         with pytest.raises(urllib.error.URLError) as info:
             compat.urlopen("http://api.test/boom")
         assert isinstance(info.value.__cause__, requests.exceptions.ConnectionError)
@@ -88,8 +106,9 @@ def test_mocked_connection_error_is_a_urlerror() -> None:
 
 def test_mocked_read_timeout_is_a_timeout_error() -> None:
     with responses.RequestsMock() as mock:
-        mock.add(responses.GET, "http://api.test/slow",
-                 body=requests.exceptions.ReadTimeout("slow"))
+        mock.add(
+            responses.GET, "http://api.test/slow", body=requests.exceptions.ReadTimeout("slow")
+        )
         with pytest.raises(socket.timeout) as info:  # TimeoutError from Python 3.10 on
             compat.urlopen("http://api.test/slow")
         assert info.value.args == ("timed out",)  # as docs/testing.md says
@@ -97,9 +116,16 @@ def test_mocked_read_timeout_is_a_timeout_error() -> None:
 
 def test_mocked_short_body_is_incomplete_read() -> None:
     with responses.RequestsMock() as mock:
-        mock.add(responses.GET, "http://api.test/short", body=b"abc",
-                 headers={"Content-Length": "10"}, auto_calculate_content_length=False)
-        with compat.urlopen("http://api.test/short") as r, \
-                pytest.raises(http.client.IncompleteRead) as info:
+        mock.add(
+            responses.GET,
+            "http://api.test/short",
+            body=b"abc",
+            headers={"Content-Length": "10"},
+            auto_calculate_content_length=False,
+        )
+        with (
+            compat.urlopen("http://api.test/short") as r,
+            pytest.raises(http.client.IncompleteRead) as info,
+        ):
             r.read()
         assert info.value.partial == b"abc"

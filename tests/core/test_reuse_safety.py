@@ -58,17 +58,23 @@ def _fetch(u: ModuleType, opener: Any, request: Any, timeout: float = 2) -> Any:
 
 # -- §1: a response that is not the end of its exchange ------------------------------------------
 
+
 @pytest.mark.parametrize("status", [101, 102, 103, 150, 199])
 def test_informational_response_never_reaches_another_opener(serve: Any, status: int) -> None:
     """alice's request is answered ``1xx`` then, later, ``200`` with her data: urllib raises
     HTTPError for the 1xx and closes; bob's request, from another opener, must get his page,
     never alice's 200 (which was still in flight on the connection)."""
-    server = serve({
-        "/alice": reply(status, headers="Link: </a.css>\r\n",
-                        then=b"HTTP/1.1 200 OK\r\nContent-Length: 18\r\n\r\nalice-private-data",
-                        delay=0.3),
-        "/bob": reply(body=b"bob-page"),
-    })
+    server = serve(
+        {
+            "/alice": reply(
+                status,
+                headers="Link: </a.css>\r\n",
+                then=b"HTTP/1.1 200 OK\r\nContent-Length: 18\r\n\r\nalice-private-data",
+                delay=0.3,
+            ),
+            "/bob": reply(body=b"bob-page"),
+        }
+    )
 
     def scenario(u: ModuleType) -> Any:
         alice, bob = u.build_opener(), u.build_opener()
@@ -79,9 +85,9 @@ def test_informational_response_never_reaches_another_opener(serve: Any, status:
     assert ours.outcome.value == ((status, b""), (200, b"bob-page"))
 
 
-def test_informational_response_over_tls(tls_server: RecordingServer,
-                                         client_context: Any) -> None:
+def test_informational_response_over_tls(tls_server: RecordingServer, client_context: Any) -> None:
     """The same over HTTPS, where two openers with one context share a pool."""
+
     def alice(rec: Any, handler: Any) -> None:
         handler.wfile.write(b"HTTP/1.1 103 Early Hints\r\nLink: </a.css>\r\n\r\n")
         handler.wfile.flush()
@@ -103,10 +109,14 @@ def test_informational_response_over_tls(tls_server: RecordingServer,
 def test_error_in_response_head_never_leaves_the_connection_to_another(serve: Any) -> None:
     """A response refused while its head is parsed (two different Content-Length values) ends
     the exchange with the rest of it still on the connection: it is not reused."""
-    server = serve({
-        "/alice": reply(headers="Content-Length: 5\r\nContent-Length: 25\r\n",
-                        body=b"alice-private-data-and-so"),
-    })
+    server = serve(
+        {
+            "/alice": reply(
+                headers="Content-Length: 5\r\nContent-Length: 25\r\n",
+                body=b"alice-private-data-and-so",
+            ),
+        }
+    )
     with pytest.raises(ValueError):
         compat.build_opener().open(server.url("/alice"), timeout=2)
     with compat.build_opener().open(server.url("/bob"), timeout=2) as r:
@@ -123,8 +133,11 @@ _STRAY = {
     "304-announcing": ("GET", "HTTP/1.1 304 Not Modified\r\nContent-Length: 5\r\n\r\n", b"hello"),
     "HEAD": ("HEAD", "HTTP/1.1 200 OK\r\nContent-Length: 5\r\n\r\n", b"hello"),
     "after-length": ("GET", "HTTP/1.1 200 OK\r\nContent-Length: 5\r\n\r\nhello", b" world"),
-    "after-chunked": ("GET", "HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\n"
-                             "5\r\nhello\r\n0\r\n\r\n", b"extra"),
+    "after-chunked": (
+        "GET",
+        "HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\n5\r\nhello\r\n0\r\n\r\n",
+        b"extra",
+    ),
 }
 
 #: When the stray bytes come: with the head, a moment later (already there when the next
@@ -135,8 +148,9 @@ _TIMING = {"same-write": (0.0, 0.0), "pending": (0.05, 0.3), "late": (0.3, 0.0)}
 @pytest.mark.parametrize("timing", list(_TIMING))
 @pytest.mark.parametrize("case", list(_STRAY))
 @pytest.mark.parametrize("then", ["GET", "POST"])
-def test_stray_bytes_never_reach_the_next_request(serve: Any, case: str, timing: str,
-                                                  then: str) -> None:
+def test_stray_bytes_never_reach_the_next_request(
+    serve: Any, case: str, timing: str, then: str
+) -> None:
     method, head, stray = _STRAY[case]
     delay, pause = _TIMING[timing]
 
@@ -175,36 +189,50 @@ _TEXT = "héllo wörld"
 #: Requests whose framing headers (set by the caller) do not match the body http.client sends.
 _FRAMINGS: dict[str, Callable[[ModuleType, str], Any]] = {
     "length-shorter": lambda u, url: u.Request(
-        url, data=_TEXT.encode(), headers={"Content-Length": str(len(_TEXT))}),
+        url, data=_TEXT.encode(), headers={"Content-Length": str(len(_TEXT))}
+    ),
     "length-shorter-array": lambda u, url: u.Request(
-        url, data=array.array("H", b"GET /x HTTP/1.1\r\n\r\n"[:18]),
-        headers={"Content-Length": "9"}, method="PUT"),
+        url,
+        data=array.array("H", b"GET /x HTTP/1.1\r\n\r\n"[:18]),
+        headers={"Content-Length": "9"},
+        method="PUT",
+    ),
     "length-shorter-file": lambda u, url: u.Request(
-        url, data=io.BytesIO(b"0123GET /smuggled HTTP/1.1\r\n\r\n"),
-        headers={"Content-Length": "4"}, method="PUT"),
+        url,
+        data=io.BytesIO(b"0123GET /smuggled HTTP/1.1\r\n\r\n"),
+        headers={"Content-Length": "4"},
+        method="PUT",
+    ),
     "length-shorter-iterator": lambda u, url: u.Request(
-        url, data=iter([b"0123", b"GET /smuggled HTTP/1.1\r\n\r\n"]),
-        headers={"Content-Length": "4"}),
+        url,
+        data=iter([b"0123", b"GET /smuggled HTTP/1.1\r\n\r\n"]),
+        headers={"Content-Length": "4"},
+    ),
     "length-longer": lambda u, url: u.Request(
-        url, data=b"abc", headers={"Content-Length": "10"}, method="PUT"),
-    "length-without-body": lambda u, url: u.Request(
-        url, headers={"Content-Length": "5"}),
-    "coding-without-body": lambda u, url: u.Request(
-        url, headers={"Transfer-Encoding": "gzip"}),
+        url, data=b"abc", headers={"Content-Length": "10"}, method="PUT"
+    ),
+    "length-without-body": lambda u, url: u.Request(url, headers={"Content-Length": "5"}),
+    "coding-without-body": lambda u, url: u.Request(url, headers={"Transfer-Encoding": "gzip"}),
     "coding-not-chunked": lambda u, url: u.Request(
-        url, data=b"hello", headers={"Transfer-Encoding": "gzip"}),
+        url, data=b"hello", headers={"Transfer-Encoding": "gzip"}
+    ),
     "coding-and-length": lambda u, url: u.Request(
-        url, data=b"0\r\n\r\nGET /smuggled HTTP/1.1\r\n\r\n",
-        headers={"Transfer-Encoding": "chunked", "Content-Length": "5"}),
+        url,
+        data=b"0\r\n\r\nGET /smuggled HTTP/1.1\r\n\r\n",
+        headers={"Transfer-Encoding": "chunked", "Content-Length": "5"},
+    ),
     "coding-array": lambda u, url: u.Request(
-        url, data=array.array("H", b"0\r\n\r\nGET /smuggled HTTP/1.1\r\n\r\n"[:30]),
-        headers={"Transfer-Encoding": "chunked"}),
+        url,
+        data=array.array("H", b"0\r\n\r\nGET /smuggled HTTP/1.1\r\n\r\n"[:30]),
+        headers={"Transfer-Encoding": "chunked"},
+    ),
 }
 
 
 @pytest.mark.parametrize("case", list(_FRAMINGS))
-def test_request_framing_leftovers_never_reach_the_server_as_a_request(serve: Any,
-                                                                       case: str) -> None:
+def test_request_framing_leftovers_never_reach_the_server_as_a_request(
+    serve: Any, case: str
+) -> None:
     """urllib writes the caller's framing headers and the body as http.client does, and says
     ``Connection: close``: a server reads no request in the bytes beyond the framing.  We send
     the same bytes and, whenever the framing may not match them, the same ``Connection:
@@ -213,8 +241,9 @@ def test_request_framing_leftovers_never_reach_the_server_as_a_request(serve: An
 
     def scenario(u: ModuleType) -> Any:
         opener = u.build_opener()
-        first = observe(lambda: _fetch(u, opener, _FRAMINGS[case](u, server.url("/up")),
-                                       timeout=0.5))
+        first = observe(
+            lambda: _fetch(u, opener, _FRAMINGS[case](u, server.url("/up")), timeout=0.5)
+        )
         return first.kind, first.value, _fetch(u, opener, server.url("/next"))
 
     ours = assert_same(scenario, server)
@@ -233,8 +262,10 @@ def test_array_chunks_close_the_connection(serve: Any) -> None:
     def scenario(u: ModuleType) -> Any:
         opener = u.build_opener()
         chunks = iter([b"ab", array.array("I", [0x41424344])])
-        return (_fetch(u, opener, u.Request(server.url("/up"), data=chunks, method="PUT")),
-                _fetch(u, opener, server.url("/next")))
+        return (
+            _fetch(u, opener, u.Request(server.url("/up"), data=chunks, method="PUT")),
+            _fetch(u, opener, server.url("/next")),
+        )
 
     ours = assert_same(scenario, server)
     assert ours.outcome.value[1] == (200, b"hello /next")
@@ -245,20 +276,29 @@ def test_array_chunks_close_the_connection(serve: Any) -> None:
 
 def _wire(server: RawServer) -> list[bytes]:
     """Each connection's bytes, without the Connection header (urllib's one difference)."""
-    return [b"".join(line for line in bytes(raw).splitlines(keepends=True)
-                     if not line.lower().startswith(b"connection:"))
-            for _, raw in sorted(server.raw.items())]
+    return [
+        b"".join(
+            line
+            for line in bytes(raw).splitlines(keepends=True)
+            if not line.lower().startswith(b"connection:")
+        )
+        for _, raw in sorted(server.raw.items())
+    ]
 
 
-@pytest.mark.parametrize("body", [
-    pytest.param(lambda: iter([b"x" * 26, b"", b"y" * 300]), id="iterator"),
-    pytest.param(lambda: io.BytesIO(b"z" * 20000), id="file"),
-    pytest.param(lambda: b"\xe9" * 10, id="bytes"),
-    pytest.param(lambda: io.StringIO("\xe9" * 10), id="text-file"),
-])
+@pytest.mark.parametrize(
+    "body",
+    [
+        pytest.param(lambda: iter([b"x" * 26, b"", b"y" * 300]), id="iterator"),
+        pytest.param(lambda: io.BytesIO(b"z" * 20000), id="file"),
+        pytest.param(lambda: b"\xe9" * 10, id="bytes"),
+        pytest.param(lambda: io.StringIO("\xe9" * 10), id="text-file"),
+    ],
+)
 @pytest.mark.parametrize("method", ["POST", "PROPFIND", "GET"])
-def test_same_bytes_on_the_wire_as_http_client(serve: Any, body: Callable[[], Any],
-                                               method: str) -> None:
+def test_same_bytes_on_the_wire_as_http_client(
+    serve: Any, body: Callable[[], Any], method: str
+) -> None:
     """The framing bytes themselves are http.client's: upper-case chunk sizes, its block
     size for files, no Content-Length it would not send."""
     server = serve({})
@@ -289,6 +329,7 @@ def test_text_file_beyond_latin_1_fails_as_in_urllib(serve: Any) -> None:
 
 # -- §5: a server that closes after each response without saying so ------------------------------
 
+
 def test_back_to_back_posts_to_a_server_closing_after_each_response() -> None:
     """The server answers (no ``Connection: close``), waits a moment and closes: a request sent
     on that connection meanwhile is never read.  urllib never fails (a new connection each
@@ -303,12 +344,22 @@ def test_back_to_back_posts_to_a_server_closing_after_each_response() -> None:
             outcomes = []
             for n in range(10):
                 data = f"post {n}".encode() if n % 3 != 2 else None
-                outcomes.append(observe(functools.partial(
-                    module.urlopen, server.url(f"/{n}"), data=data, timeout=5)))
-            assert outcomes == [Outcome(kind="response", status=200, reason="OK",
-                                        url=server.url(f"/{n}"),
-                                        headers=[("Content-Length", "2")], body=b"ok")
-                                for n in range(10)]
+                outcomes.append(
+                    observe(
+                        functools.partial(module.urlopen, server.url(f"/{n}"), data=data, timeout=5)
+                    )
+                )
+            assert outcomes == [
+                Outcome(
+                    kind="response",
+                    status=200,
+                    reason="OK",
+                    url=server.url(f"/{n}"),
+                    headers=[("Content-Length", "2")],
+                    body=b"ok",
+                )
+                for n in range(10)
+            ]
             posts = [r.body for r in server.received if r.method == "POST"]
             assert posts == [f"post {n}".encode() for n in range(10) if n % 3 != 2]
     finally:
@@ -327,7 +378,11 @@ def test_stale_connection_retry_takes_a_fresh_connection(serve: Any) -> None:
         assert first.read() + second.read() == b"okok"
     assert _fetch(compat, opener, server.url("/c")) == (200, b"ok")
     assert [(r.connection, r.target) for r in server.received] == [
-        (1, "/a"), (2, "/b"), (2, "/c"), (3, "/c")]
+        (1, "/a"),
+        (2, "/b"),
+        (2, "/c"),
+        (3, "/c"),
+    ]
 
 
 def test_request_that_cannot_be_resent_takes_a_fresh_connection(serve: Any) -> None:
@@ -341,7 +396,8 @@ def test_request_that_cannot_be_resent_takes_a_fresh_connection(serve: Any) -> N
 
 
 def test_response_refused_before_its_body_closes_its_connection(
-        server: RecordingServer, monkeypatch: pytest.MonkeyPatch) -> None:
+    server: RecordingServer, monkeypatch: pytest.MonkeyPatch
+) -> None:
     """An error while the response is made ready for the caller (before any body is read)
     closes the connection at once: not left to the garbage collector, not pooled."""
     from requests_urllib_compat.response import HTTPResponse
@@ -366,14 +422,22 @@ def test_response_refused_before_its_body_closes_its_connection(
     assert server.connections == 3
 
 
-def test_post_through_a_tunnel_takes_a_fresh_one(tls_server: RecordingServer, forward_proxy: Any,
-                                                 client_context: Any) -> None:
+def test_post_through_a_tunnel_takes_a_fresh_one(
+    tls_server: RecordingServer, forward_proxy: Any, client_context: Any
+) -> None:
     """A request that cannot be resent goes on a fresh connection through a proxy too: a new
     tunnel (CONNECT again); the pooled tunnel serves the GETs after it."""
-    opener = compat.build_opener(compat.ProxyHandler({"https": forward_proxy.url}),
-                                 compat.HTTPSHandler(context=client_context))
+    opener = compat.build_opener(
+        compat.ProxyHandler({"https": forward_proxy.url}),
+        compat.HTTPSHandler(context=client_context),
+    )
     for data in (None, b"one", None, b"two", None):
         with opener.open(tls_server.url("/p"), data=data) as r:
             assert r.read() == b"hello /p"
     assert [(r.method, r.connection) for r in tls_server.received] == [
-        ("GET", 1), ("POST", 2), ("GET", 2), ("POST", 3), ("GET", 3)]
+        ("GET", 1),
+        ("POST", 2),
+        ("GET", 2),
+        ("POST", 3),
+        ("GET", 3),
+    ]

@@ -89,8 +89,9 @@ def files(tmp_path: pathlib.Path) -> pathlib.Path:
 
 
 @pytest.mark.parametrize("name", ["page.html", "data.bin", "noext", "with space.txt"])
-@pytest.mark.parametrize("form", ["file://{p}", "file://localhost{p}", "file://127.0.0.1{p}",
-                                  "file:{p}"])
+@pytest.mark.parametrize(
+    "form", ["file://{p}", "file://localhost{p}", "file://127.0.0.1{p}", "file:{p}"]
+)
 def test_file(files: pathlib.Path, name: str, form: str) -> None:
     url = form.format(p=urllib.request.pathname2url(str(files / name)))
     outcome = same_addinfourl(lambda u: u.urlopen(url))
@@ -111,8 +112,11 @@ def test_file_errors(files: pathlib.Path, where: str) -> None:
     url = (files / where).as_uri()
     outcome = assert_same(lambda u: u.urlopen(url)).outcome
     assert outcome.error_type == "urllib.error.URLError"
-    assert outcome.reason_type in {"builtins.IsADirectoryError", "builtins.FileNotFoundError",
-                                   "builtins.NotADirectoryError"}
+    assert outcome.reason_type in {
+        "builtins.IsADirectoryError",
+        "builtins.FileNotFoundError",
+        "builtins.NotADirectoryError",
+    }
 
 
 @pytest.mark.parametrize("host", ["10.0.0.1", "127.0.0.1:8080", "localhost:80"])
@@ -157,14 +161,17 @@ def test_data_malformed(url: str) -> None:
 # -- ftp: --------------------------------------------------------------------------------------
 
 
-@pytest.mark.parametrize("path, body", [
-    ("/bin.dat", BINARY),
-    ("/bin.dat;type=i", BINARY),
-    ("/text.txt", TEXT),
-    ("/text.txt;type=a", TEXT.replace(b"\n", b"\r\n")),
-    ("/text.txt;type=I", TEXT),
-    ("/sub/inner.txt", INNER),
-])
+@pytest.mark.parametrize(
+    "path, body",
+    [
+        ("/bin.dat", BINARY),
+        ("/bin.dat;type=i", BINARY),
+        ("/text.txt", TEXT),
+        ("/text.txt;type=a", TEXT.replace(b"\n", b"\r\n")),
+        ("/text.txt;type=I", TEXT),
+        ("/sub/inner.txt", INNER),
+    ],
+)
 def test_ftp_files(ftp_server: FTPServer, path: str, body: bytes) -> None:
     outcome = assert_same_ftp(lambda u: snapshot(u.urlopen(ftp_server.url(path))))
     assert outcome.value["body"] == body
@@ -180,8 +187,7 @@ def test_ftp_listing(ftp_server: FTPServer, path: str) -> None:
 
 def test_ftp_credentials(ftp_server: FTPServer) -> None:
     userinfo = f"{USER}:{urllib.parse.quote(PASSWORD)}"
-    outcome = assert_same_ftp(
-        lambda u: snapshot(u.urlopen(ftp_server.url("/text.txt", userinfo))))
+    outcome = assert_same_ftp(lambda u: snapshot(u.urlopen(ftp_server.url("/text.txt", userinfo))))
     assert outcome.value["body"] == TEXT
 
 
@@ -191,12 +197,15 @@ def test_ftp_content_type(ftp_server: FTPServer) -> None:
     assert outcome.value["headers"] == [("Content-type", "text/html")]
 
 
-@pytest.mark.parametrize("path, userinfo", [
-    ("/missing.txt", ""),
-    ("/sub/missing/x.txt", ""),
-    ("/bin.dat", f"{USER}:wrong"),
-    ("/bin.dat", "nobody:x"),
-])
+@pytest.mark.parametrize(
+    "path, userinfo",
+    [
+        ("/missing.txt", ""),
+        ("/sub/missing/x.txt", ""),
+        ("/bin.dat", f"{USER}:wrong"),
+        ("/bin.dat", "nobody:x"),
+    ],
+)
 def test_ftp_errors(ftp_server: FTPServer, path: str, userinfo: str) -> None:
     outcome = assert_same_ftp(lambda u: u.urlopen(ftp_server.url(path, userinfo)))
     assert outcome.error_type == "urllib.error.URLError"
@@ -219,7 +228,8 @@ def assert_ftp_reason(outcome: Outcome, reason_type: str, text: str) -> None:
 
 def test_ftp_timeout(silent_server: int) -> None:
     outcome = assert_same_ftp(
-        lambda u: u.urlopen(f"ftp://127.0.0.1:{silent_server}/x", timeout=0.5))
+        lambda u: u.urlopen(f"ftp://127.0.0.1:{silent_server}/x", timeout=0.5)
+    )
     assert_ftp_reason(outcome, TIMEOUT, "timed out")
 
 
@@ -247,8 +257,11 @@ def test_ftp_through_proxy(server: RecordingServer) -> None:
     """With an ftp proxy, urllib asks the proxy over HTTP for the ftp URL (absolute form)."""
     server.route("*", Reply(200, [("Content-Type", "text/plain")], b"via proxy"))
     outcome = assert_same(
-        lambda u: u.build_opener(u.ProxyHandler({"ftp": server.origin}))
-        .open("ftp://ftp.example.invalid/pub/file.txt"), server).outcome
+        lambda u: u.build_opener(u.ProxyHandler({"ftp": server.origin})).open(
+            "ftp://ftp.example.invalid/pub/file.txt"
+        ),
+        server,
+    ).outcome
     assert outcome.body == b"via proxy"
     assert server.received[0].target == "ftp://ftp.example.invalid/pub/file.txt"
 
@@ -268,6 +281,7 @@ def test_cache_ftp_reuses_connection(ftp_server: FTPServer) -> None:
                 return bodies
             finally:
                 opener.close()
+
         return scenario
 
     ours = ours_without_leaks(with_handler("CacheFTPHandler"))
@@ -293,7 +307,8 @@ def test_cache_ftp_reuses_connection(ftp_server: FTPServer) -> None:
 
 
 def test_cache_ftp_reuses_connection_with_pre_3_11_4_stdlib(
-        ftp_server: FTPServer, monkeypatch: pytest.MonkeyPatch) -> None:
+    ftp_server: FTPServer, monkeypatch: pytest.MonkeyPatch
+) -> None:
     """With the stdlib's ``ftpwrapper.endtransfer`` as it was before gh-81403 (Python 3.9,
     3.10, 3.11.0-3.11.3), urllib's handler fails on a cached connection's second download;
     ours ends each transfer and reads both files over one connection."""
@@ -408,8 +423,7 @@ def test_session_without_handler_has_no_adapter(files: pathlib.Path) -> None:
 def test_session_ftp_proxy(server: RecordingServer) -> None:
     server.route("*", Reply(200, [("Content-Type", "text/plain")], b"via proxy"))
     opener = compat.build_opener()
-    r = opener.session.get("ftp://ftp.example.invalid/pub/f.txt",
-                           proxies={"ftp": server.origin})
+    r = opener.session.get("ftp://ftp.example.invalid/pub/f.txt", proxies={"ftp": server.origin})
     assert r.content == b"via proxy"
     assert server.received[0].target == "ftp://ftp.example.invalid/pub/f.txt"
     opener.close()
@@ -446,8 +460,9 @@ def secret(tmp_path: pathlib.Path) -> pathlib.Path:
 
 
 @pytest.mark.parametrize("status", [301, 302, 303, 307, 308])
-def test_opener_refuses_redirect_to_file(server: RecordingServer, secret: pathlib.Path,
-                                         status: int) -> None:
+def test_opener_refuses_redirect_to_file(
+    server: RecordingServer, secret: pathlib.Path, status: int
+) -> None:
     server.route("/r", Reply(status, [("Location", secret.as_uri())]))
     outcome = assert_same(lambda u: u.urlopen(server.url("/r")), server).outcome
     assert outcome.error_type == "urllib.error.HTTPError"
@@ -464,8 +479,9 @@ def test_opener_refuses_redirect_to_data(server: RecordingServer) -> None:
     assert outcome.error_type == "urllib.error.HTTPError"
 
 
-def test_opener_follows_redirect_to_ftp_as_urllib(server: RecordingServer,
-                                                  ftp_server: FTPServer) -> None:
+def test_opener_follows_redirect_to_ftp_as_urllib(
+    server: RecordingServer, ftp_server: FTPServer
+) -> None:
     """urllib's redirect handler allows http -> ftp; kept (the stdlib's policy)."""
     server.route("/r", Reply(302, [("Location", ftp_server.url("/text.txt"))]))
     outcome = same_addinfourl(lambda u: u.urlopen(server.url("/r")), server)
@@ -473,15 +489,15 @@ def test_opener_follows_redirect_to_ftp_as_urllib(server: RecordingServer,
 
 
 @pytest.mark.parametrize("target", ["file", "FILE", "data", "ftp", "file-localhost"])
-def test_session_refuses_redirect_to_local_schemes(server: RecordingServer,
-                                                   secret: pathlib.Path,
-                                                   ftp_server: FTPServer, target: str) -> None:
+def test_session_refuses_redirect_to_local_schemes(
+    server: RecordingServer, secret: pathlib.Path, ftp_server: FTPServer, target: str
+) -> None:
     location = {
         "file": secret.as_uri(),
-        "FILE": "FILE://" + secret.as_uri()[len("file://"):],
+        "FILE": "FILE://" + secret.as_uri()[len("file://") :],
         "data": "data:,TOP%20SECRET",
         "ftp": ftp_server.url("/text.txt"),
-        "file-localhost": "file://localhost" + secret.as_uri()[len("file://"):],
+        "file-localhost": "file://localhost" + secret.as_uri()[len("file://") :],
     }[target]
     server.route("/r", Reply(302, [("Location", location)]))
     opener = compat.build_opener()
@@ -510,8 +526,9 @@ def test_file_path_helpers_are_stdlib(files: pathlib.Path) -> None:
     assert os.path.exists(compat.url2pathname(compat.pathname2url(path)))
 
 
-def test_session_leaves_nothing_to_the_collector(ftp_server: FTPServer,
-                                                files: pathlib.Path) -> None:
+def test_session_leaves_nothing_to_the_collector(
+    ftp_server: FTPServer, files: pathlib.Path
+) -> None:
     def scenario(u: ModuleType) -> None:
         opener = u.build_opener()
         assert opener.session.get(ftp_server.url("/bin.dat")).content == BINARY

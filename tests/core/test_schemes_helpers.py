@@ -31,9 +31,13 @@ def retrieved(u: ModuleType, url: str, **kwargs: Any) -> dict[str, Any]:
     with open(filename, "rb") as f:
         body = f.read()
     temporary = filename in (u._url_tempfiles if u is urllib.request else retrieve._url_tempfiles)
-    result = {"calls": calls, "body": body, "temporary": temporary,
-              "headers": [(k, v) for k, v in headers.items() if k.lower() != "date"],
-              "headers_type": type(headers).__qualname__}
+    result = {
+        "calls": calls,
+        "body": body,
+        "temporary": temporary,
+        "headers": [(k, v) for k, v in headers.items() if k.lower() != "date"],
+        "headers_type": type(headers).__qualname__,
+    }
     if "filename" in kwargs:
         result["filename"] = filename
     return result
@@ -47,27 +51,36 @@ def test_urlretrieve_http(server: RecordingServer) -> None:
     run = assert_same(lambda u: retrieved(u, server.url("/f")), server)
     value = run.outcome.value
     assert value["body"] == BIG and value["temporary"]
-    assert value["calls"] == [(0, 8192, len(BIG)), (1, 8192, len(BIG)), (2, 8192, len(BIG)),
-                              (3, 8192, len(BIG)), (4, 8192, len(BIG))]
+    assert value["calls"] == [
+        (0, 8192, len(BIG)),
+        (1, 8192, len(BIG)),
+        (2, 8192, len(BIG)),
+        (3, 8192, len(BIG)),
+        (4, 8192, len(BIG)),
+    ]
     compat.urlcleanup()
     urllib.request.urlcleanup()
 
 
 def test_urlretrieve_unknown_size(server: RecordingServer) -> None:
-    server.route("/chunked", write_raw(
-        b"HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\n"
-        b"5\r\nhello\r\n6\r\n world\r\n0\r\n\r\n"))
+    server.route(
+        "/chunked",
+        write_raw(
+            b"HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\n"
+            b"5\r\nhello\r\n6\r\n world\r\n0\r\n\r\n"
+        ),
+    )
     value = assert_same(lambda u: retrieved(u, server.url("/chunked")), server).outcome.value
     assert value["calls"] == [(0, 8192, -1), (1, 8192, -1)]
     compat.urlcleanup()
     urllib.request.urlcleanup()
 
 
-def test_urlretrieve_to_filename_with_data(server: RecordingServer,
-                                           tmp_path: pathlib.Path) -> None:
+def test_urlretrieve_to_filename_with_data(server: RecordingServer, tmp_path: pathlib.Path) -> None:
     target = str(tmp_path / "out.bin")
-    value = assert_same(lambda u: retrieved(u, server.url("/post"), filename=target,
-                                            data=b"a=1"), server).outcome.value
+    value = assert_same(
+        lambda u: retrieved(u, server.url("/post"), filename=target, data=b"a=1"), server
+    ).outcome.value
     assert value["filename"] == target and not value["temporary"]
     assert value["body"] == b"hello /post"
 
@@ -85,9 +98,12 @@ def test_urlretrieve_too_short(server: RecordingServer) -> None:
         return None
 
     value = assert_same(scenario, server).outcome.value
-    assert value == ("ContentTooShortError",
-                     "<urlopen error retrieval incomplete: got only 5 out of 10 bytes>",
-                     b"hello", "10")
+    assert value == (
+        "ContentTooShortError",
+        "<urlopen error retrieval incomplete: got only 5 out of 10 bytes>",
+        b"hello",
+        "10",
+    )
     compat.urlcleanup()
     urllib.request.urlcleanup()
 
@@ -136,12 +152,14 @@ def test_urlcleanup_removes_files_and_uninstalls_opener(server: RecordingServer)
     compat.urlcleanup()
     assert not os.path.exists(filename) and retrieve._url_tempfiles == []
     from requests_urllib_compat import _director as opener_module
+
     assert opener_module._opener is None
     compat.urlcleanup()  # nothing left: still fine
 
 
-def test_urlretrieve_streams_in_constant_memory(server: RecordingServer,
-                                                tmp_path: pathlib.Path) -> None:
+def test_urlretrieve_streams_in_constant_memory(
+    server: RecordingServer, tmp_path: pathlib.Path
+) -> None:
     size = 16 * 1024 * 1024
     body = b"x" * size
     server.route("/big", Reply(200, [], body))
@@ -158,8 +176,10 @@ def test_urlretrieve_streams_in_constant_memory(server: RecordingServer,
 
 
 def test_urlretrieve_is_the_stdlib_body() -> None:
-    assert compat.urlretrieve.__doc__ and retrieve._urlretrieve.__code__ is \
-        urllib.request.urlretrieve.__code__
+    assert (
+        compat.urlretrieve.__doc__
+        and retrieve._urlretrieve.__code__ is urllib.request.urlretrieve.__code__
+    )
 
 
 # -- small helpers: the stdlib's own functions ---------------------------------------------------
@@ -188,8 +208,23 @@ def test_deprecated_urlopeners_are_the_stdlib_classes() -> None:
 
 # Modules urllib.request imports for itself; re-exporting them would be an accident, not API.
 STDLIB_IMPORTED_MODULES = {
-    "base64", "bisect", "contextlib", "email", "hashlib", "http", "io", "os", "posixpath", "re",
-    "socket", "ssl", "string", "sys", "tempfile", "time", "warnings",
+    "base64",
+    "bisect",
+    "contextlib",
+    "email",
+    "hashlib",
+    "http",
+    "io",
+    "os",
+    "posixpath",
+    "re",
+    "socket",
+    "ssl",
+    "string",
+    "sys",
+    "tempfile",
+    "time",
+    "warnings",
 }
 
 
@@ -213,8 +248,17 @@ def test_dir_offers_what_urllib_request_offers() -> None:
 
 def test_names_that_stay_the_stdlibs() -> None:
     """Pure logic is the stdlib's object (isinstance checks in legacy code keep working)."""
-    for name in ["Request", "FileHandler", "DataHandler", "pathname2url", "url2pathname",
-                 "getproxies", "parse_http_list", "parse_keqv_list", "ftpwrapper"]:
+    for name in [
+        "Request",
+        "FileHandler",
+        "DataHandler",
+        "pathname2url",
+        "url2pathname",
+        "getproxies",
+        "parse_http_list",
+        "parse_keqv_list",
+        "ftpwrapper",
+    ]:
         assert getattr(compat, name) is getattr(urllib.request, name), name
     assert issubclass(compat.FTPHandler, urllib.request.FTPHandler)
     assert issubclass(compat.CacheFTPHandler, urllib.request.CacheFTPHandler)

@@ -121,8 +121,7 @@ class _Socket:
 
 
 def _close_response_connection() -> None:
-    response = http.client.HTTPResponse(
-        _Socket(b"HTTP/1.1 200 OK\r\nContent-Length: 3\r\n\r\nabc"))  # type: ignore[arg-type]
+    response = http.client.HTTPResponse(_Socket(b"HTTP/1.1 200 OK\r\nContent-Length: 3\r\n\r\nabc"))  # type: ignore[arg-type]
     response.begin()
     assert not response.isclosed()
     _seams.close_response_connection(response)
@@ -201,15 +200,24 @@ def _response_options(server: RecordingServer) -> None:
     """Set as the transport sets it, before http.client's own request: urllib3's
     ``getresponse`` builds its response from it."""
     assert set(_seams.ResponseOptions._fields) == {
-        "request_method", "request_url", "preload_content", "decode_content",
-        "enforce_content_length"}
+        "request_method",
+        "request_url",
+        "preload_content",
+        "decode_content",
+        "enforce_content_length",
+    }
     server.route("/o", Reply(200, [], b"options"))
     conn = urllib3.connection.HTTPConnection("127.0.0.1", server.port)
     try:
         http.client.HTTPConnection.request(conn, "GET", "/o")
-        _seams.set_response_options(conn, request_method="GET", request_url="/o",
-                                    preload_content=False, decode_content=False,
-                                    enforce_content_length=True)
+        _seams.set_response_options(
+            conn,
+            request_method="GET",
+            request_url="/o",
+            preload_content=False,
+            decode_content=False,
+            enforce_content_length=True,
+        )
         assert isinstance(getattr(conn, _seams.RESPONSE_OPTIONS), _seams.ResponseOptions)
         response = conn.getresponse()
         assert response.url == "/o" and response.read() == b"options"
@@ -219,14 +227,17 @@ def _response_options(server: RecordingServer) -> None:
 
 
 def _pool_methods() -> None:
-    expected = {"_get_conn": ["self", "timeout"], "_put_conn": ["self", "conn"],
-                "_make_request": ["self", "conn", "method", "url"],
-                "_validate_conn": ["self", "conn"]}
+    expected = {
+        "_get_conn": ["self", "timeout"],
+        "_put_conn": ["self", "conn"],
+        "_make_request": ["self", "conn", "method", "url"],
+        "_validate_conn": ["self", "conn"],
+    }
     assert set(_seams.POOL_METHODS) == set(expected)
     for name in _seams.POOL_METHODS:
         method = getattr(HTTPConnectionPool, name)
         params = list(inspect.signature(method).parameters)
-        assert params[:len(expected[name])] == expected[name], (name, params)
+        assert params[: len(expected[name])] == expected[name], (name, params)
 
 
 def _validate_conn() -> None:
@@ -286,10 +297,12 @@ def _pool_settings() -> None:
 def _prepared_cookies() -> None:
     with requests.Session() as session:
         prepared = session.prepare_request(
-            requests.Request("GET", "http://h.example/", cookies={"a": "b"}))
+            requests.Request("GET", "http://h.example/", cookies={"a": "b"})
+        )
     jar = _seams.prepared_cookies(prepared)
     assert isinstance(jar, http.cookiejar.CookieJar) and requests.utils.dict_from_cookiejar(
-        jar) == {"a": "b"}
+        jar
+    ) == {"a": "b"}
     assert _seams.prepared_cookies(prepared.copy()) is not None  # copied with the request
     mine = requests.cookies.RequestsCookieJar()
     _seams.set_prepared_cookies(prepared, mine)
@@ -390,16 +403,21 @@ def test_every_seam_is_checked() -> None:
 @pytest.mark.parametrize("check", sorted({f.__name__: f for f in CHECKS.values()}))
 def test_seam_exists(check: str, request: pytest.FixtureRequest) -> None:
     function = {f.__name__: f for f in CHECKS.values()}[check]
-    fixtures = {name: request.getfixturevalue(name)
-                for name in inspect.signature(function).parameters}
+    fixtures = {
+        name: request.getfixturevalue(name) for name in inspect.signature(function).parameters
+    }
     function(**fixtures)
 
 
 def _docstring_lines(tree: ast.AST) -> set[int]:
-    return {number for node in ast.walk(tree)
-            if isinstance(node, ast.Expr) and isinstance(node.value, ast.Constant)
-            and isinstance(node.value.value, str)
-            for number in range(node.lineno, (node.end_lineno or node.lineno) + 1)}
+    return {
+        number
+        for node in ast.walk(tree)
+        if isinstance(node, ast.Expr)
+        and isinstance(node.value, ast.Constant)
+        and isinstance(node.value.value, str)
+        for number in range(node.lineno, (node.end_lineno or node.lineno) + 1)
+    }
 
 
 #: A private name of those modules, or of their objects, spelled in code.
@@ -412,7 +430,8 @@ _SPELLED = re.compile(
     r"|(?<!self)\._(?:parse_realm|thread_local|close_conn|tunnel_host|pool_connections"
     r"|pool_maxsize|pool_block|response_options|get_hostport|validate_\w+|cookies|buffer|fp"
     r"|HTTPConnection__state|original_response|policy|content|content_consumed)\b"
-    r"|from (?:http|urllib|urllib3|requests)\b[\w.]* import (?:\w+(?: as \w+)?,\s*)*_[a-zA-Z]")
+    r"|from (?:http|urllib|urllib3|requests)\b[\w.]* import (?:\w+(?: as \w+)?,\s*)*_[a-zA-Z]"
+)
 
 
 def test_other_modules_read_private_names_only_through_the_register() -> None:

@@ -1,4 +1,3 @@
-
 from ..support.differential import assert_same
 
 
@@ -9,6 +8,7 @@ def test_get(server):
 
 def test_404(server):
     from ..support.servers import Reply
+
     server.route("/missing", Reply(404, [("Content-Type", "text/plain")], b"nope"))
     run = assert_same(lambda u: u.urlopen(server.url("/missing")), server)
     assert run.outcome.status == 404

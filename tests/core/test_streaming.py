@@ -66,34 +66,46 @@ def test_large_body_in_chunks_keeps_memory_small(server: RecordingServer) -> Non
 # -- truncation --------------------------------------------------------------------------------
 
 SHORT = b"HTTP/1.1 200 OK\r\nContent-Length: 20\r\n\r\nhello\nworld\n"
-SHORT_CHUNKED = (b"HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\n"
-                 b"6\r\nhello\n\r\n10\r\nwor")
+SHORT_CHUNKED = b"HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\n6\r\nhello\n\r\n10\r\nwor"
 BAD_CHUNK_SIZE = b"HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\n6\r\nhello\n\r\nzz\r\n"
 NO_LAST_CHUNK = b"HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\n6\r\nhello\n\r\n"
 
-BODIES = {"short": SHORT, "short_chunked": SHORT_CHUNKED, "bad_chunk_size": BAD_CHUNK_SIZE,
-          "no_last_chunk": NO_LAST_CHUNK}
+BODIES = {
+    "short": SHORT,
+    "short_chunked": SHORT_CHUNKED,
+    "bad_chunk_size": BAD_CHUNK_SIZE,
+    "no_last_chunk": NO_LAST_CHUNK,
+}
 
 
 def _steps(*calls: Any) -> Any:
     """Call each reader in turn, recording results and exceptions (with partial/expected)."""
+
     def run(r: Any) -> list[Any]:
         out: list[Any] = []
         for call in calls:
             try:
                 out.append(call(r))
             except Exception as exc:
-                out.append((type(exc).__name__, str(exc), getattr(exc, "partial", None),
-                            getattr(exc, "expected", None)))
+                out.append(
+                    (
+                        type(exc).__name__,
+                        str(exc),
+                        getattr(exc, "partial", None),
+                        getattr(exc, "expected", None),
+                    )
+                )
         out.append((r.isclosed(), r.length))
         return out
+
     return run
 
 
 def _readinto(n: int) -> Any:
     def call(r: Any) -> bytes:
         buf = bytearray(n)
-        return bytes(buf[:r.readinto(buf)])
+        return bytes(buf[: r.readinto(buf)])
+
     return call
 
 
@@ -135,8 +147,14 @@ def test_truncated_read_raises_incomplete_read(server: RecordingServer) -> None:
 
 def test_body_read_timeout(server: RecordingServer) -> None:
     server.route("/stall", stall(3.0, b"HTTP/1.1 200 OK\r\nContent-Length: 10\r\n\r\nab"))
-    for reader in (lambda r: r.read(), lambda r: r.read(5), lambda r: r.readline(),
-                   lambda r: r.read1(5), lambda r: r.readinto(bytearray(5))):
+    for reader in (
+        lambda r: r.read(),
+        lambda r: r.read(5),
+        lambda r: r.readline(),
+        lambda r: r.read1(5),
+        lambda r: r.readinto(bytearray(5)),
+    ):
+
         def scenario(u: ModuleType, reader: Any = reader) -> Any:
             with u.urlopen(server.url("/stall"), timeout=0.5) as r:
                 return reader(r), reader(r)
@@ -146,13 +164,13 @@ def test_body_read_timeout(server: RecordingServer) -> None:
 
 
 def test_connection_reset_mid_body(server: RecordingServer) -> None:
-    server.route("/reset", reset_after(b"HTTP/1.1 200 OK\r\nContent-Length: 100\r\n\r\npartial",
-                                       delay=0.2))
+    server.route(
+        "/reset", reset_after(b"HTTP/1.1 200 OK\r\nContent-Length: 100\r\n\r\npartial", delay=0.2)
+    )
 
     def scenario(u: ModuleType) -> Any:
         with u.urlopen(server.url("/reset")) as r:
             return r.read()
 
     run = assert_same(scenario, server, compare=lambda o: o.error_type)
-    assert run.outcome.error_type in {"builtins.ConnectionResetError",
-                                      "http.client.IncompleteRead"}
+    assert run.outcome.error_type in {"builtins.ConnectionResetError", "http.client.IncompleteRead"}

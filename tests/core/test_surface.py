@@ -16,10 +16,16 @@ import requests_urllib_compat._director as compat_opener
 import requests_urllib_compat.request as compat_request
 
 STDLIB = vars(urllib.request)
-PUBLIC = sorted(name for name, value in STDLIB.items()
-                if not name.startswith("_") and not isinstance(value, types.ModuleType))
-PRIVATE = sorted(name for name in STDLIB
-                 if name.startswith("_") and not name.startswith("__") and name != "_opener")
+PUBLIC = sorted(
+    name
+    for name, value in STDLIB.items()
+    if not name.startswith("_") and not isinstance(value, types.ModuleType)
+)
+PRIVATE = sorted(
+    name
+    for name in STDLIB
+    if name.startswith("_") and not name.startswith("__") and name != "_opener"
+)
 BOTH = [requests_urllib_compat, compat_request]
 
 
@@ -85,12 +91,34 @@ def test_setting_opener_installs_it() -> None:
 # schemes.md (schemes, retrieve), install.md (pytest_plugin, the ``requests_urllib_compat``
 # pytest11 entry point), cli.md (``python -m requests_urllib_compat``).  Everything else is an
 # implementation module: ``_``-prefixed, or inside a ``_``-prefixed package (the CLI in ``_cli``).
-PUBLIC_MODULES = {"request", "error", "response", "session", "swap", "bridge", "schemes",
-                  "retrieve", "pytest_plugin", "__main__"}
+PUBLIC_MODULES = {
+    "request",
+    "error",
+    "response",
+    "session",
+    "swap",
+    "bridge",
+    "schemes",
+    "retrieve",
+    "pytest_plugin",
+    "__main__",
+}
 # The top level: urllib.request's __all__ plus what api.md lists as this package's own.
-TOP_LEVEL_EXTRAS = {"ContentTooShortError", "HTTPError", "URLError", "configure", "error",
-                    "install", "is_installed", "patch_module", "patched", "request",
-                    "requests_response", "response", "uninstall"}
+TOP_LEVEL_EXTRAS = {
+    "ContentTooShortError",
+    "HTTPError",
+    "URLError",
+    "configure",
+    "error",
+    "install",
+    "is_installed",
+    "patch_module",
+    "patched",
+    "request",
+    "requests_response",
+    "response",
+    "uninstall",
+}
 PACKAGE = Path(requests_urllib_compat.__file__).parent
 
 
@@ -100,8 +128,10 @@ def _is_public(dotted: str) -> bool:
 
 def test_public_modules_are_exactly_the_documented_ones() -> None:
     prefix = "requests_urllib_compat."
-    modules = [info.name.removeprefix(prefix) for info in pkgutil.walk_packages(
-        requests_urllib_compat.__path__, prefix)]
+    modules = [
+        info.name.removeprefix(prefix)
+        for info in pkgutil.walk_packages(requests_urllib_compat.__path__, prefix)
+    ]
     assert "_cli.main" in modules  # the walk reaches into sub-packages
     assert {name for name in modules if _is_public(name)} == PUBLIC_MODULES
 
@@ -130,8 +160,11 @@ def _imports_cli(path: Path) -> list[str]:
 
 def test_the_runtime_never_imports_the_cli() -> None:
     """Tooling sits on top of the runtime: only the ``python -m`` entry point reaches it."""
-    runtime = [path for path in PACKAGE.rglob("*.py")
-               if "_cli" not in path.relative_to(PACKAGE).parts and path.name != "__main__.py"]
+    runtime = [
+        path
+        for path in PACKAGE.rglob("*.py")
+        if "_cli" not in path.relative_to(PACKAGE).parts and path.name != "__main__.py"
+    ]
     assert len(runtime) > 10
     assert [hit for path in sorted(runtime) for hit in _imports_cli(path)] == []
     assert _imports_cli(PACKAGE / "__main__.py")  # the check sees a real import

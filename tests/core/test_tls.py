@@ -20,14 +20,22 @@ from ..support.servers import RecordingServer, Reply, stall, write_raw
 
 
 def _snapshot(ctx: ssl.SSLContext) -> tuple[Any, ...]:
-    return (ctx.verify_mode, ctx.check_hostname, ctx.cert_store_stats(), ctx.options,
-            ctx.verify_flags, ctx.minimum_version, len(ctx.get_ca_certs()))
+    return (
+        ctx.verify_mode,
+        ctx.check_hostname,
+        ctx.cert_store_stats(),
+        ctx.options,
+        ctx.verify_flags,
+        ctx.minimum_version,
+        len(ctx.get_ca_certs()),
+    )
 
 
 def test_custom_ca_context(tls_server: RecordingServer, client_context: ssl.SSLContext) -> None:
     before = _snapshot(client_context)
-    run = assert_same(lambda u: u.urlopen(tls_server.url("/ca"), context=client_context),
-                      tls_server)
+    run = assert_same(
+        lambda u: u.urlopen(tls_server.url("/ca"), context=client_context), tls_server
+    )
     assert run.outcome.status == 200
     assert _snapshot(client_context) == before  # the caller's context is never modified
 
@@ -87,8 +95,9 @@ def mtls_server(ca: trustme.CA) -> Iterator[RecordingServer]:
     server.stop()
 
 
-def test_client_certificate(mtls_server: RecordingServer, ca: trustme.CA,
-                            client_context: ssl.SSLContext) -> None:
+def test_client_certificate(
+    mtls_server: RecordingServer, ca: trustme.CA, client_context: ssl.SSLContext
+) -> None:
     ctx = ssl.create_default_context()
     ca.configure_trust(ctx)
     ca.issue_cert("client@example.test").configure_cert(ctx)
@@ -98,8 +107,9 @@ def test_client_certificate(mtls_server: RecordingServer, ca: trustme.CA,
     assert _snapshot(ctx) == before
 
 
-def test_client_certificate_missing(mtls_server: RecordingServer,
-                                    client_context: ssl.SSLContext) -> None:
+def test_client_certificate_missing(
+    mtls_server: RecordingServer, client_context: ssl.SSLContext
+) -> None:
     def scenario(u: ModuleType) -> Any:
         with u.urlopen(mtls_server.url("/mtls"), context=client_context) as r:
             return r.read()
@@ -109,23 +119,26 @@ def test_client_certificate_missing(mtls_server: RecordingServer,
     assert run.outcome.kind == "error"
 
 
-def test_ssl_cert_file_is_the_default_trust(tls_server: RecordingServer, ca_file: str,
-                                            monkeypatch: pytest.MonkeyPatch) -> None:
+def test_ssl_cert_file_is_the_default_trust(
+    tls_server: RecordingServer, ca_file: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
     monkeypatch.setenv("SSL_CERT_FILE", ca_file)
     run = assert_same(lambda u: u.urlopen(tls_server.url("/env")), tls_server)
     assert run.outcome.status == 200
 
 
-def test_requests_ca_bundle_is_ignored(tls_server: RecordingServer, ca_file: str,
-                                       monkeypatch: pytest.MonkeyPatch) -> None:
+def test_requests_ca_bundle_is_ignored(
+    tls_server: RecordingServer, ca_file: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
     monkeypatch.setenv("REQUESTS_CA_BUNDLE", ca_file)
     monkeypatch.setenv("CURL_CA_BUNDLE", ca_file)
     run = assert_same(lambda u: u.urlopen(tls_server.url("/")), tls_server)
     assert run.outcome.reason_type == "ssl.SSLCertVerificationError"
 
 
-def test_unverified_default_context_hack(tls_server: RecordingServer,
-                                         monkeypatch: pytest.MonkeyPatch) -> None:
+def test_unverified_default_context_hack(
+    tls_server: RecordingServer, monkeypatch: pytest.MonkeyPatch
+) -> None:
     monkeypatch.setattr(ssl, "_create_default_https_context", ssl._create_unverified_context)
     with warnings.catch_warnings():
         warnings.simplefilter("error")
@@ -141,8 +154,9 @@ def test_default_context_is_not_certifi(tls_server: RecordingServer) -> None:
     assert ctx.verify_mode == ssl.CERT_REQUIRED and ctx.check_hostname
 
 
-def test_https_handler_with_context(tls_server: RecordingServer,
-                                    client_context: ssl.SSLContext) -> None:
+def test_https_handler_with_context(
+    tls_server: RecordingServer, client_context: ssl.SSLContext
+) -> None:
     def scenario(u: ModuleType) -> Any:
         opener = u.build_opener(u.HTTPSHandler(context=client_context))
         return opener.open(tls_server.url("/h"))
@@ -151,7 +165,8 @@ def test_https_handler_with_context(tls_server: RecordingServer,
 
 
 def test_stdlib_https_handler_given_to_our_build_opener(
-        tls_server: RecordingServer, client_context: ssl.SSLContext) -> None:
+    tls_server: RecordingServer, client_context: ssl.SSLContext
+) -> None:
     opener = compat.build_opener(urllib.request.HTTPSHandler(context=client_context))
     with opener.open(tls_server.url("/x")) as r:
         assert r.read() == b"hello /x"
@@ -166,8 +181,9 @@ def test_tls_to_a_plain_http_server(server: RecordingServer) -> None:
 
 HTTPS_ROUTES = {
     "/short": write_raw(b"HTTP/1.1 200 OK\r\nContent-Length: 10\r\n\r\nhello"),
-    "/chunk": write_raw(b"HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\n"
-                        b"5\r\nhello\r\n3\r\nab"),
+    "/chunk": write_raw(
+        b"HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\n5\r\nhello\r\n3\r\nab"
+    ),
     "/eof": write_raw(b"HTTP/1.1 200 OK\r\n\r\nuntil eof"),
     "/bye": write_raw(b""),
     "/slow": stall(3.0, b"HTTP/1.1 200 OK\r\nContent-Length: 10\r\n\r\nhe"),
@@ -177,8 +193,9 @@ HTTPS_ROUTES = {
 
 
 @pytest.mark.parametrize("path", [*HTTPS_ROUTES, "/ok"])
-def test_over_https_as_over_http(tls_server: RecordingServer, client_context: ssl.SSLContext,
-                                 path: str) -> None:
+def test_over_https_as_over_http(
+    tls_server: RecordingServer, client_context: ssl.SSLContext, path: str
+) -> None:
     for route, reply in HTTPS_ROUTES.items():
         tls_server.route(route, reply)
 
@@ -189,8 +206,9 @@ def test_over_https_as_over_http(tls_server: RecordingServer, client_context: ss
     assert_same(scenario, tls_server)
 
 
-def test_https_connection_reuse(tls_server: RecordingServer,
-                                client_context: ssl.SSLContext) -> None:
+def test_https_connection_reuse(
+    tls_server: RecordingServer, client_context: ssl.SSLContext
+) -> None:
     for _ in range(4):
         with compat.urlopen(tls_server.url("/again"), context=client_context) as r:
             r.read()

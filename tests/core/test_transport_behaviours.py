@@ -39,8 +39,9 @@ def test_configure_refuses_an_empty_pool() -> None:
         package.configure(pool_maxsize=0)
 
 
-def test_the_default_context_is_shared(tls_server: RecordingServer, ca_file: str,
-                                       monkeypatch: pytest.MonkeyPatch) -> None:
+def test_the_default_context_is_shared(
+    tls_server: RecordingServer, ca_file: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
     """Openers using http.client's default context (the one ``SSL_CERT_FILE`` configures) share
     one adapter, so one kept-alive connection: the context is built once per setting."""
     monkeypatch.setenv("SSL_CERT_FILE", ca_file)
@@ -51,9 +52,9 @@ def test_the_default_context_is_shared(tls_server: RecordingServer, ca_file: str
     assert first.connection == second.connection
 
 
-def test_a_tunnel_with_credentials_sends_the_target_verbatim(tls_server: RecordingServer,
-                                                              auth_proxy: Any,
-                                                              client_context: Any) -> None:
+def test_a_tunnel_with_credentials_sends_the_target_verbatim(
+    tls_server: RecordingServer, auth_proxy: Any, client_context: Any
+) -> None:
     """Through a CONNECT carrying urllib's ``Proxy-Authorization`` (a proxy manager of its
     own), the request target still goes out as urllib wrote it (urllib3 would re-quote it)."""
     proxies = {"https": f"http://user:pass@127.0.0.1:{auth_proxy.port}"}
@@ -95,28 +96,34 @@ def test_the_tunnel_origin_as_set_tunnel_reads_it(port: str) -> None:
 
     def scenario(u: Any) -> Any:
         return u.build_opener(u.ProxyHandler({"https": f"http://127.0.0.1:{dead}"})).open(
-            url, timeout=5)
+            url, timeout=5
+        )
 
     run = assert_same(scenario)
-    assert run.outcome.error_type == ("http.client.InvalidURL" if port == "abc"
-                                      else "urllib.error.URLError")
+    assert run.outcome.error_type == (
+        "http.client.InvalidURL" if port == "abc" else "urllib.error.URLError"
+    )
 
 
 @pytest.mark.parametrize(("method", "path"), [("GET", "/caf\u00e9"), ("G\u00c9T", "/p")])
-def test_a_request_line_beyond_ascii_fails_before_connecting(server: RecordingServer, method: str,
-                                                             path: str) -> None:
+def test_a_request_line_beyond_ascii_fails_before_connecting(
+    server: RecordingServer, method: str, path: str
+) -> None:
     """``putrequest`` encodes the request line as ASCII: ``UnicodeEncodeError``, whether the
     target or the method is beyond ASCII, before a connection is made."""
-    run = assert_same(lambda u: u.urlopen(u.Request(server.url(path), method=method),
-                                          timeout=5), server)
+    run = assert_same(
+        lambda u: u.urlopen(u.Request(server.url(path), method=method), timeout=5), server
+    )
     assert run.outcome.error_type == "builtins.UnicodeEncodeError"
     assert server.connections == 0
 
 
 # -- what patches requests sees urllib's traffic (dispatch.py) -----------------------------------
 
-def test_a_patched_session_send_sees_urllibs_requests(server: RecordingServer,
-                                                      monkeypatch: pytest.MonkeyPatch) -> None:
+
+def test_a_patched_session_send_sees_urllibs_requests(
+    server: RecordingServer, monkeypatch: pytest.MonkeyPatch
+) -> None:
     """``Session.send`` patched in place (recorders, tracing): urllib's requests go through it,
     as ``requests.get``'s do."""
     seen: list[str] = []
@@ -132,8 +139,8 @@ def test_a_patched_session_send_sees_urllibs_requests(server: RecordingServer,
     assert seen == [server.url("/sent")]
 
 
-
 # -- a caller's connection class (handlers.py) --------------------------------------------------
+
 
 class _OwnConnection(http.client.HTTPConnection):
     """A caller's connection class: only the stdlib's ``do_open`` can send with it."""
@@ -145,13 +152,15 @@ class _OwnHandler(compat.HTTPHandler):
 
 
 def test_a_socks_proxy_is_not_bypassed_by_a_callers_connection_class(
-        server: RecordingServer) -> None:
+    server: RecordingServer,
+) -> None:
     """Only requests connects through SOCKS: with a connection class of the caller's, the
     request is refused, never sent around the proxy."""
     proxies = {"http": f"socks5://127.0.0.1:{free_port()}"}
     opener = compat.build_opener(compat.ProxyHandler(proxies), _OwnHandler)
-    with pytest.raises(compat.URLError, match="a socks5 proxy cannot be used with the "
-                                              "connection class"):
+    with pytest.raises(
+        compat.URLError, match="a socks5 proxy cannot be used with the connection class"
+    ):
         opener.open(server.url("/around"), timeout=5)
     assert server.received == []
     with compat.build_opener(_OwnHandler).open(server.url("/own"), timeout=5) as r:
@@ -159,8 +168,9 @@ def test_a_socks_proxy_is_not_bypassed_by_a_callers_connection_class(
 
 
 @pytest.mark.parametrize("method", ["PROPFIND", "DELETE", "POST"])
-def test_a_request_urllib3_writes_gets_http_clients_length_rule(server: RecordingServer,
-                                                                method: str) -> None:
+def test_a_request_urllib3_writes_gets_http_clients_length_rule(
+    server: RecordingServer, method: str
+) -> None:
     """When urllib3 writes the request through this package's adapters (a Session with them
     mounted, ``opener.session``, added query parameters: requests' target then), a bodiless
     request still gets ``Content-Length: 0`` only for the methods http.client expects a body
@@ -174,15 +184,20 @@ def test_a_request_urllib3_writes_gets_http_clients_length_rule(server: Recordin
     theirs, ours = server.received
     method_, target, version, headers, body = ours.comparable()
     assert (method_, target, version, sorted(headers), body) == (
-        *theirs.comparable()[:3], sorted(theirs.comparable()[3]), theirs.comparable()[4])
+        *theirs.comparable()[:3],
+        sorted(theirs.comparable()[3]),
+        theirs.comparable()[4],
+    )
     assert (ours.header("Content-Length") == "0") == (method == "POST")  # (order: urllib3's)
 
 
 # -- a reused connection takes the caller's timeout (pool.py) -------------------------------------
 
+
 def _keep_alive_then_stall(listener: socket.socket, connections: list[socket.socket]) -> None:
     """Answer a GET on a kept-alive connection, then read the next request's head and nothing
     more (its body stalls in the socket buffers), and hang up three seconds later."""
+
     def handle(conn: socket.socket) -> None:
         with conn:
             head = b""
@@ -212,8 +227,9 @@ def _stalled_upload(u: Any) -> tuple[BaseException, float, int]:
         listener.bind(("127.0.0.1", 0))
         listener.listen()
         url = f"http://127.0.0.1:{listener.getsockname()[1]}/"
-        threading.Thread(target=_keep_alive_then_stall, args=(listener, connections),
-                         daemon=True).start()
+        threading.Thread(
+            target=_keep_alive_then_stall, args=(listener, connections), daemon=True
+        ).start()
         with u.urlopen(url, timeout=10) as r:
             assert r.read() == b"ok"
         started = time.monotonic()
@@ -260,8 +276,10 @@ def test_an_https_host_urllib3_would_misread_keeps_port_443() -> None:
                 conn.close()  # before the TLS handshake
 
         threading.Thread(target=hang_up, daemon=True).start()
-        run = assert_same(lambda u: u.urlopen("https://loc\u00aalhost/", timeout=5),
-                          compare=lambda o: o.error_type)  # (an EOF or a reset: timing)
+        run = assert_same(
+            lambda u: u.urlopen("https://loc\u00aalhost/", timeout=5),
+            compare=lambda o: o.error_type,
+        )  # (an EOF or a reset: timing)
     assert run.outcome.error_type == "urllib.error.URLError"
     assert len(accepted) == 2  # one connection each, both to port 443
 
@@ -280,10 +298,12 @@ def other_name_tls_server(ca: Any) -> Iterator[RecordingServer]:
 @pytest.mark.skipif(sys.version_info >= (3, 12), reason="check_hostname= is gone in 3.12")
 @pytest.mark.filterwarnings("ignore:key_file, cert_file and check_hostname:DeprecationWarning")
 def test_the_stdlib_handlers_check_hostname_applies_to_its_context(
-        other_name_tls_server: RecordingServer, ca_file: str) -> None:
+    other_name_tls_server: RecordingServer, ca_file: str
+) -> None:
     """The stdlib's ``HTTPSHandler(context=..., check_hostname=False)`` in our opener: as
     http.client applies ``check_hostname`` to the context, the other name is accepted; and the
     handler's settings select a shared pool, as our own handler's do."""
+
     def scenario(u: Any) -> Any:
         context = ssl.create_default_context(cafile=ca_file)
         handler = urllib.request.HTTPSHandler(context=context, check_hostname=False)
@@ -296,8 +316,7 @@ def test_the_stdlib_handlers_check_hostname_applies_to_its_context(
     close_shared_pools()
     other_name_tls_server.reset()
     context = ssl.create_default_context(cafile=ca_file)
-    opener = compat.build_opener(urllib.request.HTTPSHandler(context=context,
-                                                             check_hostname=False))
+    opener = compat.build_opener(urllib.request.HTTPSHandler(context=context, check_hostname=False))
     for _ in range(2):
         with opener.open(other_name_tls_server.url("/n"), timeout=5) as r:
             assert r.read() == b"hello /n"

@@ -21,9 +21,13 @@ def _blocks() -> list[str]:
 def test_page_examples_run(server, tls_server, ca_file, forward_proxy, socks_proxy):
     server.route("/howto/", basic("howto", "klaus", "geheim"))
     namespace = {
-        "top_level_url": server.url("/howto/"), "a_url": server.url("/howto/"),
-        "username": "klaus", "password": "geheim", "proxy_url": forward_proxy.url,
-        "https_url": tls_server.url("/secure"), "ca_file": ca_file,
+        "top_level_url": server.url("/howto/"),
+        "a_url": server.url("/howto/"),
+        "username": "klaus",
+        "password": "geheim",
+        "proxy_url": forward_proxy.url,
+        "https_url": tls_server.url("/secure"),
+        "ca_file": ca_file,
         "socks_url": f"socks5h://127.0.0.1:{socks_proxy.port}",
     }
     proxy_mark, socks_mark = forward_proxy.mark(), socks_proxy.mark()

@@ -48,9 +48,23 @@ def test_docs_build_without_warnings(tmp_path: Path) -> None:
     pytest.importorskip("myst_parser")
     out = tmp_path / "html"
     result = subprocess.run(
-        [sys.executable, "-m", "sphinx", "-W", "--keep-going", "-q", "-b", "html",
-         "-d", str(tmp_path / "doctrees"), str(DOCS), str(out)],
-        capture_output=True, text=True, timeout=120,
+        [
+            sys.executable,
+            "-m",
+            "sphinx",
+            "-W",
+            "--keep-going",
+            "-q",
+            "-b",
+            "html",
+            "-d",
+            str(tmp_path / "doctrees"),
+            str(DOCS),
+            str(out),
+        ],
+        capture_output=True,
+        text=True,
+        timeout=120,
     )
     assert result.returncode == 0, result.stderr
     index = (out / "index.html").read_text(encoding="utf-8")
@@ -63,8 +77,11 @@ def test_docs_build_without_warnings(tmp_path: Path) -> None:
     assert "requests_urllib_compat.request.Request" not in api  # the stdlib's: not repeated
     # The documented tables render (data members), so the links to them resolve (nitpicky).
     schemes = (out / "schemes.html").read_text(encoding="utf-8")
-    for html, target in ((api, "session.FEATURES"), (api, "swap.REPLACEMENTS"),
-                         (schemes, "schemes.STATUS")):
+    for html, target in (
+        (api, "session.FEATURES"),
+        (api, "swap.REPLACEMENTS"),
+        (schemes, "schemes.STATUS"),
+    ):
         assert f'id="requests_urllib_compat.{target}"' in html, target
     for page, target in (("migration", "session.FEATURES"), ("install", "swap.REPLACEMENTS")):
         html = (out / f"{page}.html").read_text(encoding="utf-8")

@@ -29,8 +29,9 @@ OUR_IMPORT = "import requests_urllib_compat.request as urllib_request"
 STDLIB_IMPORT = "import urllib.request as urllib_request"
 
 
-def run_example(name: str, urls: dict[str, str], stdlib: bool = False,
-                namespace: dict[str, Any] | None = None) -> str:
+def run_example(
+    name: str, urls: dict[str, str], stdlib: bool = False, namespace: dict[str, Any] | None = None
+) -> str:
     """Run ``docs/examples/<name>`` with each URL prefix in ``urls`` replaced; its stdout.
 
     ``namespace`` (the example's globals) is left holding what the example kept.
@@ -59,8 +60,9 @@ def run_example(name: str, urls: dict[str, str], stdlib: bool = False,
 Observe = Callable[[dict[str, Any]], Any]
 
 
-def run_both(name: str, urls: dict[str, str], *servers: RecordingServer,
-             observe: Observe | None = None) -> str:
+def run_both(
+    name: str, urls: dict[str, str], *servers: RecordingServer, observe: Observe | None = None
+) -> str:
     """Run the example on urllib, then on this package; same output, same requests received.
 
     ``observe(namespace)``, if given, looks at what each run left behind (a response, its
@@ -93,8 +95,7 @@ def test_fetch(server: RecordingServer) -> None:
         assert ns["html"] == b"<html>python</html>"
         return ns["html"], ns["the_page"]
 
-    out = run_both("howto_fetch.py", {"http://python.org": server.origin}, server,
-                   observe=pages)
+    out = run_both("howto_fetch.py", {"http://python.org": server.origin}, server, observe=pages)
     # The ftp: Request is split as urllib splits it (and not opened).
     assert out == "19 bytes\ncopied 19 bytes\nTrue\nftp example.com /\n"
     assert len(server.received) == 3
@@ -111,14 +112,20 @@ def _echo_query(rec: Received, handler: object) -> Reply:
 def test_data(server: RecordingServer) -> None:
     server.route("/cgi-bin/register.cgi", _echo_body)
     server.route("/example.cgi", _echo_query)
+
     def get_url(ns: dict[str, Any]) -> str:
         return str(ns["response"].geturl())
 
-    out = run_both("howto_data.py", {"http://www.someserver.com": server.origin,
-                                     "http://www.example.com": server.origin}, server,
-                   observe=get_url)
-    assert out == ("POST name=Michael+Foord&location=Northampton&language=Python\n"
-                   "/example.cgi?name=Somebody+Here&language=Python\n")
+    out = run_both(
+        "howto_data.py",
+        {"http://www.someserver.com": server.origin, "http://www.example.com": server.origin},
+        server,
+        observe=get_url,
+    )
+    assert out == (
+        "POST name=Michael+Foord&location=Northampton&language=Python\n"
+        "/example.cgi?name=Somebody+Here&language=Python\n"
+    )
     post, get = server.received
     assert (post.method, get.method) == ("POST", "GET")
     assert post.header("Content-Type") == "application/x-www-form-urlencoded"
@@ -143,32 +150,41 @@ UNREACHABLE_REASONS = {
 
 @pytest.mark.parametrize("unreachable", sorted(UNREACHABLE_REASONS))
 def test_errors(server: RecordingServer, unreachable: str) -> None:
-    server.route("/fish.html", Reply(404, [("Content-Type", "text/html")],
-                                     b"<title>Page Not Found</title>"))
+    server.route(
+        "/fish.html", Reply(404, [("Content-Type", "text/html")], b"<title>Page Not Found</title>")
+    )
     server.route("/", Reply(200, [], b"fine"))
     pretend = closed_port_url() if unreachable == "refused" else "http://www.pretend_server.invalid"
-    out = run_both("howto_errors.py", {"http://www.python.org": server.origin,
-                                       "http://www.pretend_server.org": pretend},
-                   server)
+    out = run_both(
+        "howto_errors.py",
+        {"http://www.python.org": server.origin, "http://www.pretend_server.org": pretend},
+        server,
+    )
     reason = out.split("\n", 1)[0]
     assert re.fullmatch(UNREACHABLE_REASONS[unreachable], reason)
-    fetched = ("Got 4 bytes\n"
-               "The server couldn't fulfill the request.\nError code: 404\n"
-               f"We failed to reach a server.\nReason: {reason}\n")
-    assert out == (f"{reason}\n404 Not Found\n{server.origin}/fish.html text/html\n"
-                   "b'<title>Page Not Found</title>'\n" + fetched + fetched)
+    fetched = (
+        "Got 4 bytes\n"
+        "The server couldn't fulfill the request.\nError code: 404\n"
+        f"We failed to reach a server.\nReason: {reason}\n"
+    )
+    assert out == (
+        f"{reason}\n404 Not Found\n{server.origin}/fish.html text/html\n"
+        "b'<title>Page Not Found</title>'\n" + fetched + fetched
+    )
 
 
 def test_info_and_geturl(server: RecordingServer) -> None:
     server.route("/old", Reply(301, [("Location", "/new")]))
     server.route("/new", Reply(200, [("Content-Type", "text/plain")], b"moved here"))
+
     def headers(ns: dict[str, Any]) -> tuple[type, list[tuple[str, str]]]:
         info = ns["info"]
         assert isinstance(info, http.client.HTTPMessage)
         return type(info), [(k, v) for k, v in info.items() if k != "Date"]
 
-    out = run_both("howto_info.py", {"http://www.example.com": server.origin}, server,
-                   observe=headers)
+    out = run_both(
+        "howto_info.py", {"http://www.example.com": server.origin}, server, observe=headers
+    )
     assert out == f"{server.origin}/new\ntext/plain 10\n200 b'moved here'\n"
 
 
@@ -203,9 +219,12 @@ def test_proxies(server: RecordingServer) -> None:
     proxy = RecordingServer().start()
     try:
         proxy.route("*", _echo_query)
-        out = run_both("howto_proxies.py", {"http://localhost:8000": server.origin,
-                                            "http://proxy.example:3128": proxy.origin},
-                       server, proxy)
+        out = run_both(
+            "howto_proxies.py",
+            {"http://localhost:8000": server.origin, "http://proxy.example:3128": proxy.origin},
+            server,
+            proxy,
+        )
     finally:
         proxy.stop()
     assert out == "hello /\nhttp://www.example.com/page\n"
@@ -214,12 +233,16 @@ def test_proxies(server: RecordingServer) -> None:
 
 
 # The slow page: nothing at all, or the headers and two bytes of ten, then a stall.
-SLOW_PAGES = {"no response": b"",
-              "stalled body": b"HTTP/1.1 200 OK\r\nContent-Length: 10\r\n\r\nab"}
+SLOW_PAGES = {
+    "no response": b"",
+    "stalled body": b"HTTP/1.1 200 OK\r\nContent-Length: 10\r\n\r\nab",
+}
 # As written, the slow call gives its own timeout; with "socket default", the 0.5 s comes
 # from socket.setdefaulttimeout() alone, as in the HOWTO.
-TIMEOUTS = {"per call": {},
-            "socket default": {"timeout = 10": "timeout = 0.5", ", timeout=0.5)": ")"}}
+TIMEOUTS = {
+    "per call": {},
+    "socket default": {"timeout = 10": "timeout = 0.5", ", timeout=0.5)": ")"},
+}
 
 
 @pytest.mark.parametrize("timeout", sorted(TIMEOUTS))
@@ -227,20 +250,26 @@ TIMEOUTS = {"per call": {},
 def test_timeout(server: RecordingServer, slow_page: str, timeout: str) -> None:
     server.route("/", Reply(200, [], b"ok"))
     server.route("/slow", stall(3, SLOW_PAGES[slow_page]))
-    out = run_both("howto_timeout.py", {"http://www.voidspace.org.uk": server.origin,
-                                        **TIMEOUTS[timeout]}, server)
+    out = run_both(
+        "howto_timeout.py",
+        {"http://www.voidspace.org.uk": server.origin, **TIMEOUTS[timeout]},
+        server,
+    )
     assert out == "200\ntimed out while waiting for the response\n"
 
 
-@pytest.mark.parametrize("path", sorted([*EXAMPLES.glob("howto_*.py"),
-                                          *EXAMPLES.glob("migration_*.py")]),
-                         ids=lambda p: p.name)
+@pytest.mark.parametrize(
+    "path",
+    sorted([*EXAMPLES.glob("howto_*.py"), *EXAMPLES.glob("migration_*.py")]),
+    ids=lambda p: p.name,
+)
 def test_every_example_is_tested(path: Path) -> None:
     """A new docs/examples/howto_*.py or migration_*.py file needs its test here."""
     assert f'"{path.name}"' in Path(__file__).read_text(encoding="utf-8")
 
 
 # -- the migration guide: each urllib idiom and its requests form print the same -------------
+
 
 def _migration_routes(server: RecordingServer) -> None:
     good = "Basic " + base64.b64encode(b"klem:kadiddlehopper").decode()
@@ -257,8 +286,7 @@ def _migration_routes(server: RecordingServer) -> None:
         return Reply(200, [], f"cookie: {rec.header('Cookie')}".encode())
 
     server.route("/page", Reply(200, [("Content-Type", "text/html")], b"<p>page</p>"))
-    server.route("/api", Reply(200, [("Content-Type", "application/json")],
-                               b'{"name": "compat"}'))
+    server.route("/api", Reply(200, [("Content-Type", "application/json")], b'{"name": "compat"}'))
     server.route("/register", _echo_body)
     server.route("/search", _echo_query)
     server.route("/agent", agent)
@@ -291,19 +319,25 @@ tls 200
 
 
 @pytest.mark.parametrize("name", ["migration_urllib.py", "migration_requests.py"])
-def test_migration_side_by_side(name: str, server: RecordingServer, tls_server: RecordingServer,
-                                ca_file: str) -> None:
+def test_migration_side_by_side(
+    name: str, server: RecordingServer, tls_server: RecordingServer, ca_file: str
+) -> None:
     """Each file prints the same lines: the requests form does what the urllib form did."""
     _migration_routes(server)
     unreachable = closed_port_url()
     proxy = RecordingServer().start()
     try:
         proxy.route("*", _echo_query)
-        out = run_example(name, {"http://example.com": server.origin,
-                                 "http://unreachable.example": unreachable,
-                                 "http://proxy.example:3128": proxy.origin,
-                                 "https://secure.example.com": tls_server.origin,
-                                 '"ca.pem"': repr(ca_file)})
+        out = run_example(
+            name,
+            {
+                "http://example.com": server.origin,
+                "http://unreachable.example": unreachable,
+                "http://proxy.example:3128": proxy.origin,
+                "https://secure.example.com": tls_server.origin,
+                '"ca.pem"': repr(ca_file),
+            },
+        )
     finally:
         proxy.stop()
     assert out == MIGRATION_OUTPUT.format(origin=server.origin)
@@ -311,8 +345,9 @@ def test_migration_side_by_side(name: str, server: RecordingServer, tls_server: 
 
 
 @pytest.mark.parametrize("name", ["migration_urllib.py", "migration_requests.py"])
-def test_migration_no_proxy_ignores_the_environment(name: str, server: RecordingServer,
-                                                    monkeypatch: pytest.MonkeyPatch) -> None:
+def test_migration_no_proxy_ignores_the_environment(
+    name: str, server: RecordingServer, monkeypatch: pytest.MonkeyPatch
+) -> None:
     server.route("/page", Reply(200, [], b"<p>page</p>"))
     monkeypatch.setenv("http_proxy", closed_port_url())  # would refuse every request
     monkeypatch.setenv("no_proxy", "")
@@ -321,16 +356,20 @@ def test_migration_no_proxy_ignores_the_environment(name: str, server: Recording
     section = section.replace("http://example.com", server.origin)
     out = io.StringIO()
     with contextlib.redirect_stdout(out):
-        exec("import requests\nimport requests_urllib_compat.request as urllib_request\n"
-             + section, {})
+        exec(
+            "import requests\nimport requests_urllib_compat.request as urllib_request\n" + section,
+            {},
+        )
     assert out.getvalue() == "no proxy b'<p>page</p>'\n"
 
 
 def test_migration_bridge(server: RecordingServer) -> None:
     _migration_routes(server)
     out = run_example("migration_bridge.py", {"http://example.com": server.origin})
-    assert out == ("old 200 ['sid']\nnew b'cookie: sid=42'\nnew b'secret'\njson compat\n"
-                   "error 404 text/plain no such page\n")
+    assert out == (
+        "old 200 ['sid']\nnew b'cookie: sid=42'\nnew b'secret'\njson compat\n"
+        "error 404 text/plain no such page\n"
+    )
     # The session sends what the opener sends (urllib's headers) and answers the challenge
     # as the opener does: first without credentials, then with them.
     login, account, challenged, answered = server.received[:4]

@@ -22,20 +22,36 @@ from ..support.servers import RecordingServer, Reply
 
 
 def _fields(r: requests.Response) -> Any:
-    return (r.status_code, list(r.headers.items()), r.encoding, r.reason, r.url,
-            sorted(r.cookies.items()), r.request is not None, r.connection)
+    return (
+        r.status_code,
+        list(r.headers.items()),
+        r.encoding,
+        r.reason,
+        r.url,
+        sorted(r.cookies.items()),
+        r.request is not None,
+        r.connection,
+    )
 
 
-@pytest.mark.parametrize("headers", [
-    [("Content-Type", "text/html; charset=ISO-8859-1"), ("X-Dup", "a"), ("x-dup", "b"),
-     ("X-Other", "c")],
-    [("Set-Cookie", "a=1; Path=/"), ("Set-Cookie", "b=2"), ("Content-Type", "text/plain")],
-    [("Content-Type", "application/json"), ("X-A", "1")],
-    [("content-type", "text/csv"), ("content-type", "text/plain; charset=utf-8")],
-    [],
-])
-def test_build_response_as_requests(server: RecordingServer,
-                                    headers: list[tuple[str, str]]) -> None:
+@pytest.mark.parametrize(
+    "headers",
+    [
+        [
+            ("Content-Type", "text/html; charset=ISO-8859-1"),
+            ("X-Dup", "a"),
+            ("x-dup", "b"),
+            ("X-Other", "c"),
+        ],
+        [("Set-Cookie", "a=1; Path=/"), ("Set-Cookie", "b=2"), ("Content-Type", "text/plain")],
+        [("Content-Type", "application/json"), ("X-A", "1")],
+        [("content-type", "text/csv"), ("content-type", "text/plain; charset=utf-8")],
+        [],
+    ],
+)
+def test_build_response_as_requests(
+    server: RecordingServer, headers: list[tuple[str, str]]
+) -> None:
     server.route("/r", Reply(200, headers, b"body"))
     adapter = CompatAdapter()
     try:
@@ -60,23 +76,27 @@ def test_cookies_and_headers_reach_the_requests_response(server: RecordingServer
 
 def test_response_headers_are_copied_as_requests_headers(server: RecordingServer) -> None:
     """requests' headers are made from urllib3's when first read; copies are requests' class."""
-    server.route("/h", Reply(200, [("X-A", "1"), ("x-a", "2"),
-                                   ("Content-Type", "application/json")], b"{}"))
+    server.route(
+        "/h", Reply(200, [("X-A", "1"), ("x-a", "2"), ("Content-Type", "application/json")], b"{}")
+    )
     with compat.urlopen(server.url("/h")) as r:
         response = r.requests_response
         assert response.encoding == "utf-8"
         expected = list(response.headers.items())
         assert ("X-A", "1, 2") in expected and ("Content-Type", "application/json") in expected
-        for copied in (copy.copy(response.headers), copy.deepcopy(response.headers),
-                       pickle.loads(pickle.dumps(response.headers)), response.headers.copy()):
+        for copied in (
+            copy.copy(response.headers),
+            copy.deepcopy(response.headers),
+            pickle.loads(pickle.dumps(response.headers)),
+            response.headers.copy(),
+        ):
             assert type(copied) is CaseInsensitiveDict
             assert list(copied.items()) == expected
         assert r.read() == b"{}"
         assert pickle.loads(pickle.dumps(response)).headers == response.headers
 
 
-def test_pool_is_the_one_requests_picks_and_follows_its_lifecycle(
-        server: RecordingServer) -> None:
+def test_pool_is_the_one_requests_picks_and_follows_its_lifecycle(server: RecordingServer) -> None:
     server.route("/p", Reply(200, [], b"p"))
     adapter = shared_adapter(None)
     for _ in range(3):
@@ -96,8 +116,9 @@ def test_pool_is_the_one_requests_picks_and_follows_its_lifecycle(
     assert adapter._origin_pools.get(origin)[1] is now
 
 
-def test_tls_settings_of_the_context_select_the_pool(tls_server: RecordingServer,
-                                                     client_context: ssl.SSLContext) -> None:
+def test_tls_settings_of_the_context_select_the_pool(
+    tls_server: RecordingServer, client_context: ssl.SSLContext
+) -> None:
     tls_server.route("/t", Reply(200, [], b"t"))
     opener = compat.build_opener(compat.HTTPSHandler(context=client_context))
     with opener.open(tls_server.url("/t")) as r:
@@ -117,8 +138,12 @@ def test_tls_settings_of_the_context_select_the_pool(tls_server: RecordingServer
 
 @responses.activate
 def test_responses_still_intercepts_with_cookies() -> None:
-    responses.add(responses.GET, "http://127.0.0.1:9/m", body=b"mocked",
-                  headers={"Set-Cookie": "m=1", "X-M": "y"})
+    responses.add(
+        responses.GET,
+        "http://127.0.0.1:9/m",
+        body=b"mocked",
+        headers={"Set-Cookie": "m=1", "X-M": "y"},
+    )
     with compat.urlopen("http://127.0.0.1:9/m") as r:
         assert r.read() == b"mocked"
         assert r.headers["X-M"] == "y"
@@ -126,7 +151,8 @@ def test_responses_still_intercepts_with_cookies() -> None:
 
 
 def test_a_proxy_header_replaces_the_requests_one_whatever_its_case(
-        server: RecordingServer) -> None:
+    server: RecordingServer,
+) -> None:
     """urllib3 merges a proxy's headers into the request's case-insensitively: the headers
     handed to the pool stay requests' class then (one Proxy-Authorization on the wire)."""
     session = requests.Session()
@@ -138,8 +164,7 @@ def test_a_proxy_header_replaces_the_requests_one_whatever_its_case(
         r.read()
     (received,) = server.received
     assert received.target == "http://origin.invalid/x"
-    assert [v for k, v in received.headers if k.lower() == "proxy-authorization"] == [
-        "Basic dTpw"]
+    assert [v for k, v in received.headers if k.lower() == "proxy-authorization"] == ["Basic dTpw"]
     session.close()
 
 

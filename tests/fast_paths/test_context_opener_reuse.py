@@ -36,8 +36,9 @@ def _get(server: RecordingServer, context: ssl.SSLContext) -> bytes:
         return bytes(r.read())
 
 
-def test_same_context_same_opener(tls_server: RecordingServer, client_context: ssl.SSLContext,
-                                  built: list[Any], ca_file: str) -> None:
+def test_same_context_same_opener(
+    tls_server: RecordingServer, client_context: ssl.SSLContext, built: list[Any], ca_file: str
+) -> None:
     tls_server.route("/c", Reply(200, [], b"c"))
     assert [_get(tls_server, client_context) for _ in range(3)] == [b"c"] * 3
     assert len(built) == 1
@@ -46,9 +47,12 @@ def test_same_context_same_opener(tls_server: RecordingServer, client_context: s
     assert len(built) == 2
 
 
-def test_a_changed_environment_is_read_again(tls_server: RecordingServer,
-                                             client_context: ssl.SSLContext, built: list[Any],
-                                             monkeypatch: pytest.MonkeyPatch) -> None:
+def test_a_changed_environment_is_read_again(
+    tls_server: RecordingServer,
+    client_context: ssl.SSLContext,
+    built: list[Any],
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
     tls_server.route("/c", Reply(200, [], b"c"))
     monkeypatch.delenv("https_proxy", raising=False)
     monkeypatch.delenv("HTTPS_PROXY", raising=False)
@@ -61,9 +65,12 @@ def test_a_changed_environment_is_read_again(tls_server: RecordingServer,
     assert proxy.proxies == urllib.request.getproxies()
 
 
-def test_a_patched_handler_class_is_seen(tls_server: RecordingServer,
-                                         client_context: ssl.SSLContext, built: list[Any],
-                                         monkeypatch: pytest.MonkeyPatch) -> None:
+def test_a_patched_handler_class_is_seen(
+    tls_server: RecordingServer,
+    client_context: ssl.SSLContext,
+    built: list[Any],
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
     """A method added to a default handler class is registered, as by urllib's new opener."""
     tls_server.route("/c", Reply(200, [], b"c"))
     _get(tls_server, client_context)
@@ -73,8 +80,9 @@ def test_a_patched_handler_class_is_seen(tls_server: RecordingServer,
         seen.append(req.full_url)
         return req
 
-    monkeypatch.setattr(urllib.request.HTTPErrorProcessor, "https_request", https_request,
-                        raising=False)
+    monkeypatch.setattr(
+        urllib.request.HTTPErrorProcessor, "https_request", https_request, raising=False
+    )
     _get(tls_server, client_context)
     assert seen == [tls_server.url("/c")] and len(built) == 2
     with urllib.request.urlopen(tls_server.url("/c"), context=client_context) as r:
@@ -82,9 +90,9 @@ def test_a_patched_handler_class_is_seen(tls_server: RecordingServer,
     assert seen == [tls_server.url("/c")] * 2  # as the stdlib's new opener per call
 
 
-def test_an_installed_session_is_used(tls_server: RecordingServer,
-                                      client_context: ssl.SSLContext, built: list[Any],
-                                      ca_file: str) -> None:
+def test_an_installed_session_is_used(
+    tls_server: RecordingServer, client_context: ssl.SSLContext, built: list[Any], ca_file: str
+) -> None:
     tls_server.route("/c", Reply(200, [], b"c"))
     _get(tls_server, client_context)
     session = requests.Session()

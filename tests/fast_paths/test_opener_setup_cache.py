@@ -21,8 +21,10 @@ def _tables(director: urllib.request.OpenerDirector) -> Any:
     return (
         [id(h) for h in director.handlers],
         [(k, [id(h) for h in v]) for k, v in director.handle_open.items()],
-        [(p, [(k, [id(h) for h in v]) for k, v in d.items()])
-         for p, d in director.handle_error.items()],
+        [
+            (p, [(k, [id(h) for h in v]) for k, v in d.items()])
+            for p, d in director.handle_error.items()
+        ],
         [(k, [id(h) for h in v]) for k, v in director.process_request.items()],
         [(k, [id(h) for h in v]) for k, v in director.process_response.items()],
     )
@@ -63,12 +65,21 @@ class Custom(urllib.request.BaseHandler):
 
 
 def test_default_handlers_register_as_the_stdlib_does() -> None:
-    classes = [urllib.request.ProxyHandler, urllib.request.UnknownHandler, compat.HTTPHandler,
-               urllib.request.HTTPDefaultErrorHandler, urllib.request.HTTPRedirectHandler,
-               urllib.request.FTPHandler, urllib.request.FileHandler,
-               urllib.request.HTTPErrorProcessor, urllib.request.DataHandler,
-               compat.HTTPSHandler, urllib.request.HTTPCookieProcessor,
-               urllib.request.HTTPBasicAuthHandler, urllib.request.ProxyDigestAuthHandler]
+    classes = [
+        urllib.request.ProxyHandler,
+        urllib.request.UnknownHandler,
+        compat.HTTPHandler,
+        urllib.request.HTTPDefaultErrorHandler,
+        urllib.request.HTTPRedirectHandler,
+        urllib.request.FTPHandler,
+        urllib.request.FileHandler,
+        urllib.request.HTTPErrorProcessor,
+        urllib.request.DataHandler,
+        compat.HTTPSHandler,
+        urllib.request.HTTPCookieProcessor,
+        urllib.request.HTTPBasicAuthHandler,
+        urllib.request.ProxyDigestAuthHandler,
+    ]
     _assert_same_as_stdlib([c() for c in classes])
     _assert_same_as_stdlib([c() for c in classes])  # again: the tables are replayed
     _assert_same_as_stdlib([c() for c in reversed(classes)])
@@ -119,25 +130,32 @@ def test_not_a_handler_is_refused_as_by_the_stdlib() -> None:
 
 def test_build_opener_matches_stdlib_tables() -> None:
     context = ssl.create_default_context()
-    for args in [(), (compat.HTTPSHandler(context=context),),
-                 (Custom, urllib.request.HTTPCookieProcessor())]:
+    for args in [
+        (),
+        (compat.HTTPSHandler(context=context),),
+        (Custom, urllib.request.HTTPCookieProcessor()),
+    ]:
         ours = compat.build_opener(*args)
         theirs = urllib.request.build_opener(*args)
         shape = [[type(h).__name__ for h in t] for t in (ours.handlers, theirs.handlers)]
         assert shape[0] == shape[1]
         assert sorted(ours.handle_open) == sorted(theirs.handle_open)
         assert {p: sorted(d, key=str) for p, d in ours.handle_error.items()} == {
-            p: sorted(d, key=str) for p, d in theirs.handle_error.items()}
+            p: sorted(d, key=str) for p, d in theirs.handle_error.items()
+        }
 
 
 def test_proxy_handler_reads_the_environment_at_construction(
-        monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
     assert environment_proxies() == urllib.request.getproxies() == {}
     monkeypatch.setenv("http_proxy", "http://127.0.0.1:3128")
     monkeypatch.setenv("NO_PROXY", "localhost")
     assert environment_proxies() == urllib.request.getproxies()
     assert compat.build_opener().handle_open["http"][0].proxies == {  # type: ignore[attr-defined]
-        "http": "http://127.0.0.1:3128", "no": "localhost"}
+        "http": "http://127.0.0.1:3128",
+        "no": "localhost",
+    }
     monkeypatch.setenv("HTTP_PROXY", "http://127.0.0.2:3128")  # lowercase still wins
     monkeypatch.setenv("REQUEST_METHOD", "GET")  # CGI: HTTP_PROXY ignored
     assert environment_proxies() == urllib.request.getproxies()
@@ -160,10 +178,16 @@ def _positional(director: Any, handlers: list[Any]) -> Any:
     where = {id(h): i for i, h in enumerate(handlers)}
     return tuple(
         [(k, [where[id(h)] for h in v]) for k, v in table]
-        for table in ([(None, director.handlers)], director.handle_open.items(),
-                      director.process_request.items(), director.process_response.items())
-    ) + tuple((p, [(k, [where[id(h)] for h in v]) for k, v in d.items()])
-              for p, d in director.handle_error.items())
+        for table in (
+            [(None, director.handlers)],
+            director.handle_open.items(),
+            director.process_request.items(),
+            director.process_response.items(),
+        )
+    ) + tuple(
+        (p, [(k, [where[id(h)] for h in v]) for k, v in d.items()])
+        for p, d in director.handle_error.items()
+    )
 
 
 def _check_template(make: Any, rounds: int = 3) -> None:
@@ -180,13 +204,21 @@ def _check_template(make: Any, rounds: int = 3) -> None:
 
 
 def _defaults(*extra: Any) -> Any:
-    classes = [urllib.request.ProxyHandler, urllib.request.UnknownHandler, compat.HTTPHandler,
-               urllib.request.HTTPDefaultErrorHandler, urllib.request.HTTPRedirectHandler,
-               urllib.request.FTPHandler, urllib.request.FileHandler,
-               urllib.request.HTTPErrorProcessor, urllib.request.DataHandler,
-               compat.HTTPSHandler]
-    return lambda: [c({}) if c is urllib.request.ProxyHandler else c() for c in classes] + [
-        e() for e in extra]
+    classes = [
+        urllib.request.ProxyHandler,
+        urllib.request.UnknownHandler,
+        compat.HTTPHandler,
+        urllib.request.HTTPDefaultErrorHandler,
+        urllib.request.HTTPRedirectHandler,
+        urllib.request.FTPHandler,
+        urllib.request.FileHandler,
+        urllib.request.HTTPErrorProcessor,
+        urllib.request.DataHandler,
+        compat.HTTPSHandler,
+    ]
+    return lambda: (
+        [c({}) if c is urllib.request.ProxyHandler else c() for c in classes] + [e() for e in extra]
+    )
 
 
 def test_tables_reused_for_the_same_handler_types() -> None:
@@ -203,7 +235,8 @@ def test_tables_follow_a_class_patched_later() -> None:
     Late.http_error_404 = lambda self, *a: None  # type: ignore[attr-defined]
     _check_template(make)
     urllib.request.HTTPErrorProcessor.zzz_response = (  # type: ignore[attr-defined]
-        lambda self, req, resp: resp)
+        lambda self, req, resp: resp
+    )
     try:
         _check_template(make)
     finally:
@@ -242,20 +275,25 @@ def test_build_opener_uses_the_same_tables(monkeypatch: pytest.MonkeyPatch) -> N
 
 def _by_name(director: Any) -> Any:
     """The tables with each handler replaced by its class name (ours are named as urllib's)."""
+
     def names(hs: Any) -> list[str]:
         return [type(h).__name__ for h in hs]
-    return (names(director.handlers),
-            [(k, names(v)) for k, v in director.handle_open.items()],
-            [(k, names(v)) for k, v in director.process_request.items()],
-            [(k, names(v)) for k, v in director.process_response.items()],
-            [(p, [(k, names(v)) for k, v in d.items()]) for p, d in director.handle_error.items()])
+
+    return (
+        names(director.handlers),
+        [(k, names(v)) for k, v in director.handle_open.items()],
+        [(k, names(v)) for k, v in director.process_request.items()],
+        [(k, names(v)) for k, v in director.process_response.items()],
+        [(p, [(k, names(v)) for k, v in d.items()]) for p, d in director.handle_error.items()],
+    )
 
 
 def _same_build(*handlers: Any) -> None:
     """build_opener (twice: the second replays the tables) registers as urllib's does."""
     for _ in range(2):
         assert _by_name(compat.build_opener(*handlers)) == _by_name(
-            urllib.request.build_opener(*handlers))
+            urllib.request.build_opener(*handlers)
+        )
 
 
 def test_build_opener_follows_the_proxy_environment(monkeypatch: pytest.MonkeyPatch) -> None:
@@ -285,18 +323,21 @@ def test_build_opener_follows_attributes_of_given_handlers() -> None:
     _same_build(Custom())
 
 
-def test_build_opener_follows_patched_methods_and_ordering(
-        monkeypatch: pytest.MonkeyPatch) -> None:
+def test_build_opener_follows_patched_methods_and_ordering(monkeypatch: pytest.MonkeyPatch) -> None:
     _same_build(Custom, urllib.request.HTTPCookieProcessor)
     # A method replaced under the same name, then the ordering of every handler reversed.
     monkeypatch.setattr(Custom, "foo_open", lambda self, req: None)
     _same_build(Custom, urllib.request.HTTPCookieProcessor)
-    monkeypatch.setattr(urllib.request.BaseHandler, "__lt__",
-                        lambda self, other: self.handler_order > other.handler_order)
+    monkeypatch.setattr(
+        urllib.request.BaseHandler,
+        "__lt__",
+        lambda self, other: self.handler_order > other.handler_order,
+    )
     _same_build(Custom, urllib.request.HTTPCookieProcessor)
     ours = compat.build_opener(Custom)
     assert [h.handler_order for h in ours.handlers] == sorted(
-        (h.handler_order for h in ours.handlers), reverse=True)
+        (h.handler_order for h in ours.handlers), reverse=True
+    )
     monkeypatch.undo()
     _same_build(Custom, urllib.request.HTTPCookieProcessor)
 
@@ -338,14 +379,26 @@ def test_replay_source_of_a_plain_build_opener(no_templates: None) -> None:
     compat.build_opener()
     (template,) = _opener_setup._templates.values()
     redirects = [301, 302, 303, 307] + (
-        [308] if hasattr(urllib.request.HTTPRedirectHandler, "http_error_308") else [])
+        [308] if hasattr(urllib.request.HTTPRedirectHandler, "http_error_308") else []
+    )
     codes = ", ".join(f"k{12 + i}: [h4, ]" for i in range(len(redirects)))
     assert "".join(linecache.getlines(template.filename)) == _GOLDEN_REPLAY % codes
     keys = {k: v for k, v in template.replay.__globals__.items() if k != "__builtins__"}
     assert keys == {
-        "k0": "unknown", "k1": "http", "k2": "ftp", "k3": "file", "k4": "data", "k5": "https",
-        "k6": "http", "k7": "https", "k8": "http", "k9": "https", "k10": "http",
-        "k11": "default", **{f"k{12 + i}": code for i, code in enumerate(redirects)}}
+        "k0": "unknown",
+        "k1": "http",
+        "k2": "ftp",
+        "k3": "file",
+        "k4": "data",
+        "k5": "https",
+        "k6": "http",
+        "k7": "https",
+        "k8": "http",
+        "k9": "https",
+        "k10": "http",
+        "k11": "default",
+        **{f"k{12 + i}": code for i, code in enumerate(redirects)},
+    }
     replayed = compat.build_opener()  # through the generated code: the same tables
     assert _by_name(replayed) == _by_name(urllib.request.build_opener())
     assert len(_opener_setup._templates) == 1
@@ -379,12 +432,16 @@ def test_traceback_through_the_replay_shows_its_source(no_templates: None) -> No
             compat.build_opener(_FailsOnReplay)
     finally:
         _broken.clear()
-    frames = [f for f in traceback.extract_tb(failure.value.__traceback__)
-              if f.filename.startswith("<build_opener replay ")]
+    frames = [
+        f
+        for f in traceback.extract_tb(failure.value.__traceback__)
+        if f.filename.startswith("<build_opener replay ")
+    ]
     assert [(f.name, f.line) for f in frames] == [("replay", "h10.parent = d")]
     error = failure.value
     assert "h10.parent = d" in "".join(
-        traceback.format_exception(type(error), error, error.__traceback__))
+        traceback.format_exception(type(error), error, error.__traceback__)
+    )
 
 
 def test_replay_source_leaves_linecache_with_its_template(no_templates: None) -> None:

@@ -18,20 +18,27 @@ BIG = b"".join(b"line %06d %s\n" % (i, b"x" * (i % 97)) for i in range(6000))  #
 
 
 def _chunked(body: bytes, size: int) -> bytes:
-    parts = [b"%x\r\n%s\r\n" % (len(body[i:i + size]), body[i:i + size])
-             for i in range(0, len(body), size)]
+    parts = [
+        b"%x\r\n%s\r\n" % (len(body[i : i + size]), body[i : i + size])
+        for i in range(0, len(body), size)
+    ]
     return b"".join(parts) + b"0\r\n\r\n"
 
 
 @pytest.fixture
 def big_server(server: RecordingServer) -> RecordingServer:
     server.route("/length", Reply(200, [("Content-Type", "text/plain")], BIG))
-    server.route("/chunked", write_raw(
-        b"HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\n" + _chunked(BIG, 5000)))
-    server.route("/close-delimited", write_raw(
-        b"HTTP/1.1 200 OK\r\nConnection: close\r\n\r\n" + BIG))
-    server.route("/short", write_raw(
-        b"HTTP/1.1 200 OK\r\nContent-Length: %d\r\n\r\n" % (len(BIG) + 100) + BIG))
+    server.route(
+        "/chunked",
+        write_raw(b"HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\n" + _chunked(BIG, 5000)),
+    )
+    server.route(
+        "/close-delimited", write_raw(b"HTTP/1.1 200 OK\r\nConnection: close\r\n\r\n" + BIG)
+    )
+    server.route(
+        "/short",
+        write_raw(b"HTTP/1.1 200 OK\r\nContent-Length: %d\r\n\r\n" % (len(BIG) + 100) + BIG),
+    )
     return server
 
 
@@ -45,10 +52,14 @@ READERS: dict[str, Any] = {
     "read_all": lambda r: r.read(),
     "read_64k": lambda r: b"".join(iter(lambda: r.read(65536), b"")),
     "read_big_then_lines": lambda r: (r.read(100000), r.readline(), r.readline(), r.read()),
-    "lines_then_big": lambda r: (r.readline(), r.read(70000), r.read(5), r.read(9000),
-                                 r.read()),
-    "readinto_then_peek": lambda r: (_readinto(r, 50000), r.peek(1)[:1], r.read1(10),
-                                     _readinto(r, 20000), r.read()),
+    "lines_then_big": lambda r: (r.readline(), r.read(70000), r.read(5), r.read(9000), r.read()),
+    "readinto_then_peek": lambda r: (
+        _readinto(r, 50000),
+        r.peek(1)[:1],
+        r.read1(10),
+        _readinto(r, 20000),
+        r.read(),
+    ),
     "small_then_big": lambda r: (r.read(3), r.read(200000), r.read()),
     "iteration_after_big": lambda r: (r.read(8192), list(r)),
 }

@@ -61,8 +61,10 @@ CASES = [
     Fault("fin-before-blank-line", raw(b"HTTP/1.1 200 OK\r\nContent-Length: 5\r\n", "fin")),
     # -- in the body ------------------------------------------------------------------------
     Fault("fin-mid-body", raw(b"HTTP/1.1 200 OK\r\nContent-Length: 10\r\n\r\nhello", "fin")),
-    Fault("reset-mid-body",
-          raw(b"HTTP/1.1 200 OK\r\nContent-Length: 10\r\n\r\nhello", "reset", delay=0.2)),
+    Fault(
+        "reset-mid-body",
+        raw(b"HTTP/1.1 200 OK\r\nContent-Length: 10\r\n\r\nhello", "reset", delay=0.2),
+    ),
     Fault("fin-mid-chunk", raw(CHUNKED + b"a\r\nhello", "fin")),
     Fault("fin-before-last-chunk", raw(CHUNKED + b"5\r\nhello\r\n", "fin")),
     Fault("reset-mid-chunk", raw(CHUNKED + b"a\r\nhello", "reset", delay=0.2)),
@@ -72,15 +74,17 @@ CASES = [
     Fault("reset-after-body", raw(OK5, "reset", delay=0.3)),
     Fault("fin-after-chunked-body", raw(CHUNKED + b"5\r\nhello\r\n0\r\n\r\n", "fin")),
     Fault("keep-after-body", raw(OK5)),
-    Fault("connection-close-honoured",
-          raw(b"HTTP/1.1 200 OK\r\nConnection: close\r\nContent-Length: 5\r\n\r\nhello", "stop")),
-    Fault("http10-no-keepalive",
-          raw(b"HTTP/1.0 200 OK\r\nContent-Length: 5\r\n\r\nhello", "stop")),
+    Fault(
+        "connection-close-honoured",
+        raw(b"HTTP/1.1 200 OK\r\nConnection: close\r\nContent-Length: 5\r\n\r\nhello", "stop"),
+    ),
+    Fault("http10-no-keepalive", raw(b"HTTP/1.0 200 OK\r\nContent-Length: 5\r\n\r\nhello", "stop")),
     # -- slow server against the caller's timeout -------------------------------------------
     Fault("slow-status-line", raw(b"", "stop"), timeout=0.3),
     Fault("slow-mid-headers", raw(b"HTTP/1.1 200 OK\r\n", "stop"), timeout=0.3),
-    Fault("slow-body",
-          raw(b"HTTP/1.1 200 OK\r\nContent-Length: 10\r\n\r\nhello", "stop"), timeout=0.3),
+    Fault(
+        "slow-body", raw(b"HTTP/1.1 200 OK\r\nContent-Length: 10\r\n\r\nhello", "stop"), timeout=0.3
+    ),
     Fault("slow-chunk", raw(CHUNKED + b"5\r\nhello\r\n", "stop"), timeout=0.3),
     Fault("slow-but-in-time", raw(b"", "keep", delay=0.1, after=OK5), timeout=1.0),
     # -- bad status lines -------------------------------------------------------------------
@@ -97,51 +101,77 @@ CASES = [
     # -- 1xx --------------------------------------------------------------------------------
     Fault("100-then-200", raw(b"HTTP/1.1 100 Continue\r\n\r\n" + OK5)),
     Fault("100s-then-200", raw(b"HTTP/1.1 100 Continue\r\nX: 1\r\n\r\n" * 3 + OK5)),
-    Fault("103-then-200-late",
-          _late(b"HTTP/1.1 103 Early Hints\r\nLink: </a.css>\r\n\r\n", 0.5, ALICE)),
-    Fault("103-then-200-at-once",
-          raw(b"HTTP/1.1 103 Early Hints\r\nLink: </a.css>\r\n\r\n" + ALICE)),
+    Fault(
+        "103-then-200-late",
+        _late(b"HTTP/1.1 103 Early Hints\r\nLink: </a.css>\r\n\r\n", 0.5, ALICE),
+    ),
+    Fault(
+        "103-then-200-at-once", raw(b"HTTP/1.1 103 Early Hints\r\nLink: </a.css>\r\n\r\n" + ALICE)
+    ),
     Fault("102-then-200-late", _late(b"HTTP/1.1 102 Processing\r\n\r\n", 0.3, ALICE)),
     # -- bodies where none belongs ----------------------------------------------------------
-    Fault("204-late-bytes", _late(b"HTTP/1.1 204 No Content\r\n\r\n", 0.3, b"hello"),
-          retried=True),
-    Fault("204-announcing-a-body",
-          raw(b"HTTP/1.1 204 No Content\r\nContent-Length: 5\r\n\r\nhello")),
-    Fault("304-late-bytes", _late(b"HTTP/1.1 304 Not Modified\r\n\r\n", 0.3, b"hello"),
-          retried=True),
-    Fault("304-with-body-at-once",
-          raw(b"HTTP/1.1 304 Not Modified\r\nContent-Length: 5\r\n\r\nhello")),
+    Fault("204-late-bytes", _late(b"HTTP/1.1 204 No Content\r\n\r\n", 0.3, b"hello"), retried=True),
+    Fault(
+        "204-announcing-a-body", raw(b"HTTP/1.1 204 No Content\r\nContent-Length: 5\r\n\r\nhello")
+    ),
+    Fault(
+        "304-late-bytes", _late(b"HTTP/1.1 304 Not Modified\r\n\r\n", 0.3, b"hello"), retried=True
+    ),
+    Fault(
+        "304-with-body-at-once", raw(b"HTTP/1.1 304 Not Modified\r\nContent-Length: 5\r\n\r\nhello")
+    ),
     Fault("head-answered-with-body", raw(OK5), method="HEAD"),
-    Fault("head-late-body",
-          _late(b"HTTP/1.1 200 OK\r\nContent-Length: 5\r\n\r\n", 0.3, b"hello"), method="HEAD",
-          retried=True),
+    Fault(
+        "head-late-body",
+        _late(b"HTTP/1.1 200 OK\r\nContent-Length: 5\r\n\r\n", 0.3, b"hello"),
+        method="HEAD",
+        retried=True,
+    ),
     Fault("bytes-after-content-length", raw(OK5 + b"HTTP/1.1 200 OK\r\n\r\nstray")),
     Fault("late-bytes-after-content-length", _late(OK5, 0.3, b"stray"), retried=True),
-    Fault("bytes-after-last-chunk",
-          raw(CHUNKED + b"5\r\nhello\r\n0\r\n\r\nstray")),
+    Fault("bytes-after-last-chunk", raw(CHUNKED + b"5\r\nhello\r\n0\r\n\r\nstray")),
     # -- oversize ---------------------------------------------------------------------------
-    Fault("too-many-headers",
-          raw(b"HTTP/1.1 200 OK\r\n" + b"".join(b"X-%d: v\r\n" % i for i in range(101))
-              + b"Content-Length: 5\r\n\r\nhello", "fin")),
-    Fault("header-line-too-long",
-          raw(b"HTTP/1.1 200 OK\r\nX: " + b"v" * 70000 + b"\r\n\r\n", "fin")),
+    Fault(
+        "too-many-headers",
+        raw(
+            b"HTTP/1.1 200 OK\r\n"
+            + b"".join(b"X-%d: v\r\n" % i for i in range(101))
+            + b"Content-Length: 5\r\n\r\nhello",
+            "fin",
+        ),
+    ),
+    Fault(
+        "header-line-too-long", raw(b"HTTP/1.1 200 OK\r\nX: " + b"v" * 70000 + b"\r\n\r\n", "fin")
+    ),
     Fault("chunk-size-line-too-long", raw(CHUNKED + b"1" * 70000 + b"\r\n", "fin")),
     Fault("chunk-size-huge", raw(CHUNKED + b"FFFFFFFFFFFFFFFFFFFF\r\nhello", "fin")),
     Fault("chunk-size-not-hex", raw(CHUNKED + b"zz\r\nhello\r\n0\r\n\r\n", "fin")),
     # -- conflicting or odd framing ---------------------------------------------------------
-    Fault("cl-and-te",
-          raw(b"HTTP/1.1 200 OK\r\nContent-Length: 100\r\nTransfer-Encoding: chunked\r\n\r\n"
-              b"5\r\nhello\r\n0\r\n\r\n")),
-    Fault("te-not-chunked",
-          raw(b"HTTP/1.1 200 OK\r\nTransfer-Encoding: gzip\r\n\r\nuntil close", "fin")),
-    Fault("negative-content-length",
-          raw(b"HTTP/1.1 200 OK\r\nContent-Length: -1\r\n\r\nuntil close", "fin")),
-    Fault("non-numeric-content-length",
-          raw(b"HTTP/1.1 200 OK\r\nContent-Length: abc\r\n\r\nuntil close", "fin")),
-    Fault("two-content-lengths",
-          raw(b"HTTP/1.1 200 OK\r\nContent-Length: 5\r\nContent-Length: 6\r\n\r\nhello!", "fin"),
-          # docs/differences.md: a smuggling vector refused (urllib reads with the first)
-          ours=lambda o: o.error_type == "builtins.ValueError"),
+    Fault(
+        "cl-and-te",
+        raw(
+            b"HTTP/1.1 200 OK\r\nContent-Length: 100\r\nTransfer-Encoding: chunked\r\n\r\n"
+            b"5\r\nhello\r\n0\r\n\r\n"
+        ),
+    ),
+    Fault(
+        "te-not-chunked",
+        raw(b"HTTP/1.1 200 OK\r\nTransfer-Encoding: gzip\r\n\r\nuntil close", "fin"),
+    ),
+    Fault(
+        "negative-content-length",
+        raw(b"HTTP/1.1 200 OK\r\nContent-Length: -1\r\n\r\nuntil close", "fin"),
+    ),
+    Fault(
+        "non-numeric-content-length",
+        raw(b"HTTP/1.1 200 OK\r\nContent-Length: abc\r\n\r\nuntil close", "fin"),
+    ),
+    Fault(
+        "two-content-lengths",
+        raw(b"HTTP/1.1 200 OK\r\nContent-Length: 5\r\nContent-Length: 6\r\n\r\nhello!", "fin"),
+        # docs/differences.md: a smuggling vector refused (urllib reads with the first)
+        ours=lambda o: o.error_type == "builtins.ValueError",
+    ),
 ]
 
 
@@ -178,9 +208,25 @@ def test_fault(raw_server: RawServer, case: Fault) -> None:
     assert ours_sent == theirs_sent
 
 
-@pytest.mark.parametrize("case", [c for c in CASES if c.name in {
-    "fin-before-status", "fin-mid-body", "reset-mid-body", "slow-body", "garbage-status",
-    "too-many-headers", "cl-and-te", "fin-after-body"}], ids=lambda c: c.name)
+@pytest.mark.parametrize(
+    "case",
+    [
+        c
+        for c in CASES
+        if c.name
+        in {
+            "fin-before-status",
+            "fin-mid-body",
+            "reset-mid-body",
+            "slow-body",
+            "garbage-status",
+            "too-many-headers",
+            "cl-and-te",
+            "fin-after-body",
+        }
+    ],
+    ids=lambda c: c.name,
+)
 def test_fault_on_reused_connection(raw_server: RawServer, case: Fault) -> None:
     """The same faults on a kept-alive connection: the caller sees what urllib shows on a fresh
     one (an idempotent request may be retried once on a new connection when the reused one was

@@ -23,8 +23,9 @@ from ..support.raw_server import RawServer
 THREADS = 8
 REQUESTS = 500
 
-pytestmark = pytest.mark.skipif(not os.path.isdir("/proc/self/fd"),
-                                reason="counts file descriptors in /proc/self/fd")
+pytestmark = pytest.mark.skipif(
+    not os.path.isdir("/proc/self/fd"), reason="counts file descriptors in /proc/self/fd"
+)
 
 
 def _fds() -> int:

@@ -66,9 +66,21 @@ def follow_up(server: RawServer, opener: Any = None) -> None:
 
 # -- CVE-2019-9740 / CVE-2019-9947: CR/LF (and other controls) in the URL ----------------------
 
-@pytest.mark.parametrize("path", [
-    "/a\r\nX-Injected: 1", "/a HTTP/1.1\r\nX-Injected: 1\r\n\r\nGET /b", "/a\nb", "/a\rb",
-    "/?q=1\r\nX-Injected: 1", "/a b", "/a\x00b", "/a\x7fb", "/a\tb"])
+
+@pytest.mark.parametrize(
+    "path",
+    [
+        "/a\r\nX-Injected: 1",
+        "/a HTTP/1.1\r\nX-Injected: 1\r\n\r\nGET /b",
+        "/a\nb",
+        "/a\rb",
+        "/?q=1\r\nX-Injected: 1",
+        "/a b",
+        "/a\x00b",
+        "/a\x7fb",
+        "/a\tb",
+    ],
+)
 def test_crlf_in_path_refused(server: RecordingServer, path: str) -> None:
     run = assert_same(lambda u: u.urlopen(server.url(path)), server)
     assert run.outcome.kind == "error" and run.received == []
@@ -76,22 +88,31 @@ def test_crlf_in_path_refused(server: RecordingServer, path: str) -> None:
 
 @pytest.mark.parametrize("host", ["127.0.0.1\r\nX-Injected: 1", "127.0.0.1\nX: 1", "127.0.0.1\r\n"])
 def test_crlf_in_host_refused(server: RecordingServer, host: str) -> None:
-    run = assert_same(lambda u: u.urlopen(f"http://{host}:{server.port}/"), server,
-                      compare=kind)
+    run = assert_same(lambda u: u.urlopen(f"http://{host}:{server.port}/"), server, compare=kind)
     assert run.outcome.kind == "error" and run.received == []
 
 
-@pytest.mark.parametrize("headers", [
-    {"X-A": "v\r\nX-Injected: 1"}, {"X-A": "v\nX-Injected: 1"}, {"X-A": "v\r"},
-    {"X-A\r\nX-Injected": "1"}, {"X-A: 1\r\nX-B": "2"}, {"": "1"},
-    {"Host": "127.0.0.1\r\nX-Injected: 1"}, {"User-Agent": "a\r\n\r\nGET /smuggled HTTP/1.1"}])
+@pytest.mark.parametrize(
+    "headers",
+    [
+        {"X-A": "v\r\nX-Injected: 1"},
+        {"X-A": "v\nX-Injected: 1"},
+        {"X-A": "v\r"},
+        {"X-A\r\nX-Injected": "1"},
+        {"X-A: 1\r\nX-B": "2"},
+        {"": "1"},
+        {"Host": "127.0.0.1\r\nX-Injected: 1"},
+        {"User-Agent": "a\r\n\r\nGET /smuggled HTTP/1.1"},
+    ],
+)
 def test_crlf_in_headers_refused(server: RecordingServer, headers: dict[str, str]) -> None:
     run = assert_same(lambda u: u.urlopen(u.Request(server.url("/"), headers=headers)), server)
     assert run.outcome.kind == "error" and run.received == []
 
 
-@pytest.mark.parametrize("method", ["GET /x HTTP/1.1\r\nX-Injected: 1\r\n\r\nGET", "GET\r\n",
-                                    "GET\n", "G\x00T"])
+@pytest.mark.parametrize(
+    "method", ["GET /x HTTP/1.1\r\nX-Injected: 1\r\n\r\nGET", "GET\r\n", "GET\n", "G\x00T"]
+)
 def test_crlf_in_method_refused(server: RecordingServer, method: str) -> None:
     run = assert_same(lambda u: u.urlopen(u.Request(server.url("/"), method=method)), server)
     assert run.outcome.kind == "error" and run.received == []
@@ -99,21 +120,25 @@ def test_crlf_in_method_refused(server: RecordingServer, method: str) -> None:
 
 # -- CVE-2023-24329: blank-prefixed URLs bypassing scheme/host checks ---------------------------
 
+
 @pytest.mark.parametrize("prefix", [" ", "\t", "\x00", "\x1f", "  \x0c"])
 def test_blank_prefixed_http_url(server: RecordingServer, prefix: str) -> None:
     assert_same(lambda u: u.urlopen(prefix + server.url("/p")), server, compare=kind)
 
 
-@pytest.mark.parametrize("url", [" file:///etc/passwd", "\x00file:///etc/passwd",
-                                 "\tlocal_file:///etc/passwd", " data:,hello"])
+@pytest.mark.parametrize(
+    "url",
+    [" file:///etc/passwd", "\x00file:///etc/passwd", "\tlocal_file:///etc/passwd", " data:,hello"],
+)
 def test_blank_prefixed_other_schemes(url: str) -> None:
     ours = observe(lambda: compat.urlopen(url))
     theirs = observe(lambda: urllib.request.urlopen(url))
     assert kind(ours) == kind(theirs), f"\ncompat: {ours}\nstdlib: {theirs}"
 
 
-@pytest.mark.parametrize("location", [" file:///etc/passwd", "\tfile:///etc/passwd",
-                                      "FILE:///etc/passwd", " data:,x"])
+@pytest.mark.parametrize(
+    "location", [" file:///etc/passwd", "\tfile:///etc/passwd", "FILE:///etc/passwd", " data:,x"]
+)
 def test_blank_prefixed_redirect_target_refused(server: RecordingServer, location: str) -> None:
     server.route("/r", Reply(302, [("Location", location)]))
     run = assert_same(lambda u: u.urlopen(server.url("/r")), server)
@@ -122,8 +147,16 @@ def test_blank_prefixed_redirect_target_refused(server: RecordingServer, locatio
 
 # -- CVE-2019-9948: local_file: and redirects into file: ---------------------------------------
 
-@pytest.mark.parametrize("url", ["local_file:///etc/passwd", "local_file:/etc/passwd",
-                                 "LOCAL_FILE:///etc/passwd", "local-file:///etc/passwd"])
+
+@pytest.mark.parametrize(
+    "url",
+    [
+        "local_file:///etc/passwd",
+        "local_file:/etc/passwd",
+        "LOCAL_FILE:///etc/passwd",
+        "local-file:///etc/passwd",
+    ],
+)
 def test_local_file_scheme_refused(url: str) -> None:
     ours = observe(lambda: compat.urlopen(url))
     theirs = observe(lambda: urllib.request.urlopen(url))
@@ -131,8 +164,15 @@ def test_local_file_scheme_refused(url: str) -> None:
     assert ours.error_type == "urllib.error.URLError"
 
 
-@pytest.mark.parametrize("location", ["file:///etc/passwd", "file://localhost/etc/passwd",
-                                      "local_file:///etc/passwd", "data:,secret"])
+@pytest.mark.parametrize(
+    "location",
+    [
+        "file:///etc/passwd",
+        "file://localhost/etc/passwd",
+        "local_file:///etc/passwd",
+        "data:,secret",
+    ],
+)
 def test_redirect_to_local_schemes_refused(server: RecordingServer, location: str) -> None:
     server.route("/r", Reply(301, [("Location", location)]))
     run = assert_same(lambda u: u.urlopen(server.url("/r")), server)
@@ -142,10 +182,12 @@ def test_redirect_to_local_schemes_refused(server: RecordingServer, location: st
 
 # -- CVE-2018-18074 / CVE-2023-32681: credentials never go to another host ---------------------
 
+
 @pytest.mark.parametrize("code", [301, 302, 303, 307])
 @pytest.mark.parametrize("header", ["Authorization", "Proxy-Authorization"])
 def test_caller_credentials_dropped_on_cross_host_redirect(
-        server: RecordingServer, other_server: RecordingServer, code: int, header: str) -> None:
+    server: RecordingServer, other_server: RecordingServer, code: int, header: str
+) -> None:
     """docs/differences.md: our redirect handler is stricter than urllib's here."""
     server.route("/r", Reply(code, [("Location", other_server.url("/landing"))]))
     req = compat.Request(server.url("/r"), headers={header: "Bearer SECRET"})
@@ -165,19 +207,22 @@ def test_credentials_dropped_for_same_port_other_host(server: RecordingServer, t
     except urllib.error.URLError:
         pass  # 127.0.0.2 may be unroutable here: then nothing was sent anywhere
     assert [rec.header("Authorization") for rec in server.received] == ["Bearer SECRET"] + [
-        None] * (len(server.received) - 1)
+        None
+    ] * (len(server.received) - 1)
 
 
 def test_same_origin_redirect_keeps_credentials_as_urllib(server: RecordingServer) -> None:
     server.route("/r", Reply(302, [("Location", "/landing")]))
-    run = assert_same(lambda u: u.urlopen(u.Request(server.url("/r"),
-                                                    headers={"Authorization": "Bearer t"})),
-                      server)
+    run = assert_same(
+        lambda u: u.urlopen(u.Request(server.url("/r"), headers={"Authorization": "Bearer t"})),
+        server,
+    )
     assert run.received[1][3].count(("Authorization", "Bearer t")) == 1
 
 
 def test_auth_handler_does_not_answer_another_hosts_challenge(
-        server: RecordingServer, other_server: RecordingServer) -> None:
+    server: RecordingServer, other_server: RecordingServer
+) -> None:
     other_server.route("/landing", Reply(401, [("WWW-Authenticate", 'Basic realm="r"')]))
     server.route("/r", Reply(302, [("Location", other_server.url("/landing"))]))
 
@@ -192,29 +237,35 @@ def test_auth_handler_does_not_answer_another_hosts_challenge(
 
 
 def test_session_drops_credentials_on_cross_host_redirect(
-        server: RecordingServer, other_server: RecordingServer) -> None:
+    server: RecordingServer, other_server: RecordingServer
+) -> None:
     server.route("/r", Reply(302, [("Location", other_server.url("/landing"))]))
     session = compat.build_opener().session
-    with session.get(server.url("/r"), headers={"Authorization": "Bearer SECRET",
-                                                "Proxy-Authorization": "Basic SECRET"}) as r:
+    with session.get(
+        server.url("/r"),
+        headers={"Authorization": "Bearer SECRET", "Proxy-Authorization": "Basic SECRET"},
+    ) as r:
         assert r.status_code == 200
     assert other_server.received[0].header("Authorization") is None
     assert other_server.received[0].header("Proxy-Authorization") is None
 
 
 def test_proxy_credentials_never_reach_the_origin_through_a_tunnel(
-        tls_server: RecordingServer, auth_proxy: Any, client_context: ssl.SSLContext) -> None:
+    tls_server: RecordingServer, auth_proxy: Any, client_context: ssl.SSLContext
+) -> None:
     """CVE-2023-32681: Proxy-Authorization goes with the CONNECT only, also after a redirect."""
     tls_server.route("/r", Reply(302, [("Location", "/landing")]))
     proxy = auth_proxy.url.replace("http://", "http://user:pass@")
-    opener = compat.build_opener(compat.ProxyHandler({"https": proxy}),
-                                 compat.HTTPSHandler(context=client_context))
+    opener = compat.build_opener(
+        compat.ProxyHandler({"https": proxy}), compat.HTTPSHandler(context=client_context)
+    )
     with opener.open(tls_server.url("/r"), timeout=5) as r:
         assert r.read() == b"hello /landing"
     assert [rec.header("Proxy-Authorization") for rec in tls_server.received] == [None, None]
 
 
 # -- CVE-2024-35195: one request's relaxed TLS never sticks to the shared pool ------------------
+
 
 def _unverified() -> ssl.SSLContext:
     ctx = ssl.create_default_context()
@@ -234,8 +285,9 @@ def test_cert_none_context_does_not_stick(tls_server: RecordingServer) -> None:
         r.read()
     _fails_verification(lambda: compat.urlopen(tls_server.url("/")))
     _fails_verification(lambda: compat.build_opener().open(tls_server.url("/")))
-    _fails_verification(lambda: compat.build_opener(compat.HTTPSHandler()).open(
-        tls_server.url("/")))
+    _fails_verification(
+        lambda: compat.build_opener(compat.HTTPSHandler()).open(tls_server.url("/"))
+    )
 
 
 def test_cert_none_handler_does_not_stick(tls_server: RecordingServer) -> None:
@@ -253,13 +305,15 @@ def test_stdlib_handler_with_cert_none_does_not_stick(tls_server: RecordingServe
     _fails_verification(lambda: compat.urlopen(tls_server.url("/")))
 
 
-def test_trusting_context_does_not_stick(tls_server: RecordingServer,
-                                         client_context: ssl.SSLContext) -> None:
+def test_trusting_context_does_not_stick(
+    tls_server: RecordingServer, client_context: ssl.SSLContext
+) -> None:
     with compat.urlopen(tls_server.url("/"), context=client_context) as r:
         r.read()
     _fails_verification(lambda: compat.urlopen(tls_server.url("/")))
-    _fails_verification(lambda: compat.urlopen(tls_server.url("/"),
-                                                context=ssl.create_default_context()))
+    _fails_verification(
+        lambda: compat.urlopen(tls_server.url("/"), context=ssl.create_default_context())
+    )
 
 
 def test_check_hostname_false_does_not_stick(ca: trustme.CA, ca_file: str) -> None:
@@ -291,8 +345,9 @@ def test_context_made_strict_after_use_is_honoured(tls_server: RecordingServer) 
     _fails_verification(lambda: compat.urlopen(tls_server.url("/"), context=ctx))
 
 
-def test_unverified_default_hack_does_not_stick(tls_server: RecordingServer,
-                                                monkeypatch: pytest.MonkeyPatch) -> None:
+def test_unverified_default_hack_does_not_stick(
+    tls_server: RecordingServer, monkeypatch: pytest.MonkeyPatch
+) -> None:
     with monkeypatch.context() as m:
         m.setattr(ssl, "_create_default_https_context", ssl._create_unverified_context)
         with compat.urlopen(tls_server.url("/")) as r:
@@ -300,8 +355,7 @@ def test_unverified_default_hack_does_not_stick(tls_server: RecordingServer,
     _fails_verification(lambda: compat.urlopen(tls_server.url("/")))
 
 
-def test_failed_verification_then_insecure_then_verified_again(
-        tls_server: RecordingServer) -> None:
+def test_failed_verification_then_insecure_then_verified_again(tls_server: RecordingServer) -> None:
     _fails_verification(lambda: compat.urlopen(tls_server.url("/")))
     with compat.urlopen(tls_server.url("/"), context=_unverified()) as r:
         r.read()
@@ -309,6 +363,7 @@ def test_failed_verification_then_insecure_then_verified_again(
 
 
 # -- issue 10 §2: the caller's context passed through do_open is honoured ----------------------
+
 
 class _PinnedHandler(compat.HTTPSHandler):
     """The downloader pattern: the handler passes its own context to ``do_open``."""
@@ -331,19 +386,22 @@ class _StdlibPinnedHandler(urllib.request.HTTPSHandler):
 
 
 def test_do_open_context_pinned_to_another_ca_rejects(
-        tls_server: RecordingServer, ca_file: str, monkeypatch: pytest.MonkeyPatch) -> None:
+    tls_server: RecordingServer, ca_file: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
     monkeypatch.setenv("SSL_CERT_FILE", ca_file)  # the default trust accepts the server
     pinned = ssl.create_default_context(cafile=None, cadata=trustme.CA().cert_pem.bytes().decode())
     ours = observe(lambda: compat.build_opener(_PinnedHandler(pinned)).open(tls_server.url("/")))
-    theirs = observe(lambda: urllib.request.build_opener(_StdlibPinnedHandler(pinned)).open(
-        tls_server.url("/")))
+    theirs = observe(
+        lambda: urllib.request.build_opener(_StdlibPinnedHandler(pinned)).open(tls_server.url("/"))
+    )
     assert theirs.reason_type == "ssl.SSLCertVerificationError"
     assert kind(ours) == kind(theirs)
 
 
 def test_do_open_context_cert_none_honoured(tls_server: RecordingServer) -> None:
-    ours = observe(lambda: compat.build_opener(_PinnedHandler(_unverified())).open(
-        tls_server.url("/")))
+    ours = observe(
+        lambda: compat.build_opener(_PinnedHandler(_unverified())).open(tls_server.url("/"))
+    )
     assert ours.status == 200, ours
 
 
@@ -364,8 +422,9 @@ def test_do_open_http_class_honoured(server: RecordingServer) -> None:
     assert used == ["127.0.0.1"]
 
 
-def test_requests_helpers_called_as_requests_does(server: RecordingServer,
-                                                  monkeypatch: pytest.MonkeyPatch) -> None:
+def test_requests_helpers_called_as_requests_does(
+    server: RecordingServer, monkeypatch: pytest.MonkeyPatch
+) -> None:
     original = requests.adapters.select_proxy
     seen: list[Any] = []
 
@@ -383,6 +442,7 @@ def test_requests_helpers_called_as_requests_does(server: RecordingServer,
 
 
 # -- issue 10 §1: one exchange never leaks into another ----------------------------------------
+
 
 def test_early_hints_response_never_reaches_another_user(raw_server: RawServer) -> None:
     def alice(req: Parsed, conn: Conn) -> bool:
@@ -407,8 +467,10 @@ def test_early_hints_response_never_reaches_another_user(raw_server: RawServer) 
 def _wire(server: RawServer) -> list[bytes]:
     """The bytes each connection carried, ``Connection: close`` (urllib's) left out."""
     port = b"127.0.0.1:%d" % server.port
-    return [bytes(c.raw).replace(b"Connection: close\r\n", b"").replace(port, b"127.0.0.1:PORT")
-            for c in server.conns]
+    return [
+        bytes(c.raw).replace(b"Connection: close\r\n", b"").replace(port, b"127.0.0.1:PORT")
+        for c in server.conns
+    ]
 
 
 def _answer_then_drain(req: Parsed, conn: Conn) -> bool:
@@ -446,7 +508,9 @@ def _framing_case(make: Any, timeout: float = 2.0, **server_options: Any) -> Non
             close_shared_pools()
             s.stop()
     (ours, ours_wire, ours_parsed), (theirs, theirs_wire, theirs_parsed) = (
-        seen["compat"], seen["stdlib"])
+        seen["compat"],
+        seen["stdlib"],
+    )
     assert kind(ours) == kind(theirs), f"\ncompat: {ours}\nstdlib: {theirs}"
     assert ours_wire == theirs_wire
     assert ours_parsed == theirs_parsed
@@ -454,34 +518,45 @@ def _framing_case(make: Any, timeout: float = 2.0, **server_options: Any) -> Non
 
 def test_short_content_length_smuggles_nothing() -> None:
     smuggled = b"GET /smuggled HTTP/1.1\r\nHost: x\r\nContent-Length: 0\r\n\r\n"
-    _framing_case(lambda u, s: u.Request(
-        s.url("/post"), data=b"abc" + smuggled, headers={"Content-Length": "3"}))
+    _framing_case(
+        lambda u, s: u.Request(
+            s.url("/post"), data=b"abc" + smuggled, headers={"Content-Length": "3"}
+        )
+    )
 
 
 def test_text_length_content_length() -> None:
     text = "h\u00e9llo w\u00f6rld"
-    _framing_case(lambda u, s: u.Request(
-        s.url("/post"), data=text.encode(), headers={"Content-Length": str(len(text))}))
+    _framing_case(
+        lambda u, s: u.Request(
+            s.url("/post"), data=text.encode(), headers={"Content-Length": str(len(text))}
+        )
+    )
 
 
 def test_transfer_encoding_without_body() -> None:
-    _framing_case(lambda u, s: u.Request(
-        s.url("/get"), headers={"Transfer-Encoding": "chunked"}), timeout=1.0)
+    _framing_case(
+        lambda u, s: u.Request(s.url("/get"), headers={"Transfer-Encoding": "chunked"}), timeout=1.0
+    )
 
 
 def test_array_chunks_framing() -> None:
     """Chunks whose ``len()`` is not their byte size: http.client's bytes, wrong framing and all;
     a server that refuses them closes, and nothing of them reaches the next request."""
-    _framing_case(lambda u, s: u.Request(
-        s.url("/post"), data=[array.array("H", [1, 2]), b"ab"]))
+    _framing_case(lambda u, s: u.Request(s.url("/post"), data=[array.array("H", [1, 2]), b"ab"]))
 
 
 def test_non_chunked_transfer_encoding() -> None:
-    _framing_case(lambda u, s: u.Request(
-        s.url("/post"), data=b"hello", headers={"Transfer-Encoding": "gzip"}), lenient_te=True)
+    _framing_case(
+        lambda u, s: u.Request(
+            s.url("/post"), data=b"hello", headers={"Transfer-Encoding": "gzip"}
+        ),
+        lenient_te=True,
+    )
 
 
 # -- issue 10 §3: urllib's exception contract where the input is hostile -----------------------
+
 
 @pytest.mark.parametrize("host", ["127.0.0.1\t", "127.0.0.1 ", "127.0.0.1\x00", "127.0.0.1\x0b"])
 def test_control_characters_in_host(server: RecordingServer, host: str) -> None:
@@ -508,8 +583,9 @@ def test_tls_handshake_reset_is_urlerror(raw_server: RawServer) -> None:
             except OSError:
                 return
             sock.recv(10)
-            sock.setsockopt(socket.SOL_SOCKET, socket.SO_LINGER, b"\x01\x00\x00\x00\x00\x00\x00"
-                            b"\x00")
+            sock.setsockopt(
+                socket.SOL_SOCKET, socket.SO_LINGER, b"\x01\x00\x00\x00\x00\x00\x00\x00"
+            )
             sock.close()
 
     listener = socket.socket()
@@ -530,6 +606,7 @@ def test_tls_handshake_reset_is_urlerror(raw_server: RawServer) -> None:
 
 
 # -- issue 10 §5: keep-alive races and secrets -------------------------------------------------
+
 
 def test_posts_to_a_server_closing_after_each_response(raw_server: RawServer) -> None:
     def answer_then_close(req: Parsed, conn: Conn) -> bool:
@@ -590,9 +667,16 @@ def test_no_secret_in_error_reprs(server: RecordingServer) -> None:
 
 # -- issue 10 §4: the same bytes on the wire ---------------------------------------------------
 
+
 def test_text_file_body_latin1(server: RecordingServer) -> None:
-    assert_same(lambda u: u.urlopen(u.Request(server.url("/"), data=io.StringIO("h\u00e9llo"),
-                                              headers={"Content-Length": "5"})), server)
+    assert_same(
+        lambda u: u.urlopen(
+            u.Request(
+                server.url("/"), data=io.StringIO("h\u00e9llo"), headers={"Content-Length": "5"}
+            )
+        ),
+        server,
+    )
 
 
 @pytest.mark.parametrize("method", ["PROPFIND", "MKCOL", "PURGE"])
@@ -602,11 +686,15 @@ def test_unknown_method_no_content_length(server: RecordingServer, method: str) 
 
 # -- issue 10 §3: more of urllib's contract for hostile or odd input ---------------------------
 
+
 @pytest.mark.parametrize("value", [None, 1.5, "cl\u00f6se\u20ac", "keep-alive", "Upgrade"])
 def test_caller_connection_header_replaced_as_urllib(server: RecordingServer, value: Any) -> None:
     """urllib replaces any caller ``Connection`` value (``close``) without looking at it."""
-    assert_same(lambda u: u.urlopen(u.Request(server.url("/"), headers={"Connection": value})),
-                server, compare=kind)
+    assert_same(
+        lambda u: u.urlopen(u.Request(server.url("/"), headers={"Connection": value})),
+        server,
+        compare=kind,
+    )
 
 
 @pytest.mark.parametrize("port", ["+{}", " {}", "{} "])
@@ -623,6 +711,7 @@ def test_odd_hosts(server: RecordingServer, url: str) -> None:
 
 
 # -- issue 10 §2: handler methods urllib code calls unbound ------------------------------------
+
 
 def test_proxy_open_called_unbound(server: RecordingServer) -> None:
     def scenario(u: ModuleType) -> Any:

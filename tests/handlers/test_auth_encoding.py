@@ -34,8 +34,9 @@ def _sent(server: RecordingServer, name: str) -> list[str | None]:
     return [r.header(name) for r in server.received]
 
 
-def _three_ways(server: RecordingServer, build: Build, url: str,
-                header: str) -> dict[str, tuple[Any, list[str | None]]]:
+def _three_ways(
+    server: RecordingServer, build: Build, url: str, header: str
+) -> dict[str, tuple[Any, list[str | None]]]:
     """(status, the ``header`` of each request the server received), per path."""
     seen: dict[str, tuple[Any, list[str | None]]] = {}
 
@@ -52,8 +53,11 @@ def _three_ways(server: RecordingServer, build: Build, url: str,
         with build(module).session.get(url) as response:
             return response.status_code
 
-    for name, module, call in [("urllib", urllib.request, opened), ("opener", compat, opened),
-                               ("session", compat, session_get)]:
+    for name, module, call in [
+        ("urllib", urllib.request, opened),
+        ("opener", compat, opened),
+        ("session", compat, session_get),
+    ]:
         server.reset()
         seen[name] = (call(module), _sent(server, header))
     return seen
@@ -111,16 +115,22 @@ def test_proxy_basic_answer_to_a_407(server: RecordingServer, user: str, passwor
 @pytest.mark.parametrize(("user", "password"), CREDENTIALS)
 def test_proxy_url_credentials(server: RecordingServer, user: str, password: str) -> None:
     proxy = f"http://{quote(user)}:{quote(password)}@127.0.0.1:{server.port}"
-    seen = _three_ways(server, lambda u: u.build_opener(u.ProxyHandler({"http": proxy})),
-                       "http://origin.invalid/p", "Proxy-Authorization")
+    seen = _three_ways(
+        server,
+        lambda u: u.build_opener(u.ProxyHandler({"http": proxy})),
+        "http://origin.invalid/p",
+        "Proxy-Authorization",
+    )
     _assert_agree(seen)
     assert seen["urllib"] == (200, [basic_credentials(user, password)])
 
 
 @pytest.mark.parametrize(("user", "password"), CREDENTIALS)
-def test_proxy_url_credentials_on_a_redirect_hop(server: RecordingServer, user: str,
-                                                  password: str) -> None:
+def test_proxy_url_credentials_on_a_redirect_hop(
+    server: RecordingServer, user: str, password: str
+) -> None:
     """A redirect through the proxy: requests re-derives the header per hop (rebuild_proxies)."""
+
     def route(rec: Received, handler: Any) -> Reply:
         if rec.target.endswith("/first"):
             return Reply(302, [("Location", "http://origin.invalid/second")])
@@ -128,20 +138,29 @@ def test_proxy_url_credentials_on_a_redirect_hop(server: RecordingServer, user: 
 
     server.route("*", route)
     proxy = f"http://{quote(user)}:{quote(password)}@127.0.0.1:{server.port}"
-    seen = _three_ways(server, lambda u: u.build_opener(u.ProxyHandler({"http": proxy})),
-                       "http://origin.invalid/first", "Proxy-Authorization")
+    seen = _three_ways(
+        server,
+        lambda u: u.build_opener(u.ProxyHandler({"http": proxy})),
+        "http://origin.invalid/first",
+        "Proxy-Authorization",
+    )
     _assert_agree(seen)
     assert seen["urllib"] == (200, [basic_credentials(user, password)] * 2)
 
 
 @pytest.mark.parametrize("userinfo", ["joe@", "joe:@", ":pw@"])
-def test_proxy_url_without_both_parts_sends_no_credentials(server: RecordingServer,
-                                                           userinfo: str) -> None:
+def test_proxy_url_without_both_parts_sends_no_credentials(
+    server: RecordingServer, userinfo: str
+) -> None:
     """urllib's ProxyHandler sends ``Proxy-Authorization`` only for a user *and* a password
     (requests would send ``joe:`` for a user alone)."""
     proxy = f"http://{userinfo}127.0.0.1:{server.port}"
-    seen = _three_ways(server, lambda u: u.build_opener(u.ProxyHandler({"http": proxy})),
-                       "http://origin.invalid/p", "Proxy-Authorization")
+    seen = _three_ways(
+        server,
+        lambda u: u.build_opener(u.ProxyHandler({"http": proxy})),
+        "http://origin.invalid/p",
+        "Proxy-Authorization",
+    )
     _assert_agree(seen)
     assert seen["urllib"] == (200, [None])
 
@@ -149,13 +168,15 @@ def test_proxy_url_without_both_parts_sends_no_credentials(server: RecordingServ
 def test_helpers_encode_as_urllib() -> None:
     assert basic_authorization("joe", "пароль") == basic_credentials("joe", "пароль")
     assert proxy_headers("http://j%C3%B6:p%3Aw@proxy:3128") == {
-        "Proxy-Authorization": basic_credentials("jö", "p:w")}
+        "Proxy-Authorization": basic_credentials("jö", "p:w")
+    }
     assert proxy_headers("http://proxy:3128") == {}
 
 
 @pytest.mark.parametrize(("user", "password"), CREDENTIALS)
-def test_proxy_url_credentials_with_the_connect_of_a_tunnel(server: RecordingServer, user: str,
-                                                            password: str) -> None:
+def test_proxy_url_credentials_with_the_connect_of_a_tunnel(
+    server: RecordingServer, user: str, password: str
+) -> None:
     """https through the proxy: the credentials go with the CONNECT (here refused: only what
     the proxy received matters)."""
     server.route("*", Reply(403, [], b"no"))
@@ -172,5 +193,9 @@ def test_proxy_url_credentials_with_the_connect_of_a_tunnel(server: RecordingSer
     with pytest.raises(requests.exceptions.ProxyError):
         session.get("https://origin.invalid/t")
     sent["session"] = [(r.method, r.header("Proxy-Authorization")) for r in server.received]
-    assert sent["opener"] == sent["urllib"] == sent["session"] == [
-        ("CONNECT", basic_credentials(user, password))]
+    assert (
+        sent["opener"]
+        == sent["urllib"]
+        == sent["session"]
+        == [("CONNECT", basic_credentials(user, password))]
+    )

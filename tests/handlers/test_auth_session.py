@@ -117,11 +117,13 @@ def test_session_digest_before_basic(server):
         if reply.status == 401:
             reply.headers.insert(0, ("WWW-Authenticate", 'Basic realm="D"'))
         return reply
+
     server.route("/both", route)
     mgr = _mgr()
     mgr.add_password(None, server.url("/"), "ann", "pw")
-    opener = compat.build_opener(compat.HTTPBasicAuthHandler(mgr),
-                                 compat.HTTPDigestAuthHandler(mgr))
+    opener = compat.build_opener(
+        compat.HTTPBasicAuthHandler(mgr), compat.HTTPDigestAuthHandler(mgr)
+    )
     # Basic comes first on the wire here: the Digest handler still answers first (urllib's order),
     # reading the first challenge only, which is Basic: so it passes, and Basic answers.
     r = opener.session.get(server.url("/both"))
@@ -138,13 +140,18 @@ def test_session_digest_before_basic(server):
 
 @pytest.mark.parametrize("kind", ["basic", "digest"])
 def test_session_proxy_auth_407(server, kind):
-    server.route("*", basic("proxy", "pu", "pp", proxy=True) if kind == "basic"
-                 else digest("proxy", "pu", "pp", proxy=True))
+    server.route(
+        "*",
+        basic("proxy", "pu", "pp", proxy=True)
+        if kind == "basic"
+        else digest("proxy", "pu", "pp", proxy=True),
+    )
     proxy = f"127.0.0.1:{server.port}"
     mgr = _mgr()
     mgr.add_password(None, proxy if kind == "basic" else "origin.invalid", "pu", "pp")
-    handler = (compat.ProxyBasicAuthHandler(mgr) if kind == "basic"
-               else compat.ProxyDigestAuthHandler(mgr))
+    handler = (
+        compat.ProxyBasicAuthHandler(mgr) if kind == "basic" else compat.ProxyDigestAuthHandler(mgr)
+    )
     opener = compat.build_opener(compat.ProxyHandler({"http": f"http://{proxy}"}), handler)
     assert opener.session.proxies == {"http": f"http://{proxy}"}
     r = opener.session.get("http://origin.invalid/p")
@@ -155,24 +162,29 @@ def test_session_proxy_auth_407(server, kind):
 
 # -- proxies -------------------------------------------------------------------------------------
 
+
 def test_session_through_real_proxy_with_credentials(server, auth_proxy):
-    opener = compat.build_opener(compat.ProxyHandler(
-        {"http": f"http://user:pass@127.0.0.1:{auth_proxy.port}"}))
+    opener = compat.build_opener(
+        compat.ProxyHandler({"http": f"http://user:pass@127.0.0.1:{auth_proxy.port}"})
+    )
     r = opener.session.get(server.url("/via"))
     assert (r.status_code, r.text) == (200, "hello /via")
     assert server.received[0].target == "/via"
 
 
 def test_session_https_through_proxy(tls_server, forward_proxy, client_context):
-    opener = compat.build_opener(compat.HTTPSHandler(context=client_context),
-                                 compat.ProxyHandler({"https": forward_proxy.url}))
+    opener = compat.build_opener(
+        compat.HTTPSHandler(context=client_context),
+        compat.ProxyHandler({"https": forward_proxy.url}),
+    )
     r = opener.session.get(tls_server.url("/tls"))
     assert (r.status_code, r.text) == (200, "hello /tls")
 
 
 def test_session_socks(server, socks_proxy):
-    opener = compat.build_opener(compat.ProxyHandler(
-        {"http": f"socks5h://127.0.0.1:{socks_proxy.port}"}))
+    opener = compat.build_opener(
+        compat.ProxyHandler({"http": f"socks5h://127.0.0.1:{socks_proxy.port}"})
+    )
     mark = socks_proxy.mark()
     assert opener.session.get(server.url("/s")).text == "hello /s"
     assert socks_proxy.lines_since(mark, f"-> 127.0.0.1:{server.port}")
@@ -221,4 +233,6 @@ def test_session_per_call_proxies_apply_to_redirect_hops(server):
     r = session.get("http://origin.invalid/go", proxies={"http": server.url("/")})
     assert r.status_code == 200
     assert [rec.target for rec in server.received] == [
-        "http://origin.invalid/go", "http://origin.invalid/there"]
+        "http://origin.invalid/go",
+        "http://origin.invalid/there",
+    ]

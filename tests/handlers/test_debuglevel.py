@@ -1,4 +1,5 @@
 """``HTTPHandler``/``HTTPSHandler(debuglevel=1)`` print the exchange as http.client does."""
+
 import re
 import urllib.request
 
@@ -18,10 +19,14 @@ def _exchange(capsys, module, make_handler, url, data=None):
     return re.sub(r"header: Date: .*\n", "header: Date: -\n", out)
 
 
-@pytest.mark.parametrize("make_handler", [
-    lambda u: u.HTTPHandler(debuglevel=1),
-    lambda u: urllib.request.HTTPHandler(debuglevel=1),
-], ids=["ours", "stdlib-instance"])
+@pytest.mark.parametrize(
+    "make_handler",
+    [
+        lambda u: u.HTTPHandler(debuglevel=1),
+        lambda u: urllib.request.HTTPHandler(debuglevel=1),
+    ],
+    ids=["ours", "stdlib-instance"],
+)
 @pytest.mark.parametrize("data", [None, b"a=1"], ids=["GET", "POST"])
 def test_http_debuglevel_prints_like_urllib(server, capsys, make_handler, data):
     ours = _exchange(capsys, compat, make_handler, server.url("/dbg"), data)

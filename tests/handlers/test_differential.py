@@ -5,6 +5,7 @@ What is compared: the requests the server received (Connection header aside) and
 caller observed (response status/url/headers/body, or the exception), plus, where a scenario
 returns a value, that value (call order of handler methods, cookie jar contents...).
 """
+
 import base64
 import email.message
 import http.client
@@ -26,8 +27,11 @@ UA = "Python-urllib/{}.{}".format(*sys.version_info[:2])  # urllib's default Use
 
 def _read(response):
     with response:
-        return (response.status if hasattr(response, "status") else response.getcode(),
-                response.geturl(), response.read())
+        return (
+            response.status if hasattr(response, "status") else response.getcode(),
+            response.geturl(),
+            response.read(),
+        )
 
 
 def _jar(jar):
@@ -41,16 +45,25 @@ class StrictRedirect(urllib.request.HTTPRedirectHandler):
     max_redirections = 3
 
 
-@pytest.mark.parametrize("given", [
-    (), (StrictRedirect,), (StrictRedirect(),), (urllib.request.HTTPHandler,),
-    (urllib.request.HTTPSHandler(),), (urllib.request.HTTPCookieProcessor,),
-    (urllib.request.HTTPErrorProcessor, urllib.request.ProxyHandler({})),
-    (urllib.request.BaseHandler(),),
-], ids=lambda g: "+".join(getattr(h, "__name__", type(h).__name__) for h in g) or "defaults")
+@pytest.mark.parametrize(
+    "given",
+    [
+        (),
+        (StrictRedirect,),
+        (StrictRedirect(),),
+        (urllib.request.HTTPHandler,),
+        (urllib.request.HTTPSHandler(),),
+        (urllib.request.HTTPCookieProcessor,),
+        (urllib.request.HTTPErrorProcessor, urllib.request.ProxyHandler({})),
+        (urllib.request.BaseHandler(),),
+    ],
+    ids=lambda g: "+".join(getattr(h, "__name__", type(h).__name__) for h in g) or "defaults",
+)
 def test_build_opener_replacement_rules(server, given):
     def scenario(u):
         opener = u.build_opener(*given)
         return [(type(h).__name__, h.handler_order) for h in opener.handlers]
+
     assert_same(scenario, server)
 
 
@@ -69,6 +82,7 @@ def test_addheaders_default_and_replaced(server):
         opener.addheaders = [("User-agent", "legacy/2"), ("X-api-key", "k")]
         opener.open(u.Request(server.url("/b"), headers={"X-api-key": "own"})).close()
         return default
+
     run = assert_same(scenario, server)
     assert run.outcome.value == [("User-agent", UA)]
     sent = server.received[1]
@@ -87,6 +101,7 @@ def test_install_opener_then_urlopen_and_back(server):
         u.install_opener(None)
         second = _read(u.urlopen(server.url("/two")))
         return first, second
+
     assert_same(scenario, server)
     assert [r.header("X-Installed") for r in server.received] == ["yes", None]
 
@@ -99,10 +114,16 @@ def test_opener_error(server):
     def scenario(u, handled):
         opener = u.build_opener(*([Teapot] if handled else []))
         headers = email.message.Message()
-        return opener.error("http", u.Request(server.url("/")), io.BytesIO(b"tea"), 418,
-                            "I'm a teapot", headers)
+        return opener.error(
+            "http", u.Request(server.url("/")), io.BytesIO(b"tea"), 418, "I'm a teapot", headers
+        )
+
     assert assert_same(lambda u: scenario(u, True), server).outcome.value == (
-        "handled", 418, "I'm a teapot", b"tea")
+        "handled",
+        418,
+        "I'm a teapot",
+        b"tea",
+    )
     run = assert_same(lambda u: scenario(u, False), server)
     assert run.outcome.error_type == "urllib.error.HTTPError"
 
@@ -169,6 +190,7 @@ def test_processors_and_openers_run_in_handler_order(server, path):
         except u.HTTPError as exc:
             exc.close()
             return exc.code, calls
+
     run = assert_same(scenario, server)
     assert ("early.default_open", server.url(path)) in run.outcome.value[1]
 
@@ -181,8 +203,10 @@ def test_unknown_open_protocol(server):
             opener.open("gopher://example.invalid/")
         except u.URLError as exc:
             return str(exc), calls
+
     assert assert_same(scenario, server).outcome.value[0] == (
-        "<urlopen error unknown url type: gopher>")
+        "<urlopen error unknown url type: gopher>"
+    )
 
 
 def test_unknown_handler():
@@ -284,37 +308,51 @@ def test_http_error_3xx_overrides(server, code, data):
         except u.HTTPError as exc:
             exc.close()
             return exc.code, str(exc), handler.codes
+
     assert_same(counting, server)
-    assert_same(lambda u: u.build_opener(ReturnRedirect).open(server.url(f"/r{code}"), data),
-                server)
+    assert_same(
+        lambda u: u.build_opener(ReturnRedirect).open(server.url(f"/r{code}"), data), server
+    )
 
 
 class KeepPost(urllib.request.HTTPRedirectHandler):
     """Follow 301/302/303/307/308 for POST too, keeping method and body."""
 
     def redirect_request(self, req, fp, code, msg, headers, newurl):
-        return urllib.request.Request(newurl, data=req.data, method=req.get_method(),
-                                      headers=dict(req.header_items()),
-                                      origin_req_host=req.origin_req_host, unverifiable=True)
+        return urllib.request.Request(
+            newurl,
+            data=req.data,
+            method=req.get_method(),
+            headers=dict(req.header_items()),
+            origin_req_host=req.origin_req_host,
+            unverifiable=True,
+        )
 
 
 @pytest.mark.parametrize("code", [301, 302, 303, 307, 308])
 def test_redirect_request_keeping_post(server, code):
     _redirect_routes(server)
-    run = assert_same(lambda u: u.build_opener(KeepPost).open(
-        u.Request(server.url(f"/r{code}"), data=b"a=1", headers={"X-sig": "s"})), server)
+    run = assert_same(
+        lambda u: u.build_opener(KeepPost).open(
+            u.Request(server.url(f"/r{code}"), data=b"a=1", headers={"X-sig": "s"})
+        ),
+        server,
+    )
     if urllib_follows(code):
         assert run.received[-1][:2] == ("POST", "/final") and run.received[-1][-1] == b"a=1"
     else:  # this urllib has no http_error_308: the 308 is an HTTPError, redirect_request unused
         assert run.outcome.status == code and len(run.received) == 1
 
 
-@pytest.mark.parametrize(("attrs", "path"), [
-    ({"max_redirections": 2}, "/chain0"),
-    ({"max_redirections": 3}, "/chain0"),
-    ({"max_repeats": 1}, "/loop"),
-    ({"max_repeats": 2}, "/loop"),
-])
+@pytest.mark.parametrize(
+    ("attrs", "path"),
+    [
+        ({"max_redirections": 2}, "/chain0"),
+        ({"max_redirections": 3}, "/chain0"),
+        ({"max_repeats": 1}, "/loop"),
+        ({"max_repeats": 2}, "/loop"),
+    ],
+)
 def test_max_redirections_and_max_repeats(server, attrs, path):
     _redirect_routes(server)
     limited = type("Limited", (urllib.request.HTTPRedirectHandler,), attrs)
@@ -337,8 +375,9 @@ class Wrap(urllib.request.BaseHandler):
 
     def http_response(self, req, response):
         body = response.read()
-        wrapped = urllib.request.addinfourl(io.BytesIO(b"[" + body + b"]"), response.headers,
-                                            response.geturl(), response.getcode())
+        wrapped = urllib.request.addinfourl(
+            io.BytesIO(b"[" + body + b"]"), response.headers, response.geturl(), response.getcode()
+        )
         wrapped.msg = f"{response.getcode()} seen"
         return wrapped
 
@@ -356,6 +395,7 @@ def test_signing_and_wrapping_handlers_https(tls_server, client_context):
     def scenario(u):
         opener = u.build_opener(Sign, Wrap, u.HTTPSHandler(context=client_context))
         return opener.open(tls_server.url("/s"), b"x")
+
     run = assert_same(scenario, tls_server)
     assert run.outcome.body == b"[hello /s]"
     assert tls_server.received[-1].header("X-Signature") == "sig:POST:/s"
@@ -366,8 +406,9 @@ def test_custom_scheme_open(server):
         def foo_open(self, req):
             headers = email.message.Message()
             headers["Content-type"] = "text/x-foo"
-            return urllib.request.addinfourl(io.BytesIO(req.selector.encode()), headers,
-                                             req.full_url, 200)
+            return urllib.request.addinfourl(
+                io.BytesIO(req.selector.encode()), headers, req.full_url, 200
+            )
 
     run = assert_same(lambda u: u.build_opener(Foo).open("foo://thing/some/where"), server)
     assert run.outcome.body == b"/some/where"
@@ -377,34 +418,58 @@ def test_custom_scheme_open(server):
 
 
 def _cookie_routes(server):
-    server.route("/set", Reply(200, [("Set-Cookie", "a=1; Path=/"),
-                                     ("Set-Cookie", "sub=2; Path=/sub")], b"set"))
+    server.route(
+        "/set",
+        Reply(200, [("Set-Cookie", "a=1; Path=/"), ("Set-Cookie", "sub=2; Path=/sub")], b"set"),
+    )
     server.route("/hop", Reply(302, [("Set-Cookie", "hop=1; Path=/"), ("Location", "/set")]))
     server.route("/expire", Reply(200, [("Set-Cookie", "a=; Max-Age=0; Path=/")]))
 
 
-@pytest.mark.parametrize("policy", [
-    None, DefaultCookiePolicy(blocked_domains=["127.0.0.1"]),
-    DefaultCookiePolicy(allowed_domains=["example.com"]),
-    DefaultCookiePolicy(strict_ns_unverifiable=True),
-], ids=["default", "blocked", "not-allowed", "strict-unverifiable"])
+@pytest.mark.parametrize(
+    "policy",
+    [
+        None,
+        DefaultCookiePolicy(blocked_domains=["127.0.0.1"]),
+        DefaultCookiePolicy(allowed_domains=["example.com"]),
+        DefaultCookiePolicy(strict_ns_unverifiable=True),
+    ],
+    ids=["default", "blocked", "not-allowed", "strict-unverifiable"],
+)
 def test_cookie_processor(server, policy):
     _cookie_routes(server)
 
     def scenario(u):
         jar = CookieJar(policy)
-        jar.set_cookie(Cookie(
-            0, "mine", "v", None, False, "127.0.0.1", False, False, "/", True, False, None,
-            False, None, None, {}))
+        jar.set_cookie(
+            Cookie(
+                0,
+                "mine",
+                "v",
+                None,
+                False,
+                "127.0.0.1",
+                False,
+                False,
+                "/",
+                True,
+                False,
+                None,
+                False,
+                None,
+                None,
+                {},
+            )
+        )
         opener = u.build_opener(u.HTTPCookieProcessor(jar))
         seen = [_read(opener.open(server.url("/hop"))), _jar(jar)]
         seen.append((_read(opener.open(server.url("/sub/x"))), _jar(jar)))
         # A third-party request: origin elsewhere, unverifiable.
-        third = u.Request(server.url("/set"), origin_req_host="other.example",
-                          unverifiable=True)
+        third = u.Request(server.url("/set"), origin_req_host="other.example", unverifiable=True)
         seen.append((_read(opener.open(third)), _jar(jar)))
         seen.append((_read(opener.open(server.url("/expire"))), _jar(jar)))
         return seen
+
     assert_same(scenario, server)
 
 
@@ -414,6 +479,7 @@ def test_no_cookie_processor_ignores_cookies(server):
     def scenario(u):
         opener = u.build_opener()
         return _read(opener.open(server.url("/hop"))), _read(opener.open(server.url("/x")))
+
     assert_same(scenario, server)
     assert all(r.header("Cookie") is None for r in server.received)
 
@@ -424,11 +490,13 @@ def test_third_party_cookie_refused_by_strict_policy(server):
     def scenario(u):
         jar = CookieJar(DefaultCookiePolicy(strict_ns_unverifiable=True))
         opener = u.build_opener(u.HTTPCookieProcessor(jar))
-        opener.open(u.Request(server.url("/set"), origin_req_host="elsewhere.example",
-                              unverifiable=True)).close()
+        opener.open(
+            u.Request(server.url("/set"), origin_req_host="elsewhere.example", unverifiable=True)
+        ).close()
         after_third_party = _jar(jar)
         opener.open(server.url("/set")).close()
         return after_third_party, _jar(jar)
+
     run = assert_same(scenario, server)
     assert run.outcome.value[0] == [] and len(run.outcome.value[1]) == 1
 
@@ -443,6 +511,7 @@ def _auth_route(server):
         if rec.header("Authorization") == token:
             return Reply(200, body=b"welcome")
         return Reply(401, [("WWW-Authenticate", 'Basic realm="r"')], b"who?")
+
     server.route("/private", route)
 
 
@@ -454,37 +523,52 @@ def test_stdlib_handler_instances(server):
         jar = CookieJar()
         mgr = urllib.request.HTTPPasswordMgrWithDefaultRealm()
         mgr.add_password(None, server.url("/"), "user", "pw")
-        opener = u.build_opener(urllib.request.HTTPCookieProcessor(jar),
-                                urllib.request.HTTPBasicAuthHandler(mgr), StrictRedirect,
-                                urllib.request.HTTPHandler())
-        return (_read(opener.open(server.url("/hop"))), _read(opener.open(server.url("/private"))),
-                _jar(jar))
+        opener = u.build_opener(
+            urllib.request.HTTPCookieProcessor(jar),
+            urllib.request.HTTPBasicAuthHandler(mgr),
+            StrictRedirect,
+            urllib.request.HTTPHandler(),
+        )
+        return (
+            _read(opener.open(server.url("/hop"))),
+            _read(opener.open(server.url("/private"))),
+            _jar(jar),
+        )
+
     assert_same(scenario, server)
 
 
 def test_stdlib_https_handler_instance(tls_server, client_context):
-    run = assert_same(lambda u: u.build_opener(
-        urllib.request.HTTPSHandler(context=client_context)).open(tls_server.url("/t")),
-        tls_server)
+    run = assert_same(
+        lambda u: u.build_opener(urllib.request.HTTPSHandler(context=client_context)).open(
+            tls_server.url("/t")
+        ),
+        tls_server,
+    )
     assert run.outcome.status == 200
 
 
 def test_stdlib_transport_handlers_send_through_ours(server, tls_server, client_context):
     """Instances (and classes) of the stdlib's HTTPHandler/HTTPSHandler, or subclasses that do
     not replace the transport, use our pooled transport: one connection, no Connection: close."""
+
     class Traced(urllib.request.HTTPSHandler):
         def https_request(self, req):
             req.add_header("X-traced", "1")
             return super().https_request(req)
 
-    for opener in (compat.build_opener(urllib.request.HTTPHandler()),
-                   compat.build_opener(urllib.request.HTTPHandler)):
+    for opener in (
+        compat.build_opener(urllib.request.HTTPHandler()),
+        compat.build_opener(urllib.request.HTTPHandler),
+    ):
         for _ in range(3):
             _read(opener.open(server.url("/x")))
     assert server.connections == 1
     assert {r.header("Connection") for r in server.received} == {None}
-    for handler in (urllib.request.HTTPSHandler(context=client_context),
-                    Traced(context=client_context)):
+    for handler in (
+        urllib.request.HTTPSHandler(context=client_context),
+        Traced(context=client_context),
+    ):
         for _ in range(3):
             _read(compat.build_opener(handler).open(tls_server.url("/x")))
     assert tls_server.connections == 1
@@ -526,19 +610,26 @@ def misnamed_tls_server(ca):
 
 @pytest.mark.filterwarnings("ignore:key_file, cert_file and check_hostname:DeprecationWarning")
 @pytest.mark.parametrize("check_hostname", [None, True, False])
-def test_check_hostname_without_context(tls_server, misnamed_tls_server, ca_file, monkeypatch,
-                                        check_hostname):
+def test_check_hostname_without_context(
+    tls_server, misnamed_tls_server, ca_file, monkeypatch, check_hostname
+):
     """check_hostname=False turns off the host name check only: the chain is still verified."""
+
     def scenario(server):
         return lambda u: u.build_opener(u.HTTPSHandler(check_hostname=check_hostname)).open(
-            server.url("/"))
+            server.url("/")
+        )
+
     assert_same(scenario(tls_server), tls_server)  # untrusted CA: refused in every case
     monkeypatch.setenv("SSL_CERT_FILE", ca_file)
     run = assert_same(scenario(misnamed_tls_server), misnamed_tls_server)
     assert (run.outcome.kind == "response") == (check_hostname is False)
     for _ in range(3):
-        _read(compat.build_opener(compat.HTTPSHandler(check_hostname=check_hostname)).open(
-            tls_server.url("/")))
+        _read(
+            compat.build_opener(compat.HTTPSHandler(check_hostname=check_hostname)).open(
+                tls_server.url("/")
+            )
+        )
     assert tls_server.connections == 1  # one shared pool per setting
 
 
@@ -547,8 +638,10 @@ def test_check_hostname_is_deprecated_as_in_http_client(misnamed_tls_server, ca_
     import ssl
 
     context = ssl.create_default_context(cafile=ca_file)
-    for handler in (module.HTTPSHandler(context=context, check_hostname=False),
-                    urllib.request.HTTPSHandler(context=context, check_hostname=False)):
+    for handler in (
+        module.HTTPSHandler(context=context, check_hostname=False),
+        urllib.request.HTTPSHandler(context=context, check_hostname=False),
+    ):
         if sys.version_info < (3, 12):  # http.client's deprecation, gone with the argument
             with pytest.warns(DeprecationWarning, match="check_hostname are deprecated"):
                 _read(module.build_opener(handler).open(misnamed_tls_server.url("/")))
@@ -566,6 +659,7 @@ def test_check_hostname_with_context(misnamed_tls_server, ca_file):
         context = ssl.create_default_context(cafile=ca_file)
         opener = u.build_opener(u.HTTPSHandler(context=context, check_hostname=False))
         return _read(opener.open(misnamed_tls_server.url("/"))), context.check_hostname
+
     assert_same(scenario, misnamed_tls_server)
 
 
@@ -573,15 +667,20 @@ def test_check_hostname_with_context(misnamed_tls_server, ca_file):
 
 
 def test_howto_opener_director_with_add_handler(server):
-    """"Instantiate an OpenerDirector, and then call .add_handler(...) repeatedly"."""
+    """ "Instantiate an OpenerDirector, and then call .add_handler(...) repeatedly"."""
     server.route("/missing", Reply(404, body=b"nope"))
 
     def scenario(u, path):
         opener = u.OpenerDirector()
-        for handler in (u.HTTPHandler(), u.HTTPDefaultErrorHandler(), u.HTTPErrorProcessor(),
-                        u.UnknownHandler()):
+        for handler in (
+            u.HTTPHandler(),
+            u.HTTPDefaultErrorHandler(),
+            u.HTTPErrorProcessor(),
+            u.UnknownHandler(),
+        ):
             opener.add_handler(handler)
         return opener.open(server.url(path))
+
     assert_same(lambda u: scenario(u, "/here"), server)
     assert_same(lambda u: scenario(u, "/missing"), server)
     assert_same(lambda u: u.OpenerDirector().open(server.url("/")), server)  # no handler at all
@@ -599,6 +698,7 @@ def test_howto_basic_auth_opener_installed(server):
         _read(opener.open(server.url("/private")))
         u.install_opener(opener)
         return _read(u.urlopen(server.url("/private")))
+
     run = assert_same(scenario, server)
     assert run.outcome.value[2] == b"welcome"
 
@@ -611,6 +711,7 @@ def test_howto_proxy_handler_without_proxies(server, monkeypatch):
         opener = u.build_opener(proxy_support)
         u.install_opener(opener)
         return u.urlopen(server.url("/direct"))
+
     assert assert_same(scenario, server).outcome.status == 200
 
 

@@ -76,21 +76,31 @@ def _opener_passing(u, context, handler_context=None, http_class=http.client.HTT
 def test_context_trusting_another_ca_fails_closed(tls_server, ca, other_ca):
     """The handler's own context trusts the server; the one given to do_open does not: refused
     (it was replaced by the handler's, so the pinned caller accepted the server)."""
-    run = assert_same(lambda u: _opener_passing(u, _trusting(other_ca), _trusting(ca)).open(
-        tls_server.url("/pinned")), tls_server)
+    run = assert_same(
+        lambda u: _opener_passing(u, _trusting(other_ca), _trusting(ca)).open(
+            tls_server.url("/pinned")
+        ),
+        tls_server,
+    )
     assert run.outcome.kind == "error" and run.outcome.reason_type == "ssl.SSLCertVerificationError"
     assert tls_server.received == []
 
 
 def test_context_trusting_the_server_connects(tls_server, ca, other_ca):
-    run = assert_same(lambda u: _opener_passing(u, _trusting(ca), _trusting(other_ca)).open(
-        tls_server.url("/trusted")), tls_server)
+    run = assert_same(
+        lambda u: _opener_passing(u, _trusting(ca), _trusting(other_ca)).open(
+            tls_server.url("/trusted")
+        ),
+        tls_server,
+    )
     assert run.outcome.status == 200
 
 
 def test_cert_none_context_connects(tls_server):
-    run = assert_same(lambda u: _opener_passing(u, _no_verification()).open(
-        tls_server.url("/unverified")), tls_server)
+    run = assert_same(
+        lambda u: _opener_passing(u, _no_verification()).open(tls_server.url("/unverified")),
+        tls_server,
+    )
     assert run.outcome.status == 200
 
 
@@ -119,6 +129,7 @@ def client_cert_server(ca: trustme.CA) -> Iterator[RecordingServer]:
     def subject(rec, handler):
         fields = dict(f[0] for f in handler.connection.getpeercert()["subject"])
         return Reply(200, body=fields.get("commonName", "").encode())
+
     s.route("/who", subject)
     yield s
     close_shared_pools()
@@ -131,22 +142,28 @@ def test_client_certificate_of_the_context_is_sent(client_cert_server, ca, tmp_p
     client.private_key_and_cert_chain_pem.write_to_path(str(chain))
     with_cert = _trusting(ca)
     with_cert.load_cert_chain(str(chain))
-    run = assert_same(lambda u: _opener_passing(u, with_cert, _trusting(ca)).open(
-        client_cert_server.url("/who")), client_cert_server)
+    run = assert_same(
+        lambda u: _opener_passing(u, with_cert, _trusting(ca)).open(client_cert_server.url("/who")),
+        client_cert_server,
+    )
     assert run.outcome.status == 200 and run.outcome.body == b"client@example"
 
 
 def test_check_hostname_as_http_client_takes_it(tls_server, ca):
     """``check_hostname=`` beside a context of the caller's: applied by http.client on 3.11 and
     older, a TypeError from 3.12 on (the argument is gone): the same either way."""
+
     def scenario(u):
         context = _trusting(ca)
 
         class Passing(u.HTTPSHandler):
             def https_open(self, req):
-                return self.do_open(http.client.HTTPSConnection, req, context=context,
-                                    check_hostname=True)
+                return self.do_open(
+                    http.client.HTTPSConnection, req, context=context, check_hostname=True
+                )
+
         return u.build_opener(Passing()).open(tls_server.url("/ch"))
+
     if sys.version_info >= (3, 12):
         run = assert_same(scenario, tls_server)
     else:
@@ -175,9 +192,15 @@ def test_source_address_class(server):
     def scenario(u):
         class Bound(u.HTTPHandler):
             def http_open(self, req):
-                return self.do_open(functools.partial(
-                    make_connection, http.client.HTTPConnection, ("127.0.0.2", 0)), req)
+                return self.do_open(
+                    functools.partial(
+                        make_connection, http.client.HTTPConnection, ("127.0.0.2", 0)
+                    ),
+                    req,
+                )
+
         return u.build_opener(Bound).open(server.url("/from"))
+
     run = assert_same(scenario, server)
     assert run.outcome.body == b"127.0.0.2"
     assert server.received[0].header("Connection") == "close"  # urllib's connection handling
@@ -190,9 +213,12 @@ def test_source_address_as_a_connection_argument(server):
     def scenario(u):
         class Bound(u.HTTPHandler):
             def http_open(self, req):
-                return self.do_open(http.client.HTTPConnection, req,
-                                    source_address=("127.0.0.3", 0))
+                return self.do_open(
+                    http.client.HTTPConnection, req, source_address=("127.0.0.3", 0)
+                )
+
         return u.build_opener(Bound).open(server.url("/from"))
+
     assert assert_same(scenario, server).outcome.body == b"127.0.0.3"
 
 
@@ -204,10 +230,16 @@ def test_downloader_pattern_https(tls_server, ca, other_ca):
     def scenario(u, context):
         class Downloader(u.HTTPSHandler):
             def https_open(self, req):
-                return self.do_open(functools.partial(
-                    make_connection, http.client.HTTPSConnection, ("127.0.0.2", 0)), req,
-                    context=context)
+                return self.do_open(
+                    functools.partial(
+                        make_connection, http.client.HTTPSConnection, ("127.0.0.2", 0)
+                    ),
+                    req,
+                    context=context,
+                )
+
         return u.build_opener(Downloader(context=_trusting(ca))).open(tls_server.url("/from"))
+
     run = assert_same(lambda u: scenario(u, _trusting(ca)), tls_server)
     assert run.outcome.body == b"127.0.0.2"
     run = assert_same(lambda u: scenario(u, _trusting(other_ca)), tls_server)
@@ -226,8 +258,10 @@ def test_tracing_subclass_counts_its_connects(server):
         class Tracing(u.HTTPHandler):
             def http_open(self, req):
                 return self.do_open(Counting, req)
+
         opener = u.build_opener(Tracing)
         return [_read(opener.open(server.url(f"/t{i}"))) for i in range(3)]
+
     run = assert_same(scenario, server)
     assert run.outcome.value == [b"hello /t0", b"hello /t1", b"hello /t2"]
     assert len(connects) == 6  # one connection per request, in each run
@@ -246,8 +280,10 @@ def test_custom_class_through_the_handler_chain(server, via_proxy):
         class Tracing(u.HTTPHandler):
             def http_open(self, req):
                 return self.do_open(functools.partial(http.client.HTTPConnection), req)
+
         proxies = {"http": server.origin} if via_proxy else {}
         return u.build_opener(u.ProxyHandler(proxies), Tracing).open(origin + "/moved")
+
     run = assert_same(scenario, server)
     assert run.outcome.status == 404 and run.outcome.error_type == "urllib.error.HTTPError"
     prefix = origin if via_proxy else ""  # absolute-form to a proxy
@@ -256,6 +292,7 @@ def test_custom_class_through_the_handler_chain(server, via_proxy):
 
 def test_http_client_classes_stay_pooled(server, tls_server, client_context):
     """http.client's own classes (with the handler's settings, or a context) are pooled."""
+
     class Plain(compat.HTTPHandler):
         def http_open(self, req):
             return self.do_open(http.client.HTTPConnection, req)
@@ -278,7 +315,9 @@ def test_custom_class_errors_are_urllibs(server):
         class Own(u.HTTPHandler):
             def http_open(self, req):
                 return self.do_open(Counting, req)
+
         return u.build_opener(Own).open(f"http://127.0.0.1:{port}/")
+
     ours, theirs = observe(lambda: scenario(compat)), observe(lambda: scenario(urllib_request))
     assert ours == theirs
     assert ours.error_type == "urllib.error.URLError"
@@ -287,6 +326,7 @@ def test_custom_class_errors_are_urllibs(server):
 
 def test_custom_class_response_is_http_clients(server):
     """The response is urllib's own http.client response: no requests.Response behind it."""
+
     class Own(compat.HTTPHandler):
         def http_open(self, req):
             return self.do_open(functools.partial(http.client.HTTPConnection), req)
@@ -301,6 +341,7 @@ def test_custom_class_response_is_http_clients(server):
 def test_custom_class_is_not_sent_around_a_socks_proxy(server):
     """A SOCKS proxy is requests' to use: with a class of the caller's the request is refused,
     never sent directly."""
+
     class Own(compat.HTTPHandler):
         def http_open(self, req):
             return self.do_open(functools.partial(http.client.HTTPConnection), req)
@@ -351,8 +392,9 @@ def unix_server() -> Iterator[str]:
     with tempfile.TemporaryDirectory() as tmp:
         path = os.path.join(tmp, "http.sock")
         s = _UnixServer(path, _UnixHandler)
-        thread = threading.Thread(target=s.serve_forever, kwargs={"poll_interval": 0.05},
-                                  daemon=True)
+        thread = threading.Thread(
+            target=s.serve_forever, kwargs={"poll_interval": 0.05}, daemon=True
+        )
         thread.start()
         yield path
         s.shutdown()
@@ -366,11 +408,12 @@ def test_unix_socket_connection_class(unix_server):
         class UnixHandler(u.HTTPHandler):
             def http_open(self, req):
                 return self.do_open(functools.partial(UnixHTTPConnection, unix_server), req)
+
         return u.build_opener(UnixHandler).open("http://localhost/containers/json")
+
     ours, theirs = observe(lambda: scenario(compat)), observe(lambda: scenario(urllib_request))
     assert ours == theirs
     assert ours.body == b"unix /containers/json close"
-
 
 
 def test_downloader_handler_under_the_swap(tls_server, ca, other_ca):
@@ -380,20 +423,27 @@ def test_downloader_handler_under_the_swap(tls_server, ca, other_ca):
 
     _source_route(tls_server)
     with patched():
+
         class Downloader(urllib_request.HTTPSHandler):
             def __init__(self, context):
                 super().__init__(context=context)
                 self._pinned = context
 
             def https_open(self, req):
-                return self.do_open(functools.partial(
-                    make_connection, http.client.HTTPSConnection, ("127.0.0.2", 0)), req,
-                    context=self._pinned)
+                return self.do_open(
+                    functools.partial(
+                        make_connection, http.client.HTTPSConnection, ("127.0.0.2", 0)
+                    ),
+                    req,
+                    context=self._pinned,
+                )
+
         assert issubclass(Downloader, compat.HTTPSHandler)
         opener = urllib_request.build_opener(Downloader(_trusting(ca)))
         assert _read(opener.open(tls_server.url("/from"))) == b"127.0.0.2"
         with pytest.raises(urllib_request.URLError) as caught:
             urllib_request.build_opener(Downloader(_trusting(other_ca))).open(
-                tls_server.url("/from"))
+                tls_server.url("/from")
+            )
         assert isinstance(caught.value.reason, ssl.SSLCertVerificationError)
     assert tls_server.received[0].header("Connection") == "close"

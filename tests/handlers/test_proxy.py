@@ -28,6 +28,7 @@ def _https(u, context):
 
 # -- plain http through a forward proxy ---------------------------------------------------------
 
+
 def test_http_through_proxy(server, forward_proxy):
     mark = forward_proxy.mark()
     proxies = {"http": forward_proxy.url}
@@ -58,11 +59,14 @@ def test_proxy_refuses_without_credentials(server, auth_proxy):
 def test_proxy_basic_auth_handler_and_realmless_challenge(server, auth_proxy):
     """proxy.py challenges with a bare ``Proxy-Authenticate: Basic`` (no realm), which urllib's
     handler does not answer: the 407 comes through, as in urllib.  (Answered 407s: test_auth.)"""
+
     def scenario(u):
         mgr = u.HTTPPasswordMgrWithDefaultRealm()
         mgr.add_password(None, auth_proxy.url, "user", "pass")
         return _opener(u, {"http": auth_proxy.url}, u.ProxyBasicAuthHandler(mgr)).open(
-            server.url("/y"))
+            server.url("/y")
+        )
+
     run = assert_same(scenario, server)
     assert run.outcome.status == 407
 
@@ -84,6 +88,7 @@ def test_set_proxy(server):
         req = u.Request("http://origin.invalid/sp")
         req.set_proxy(f"127.0.0.1:{server.port}", "http")
         return u.build_opener(u.ProxyHandler({})).open(req)
+
     assert_same(scenario, server)
     assert server.received[0].target == "http://origin.invalid/sp"
 
@@ -107,8 +112,11 @@ def test_proxy_subclass_with_custom_proxy_open(server):
                 if req.host == "direct.invalid":
                     return None
                 return super().proxy_open(req, proxy, type)
+
         return u.build_opener(PerHost({"http": f"http://127.0.0.1:{server.port}"})).open(
-            "http://origin.invalid/c")
+            "http://origin.invalid/c"
+        )
+
     assert_same(scenario, server)
     assert seen == [("origin.invalid", f"http://127.0.0.1:{server.port}", "http")] * 2
     assert server.received[0].target == "http://origin.invalid/c"
@@ -126,23 +134,28 @@ def test_proxy_subclass_with_custom_scheme_open(server):
                 return None  # let the http handler send it
 
         return u.build_opener(Tracing({"https": "http://127.0.0.1:9"})).open(server.url("/t"))
+
     assert_same(scenario, server)
     assert seen == [server.url("/t")] * 2
 
 
 # -- https through a proxy: CONNECT ------------------------------------------------------------
 
+
 def test_https_through_proxy_verifies_origin(tls_server, forward_proxy, client_context):
     mark = forward_proxy.mark()
     proxies = {"https": forward_proxy.url}
-    run = assert_same(lambda u: _opener(u, proxies, _https(u, client_context)).open(
-        tls_server.url("/tls")), tls_server)
+    run = assert_same(
+        lambda u: _opener(u, proxies, _https(u, client_context)).open(tls_server.url("/tls")),
+        tls_server,
+    )
     assert run.outcome.status == 200 and run.outcome.body == b"hello /tls"
     assert tls_server.received[0].target == "/tls"
     assert tls_server.received[0].header("Proxy-Authorization") is None
     close_shared_pools()  # proxy.py logs a tunnel when it closes; ours was kept alive
-    assert len(forward_proxy.lines_since(mark, f"CONNECT 127.0.0.1:{tls_server.port}",
-                                         count=2)) == 2
+    assert (
+        len(forward_proxy.lines_since(mark, f"CONNECT 127.0.0.1:{tls_server.port}", count=2)) == 2
+    )
 
 
 def test_https_through_proxy_untrusted_origin_fails(tls_server, forward_proxy):
@@ -156,8 +169,10 @@ def test_https_through_proxy_untrusted_origin_fails(tls_server, forward_proxy):
 
 def test_tunnel_with_proxy_credentials(tls_server, auth_proxy, client_context):
     proxies = {"https": f"http://user:pass@127.0.0.1:{auth_proxy.port}"}
-    run = assert_same(lambda u: _opener(u, proxies, _https(u, client_context)).open(
-        tls_server.url("/t")), tls_server)
+    run = assert_same(
+        lambda u: _opener(u, proxies, _https(u, client_context)).open(tls_server.url("/t")),
+        tls_server,
+    )
     assert run.outcome.status == 200
     # The credential went with the CONNECT only, never through the tunnel to the origin.
     assert tls_server.received[0].header("Proxy-Authorization") is None
@@ -185,8 +200,9 @@ def test_tunnel_refused_with_407(tls_server, auth_proxy, client_context):
     assert "Tunnel connection failed: 407" in ours.outcome.error_text
 
 
-def test_tunnels_with_different_credentials_do_not_share_connections(tls_server, auth_proxy,
-                                                                    client_context):
+def test_tunnels_with_different_credentials_do_not_share_connections(
+    tls_server, auth_proxy, client_context
+):
     good = {"https": f"http://user:pass@127.0.0.1:{auth_proxy.port}"}
     bad = {"https": f"http://user:wrong@127.0.0.1:{auth_proxy.port}"}
     with _opener(compat, good, _https(compat, client_context)).open(tls_server.url("/1")) as r:
@@ -197,6 +213,7 @@ def test_tunnels_with_different_credentials_do_not_share_connections(tls_server,
 
 
 # -- SOCKS (beyond urllib) ----------------------------------------------------------------------
+
 
 @pytest.mark.parametrize("scheme", ["socks5", "socks5h", "socks4", "socks4a"])
 def test_http_through_socks(server, socks_proxy, scheme):
@@ -209,13 +226,15 @@ def test_http_through_socks(server, socks_proxy, scheme):
     # urllib itself cannot: the stdlib ProxyHandler makes it an unknown url type.
     with pytest.raises(urllib.error.URLError, match=f"unknown url type: {scheme}"):
         _opener(urllib.request, {"http": f"{scheme}://127.0.0.1:{socks_proxy.port}"}).open(
-            server.url("/"))
+            server.url("/")
+        )
 
 
 def test_https_through_socks(tls_server, socks_proxy, client_context):
     mark = socks_proxy.mark()
-    opener = _opener(compat, {"https": f"socks5h://127.0.0.1:{socks_proxy.port}"},
-                     _https(compat, client_context))
+    opener = _opener(
+        compat, {"https": f"socks5h://127.0.0.1:{socks_proxy.port}"}, _https(compat, client_context)
+    )
     with opener.open(tls_server.url("/s")) as r:
         assert (r.status, r.read()) == (200, b"hello /s")
     assert socks_proxy.lines_since(mark, f"-> 127.0.0.1:{tls_server.port}")
@@ -236,6 +255,7 @@ def test_https_set_proxy_tunnels(tls_server, forward_proxy, client_context):
         req = u.Request(tls_server.url("/sp"))
         req.set_proxy(f"127.0.0.1:{forward_proxy.port}", "http")
         return u.build_opener(u.ProxyHandler({}), _https(u, client_context)).open(req)
+
     run = assert_same(scenario, tls_server)
     assert run.outcome.status == 200 and tls_server.received[0].target == "/sp"
 
@@ -243,8 +263,9 @@ def test_https_set_proxy_tunnels(tls_server, forward_proxy, client_context):
 def test_proxyhandler_none_reads_environment(server, monkeypatch):
     monkeypatch.setenv("http_proxy", f"http://127.0.0.1:{server.port}")
     assert compat.ProxyHandler(None).proxies == urllib.request.ProxyHandler(None).proxies
-    assert_same(lambda u: u.build_opener(u.ProxyHandler(None)).open("http://origin.invalid/n"),
-                server)
+    assert_same(
+        lambda u: u.build_opener(u.ProxyHandler(None)).open("http://origin.invalid/n"), server
+    )
     assert server.received[0].target == "http://origin.invalid/n"
 
 
@@ -264,6 +285,7 @@ def test_no_proxy_bypasses_socks(server, socks_proxy, monkeypatch):
 
 
 # -- ProxyHandler and the environment ----------------------------------------------------------
+
 
 def test_empty_proxyhandler_ignores_environment(server, monkeypatch):
     dead = "http://127.0.0.1:9"
@@ -302,8 +324,7 @@ def test_all_proxy_ignored_and_no_cidr(server, monkeypatch):
     # urllib knows no CIDR in no_proxy: 127.0.0.0/8 does not bypass the proxy
     monkeypatch.setenv("no_proxy", "127.0.0.0/8")
     monkeypatch.setenv("http_proxy", f"http://127.0.0.1:{server.port}")
-    assert_same(lambda u: u.build_opener(u.ProxyHandler()).open("http://127.0.0.2:9/cidr"),
-                server)
+    assert_same(lambda u: u.build_opener(u.ProxyHandler()).open("http://127.0.0.2:9/cidr"), server)
     assert server.received[0].target == "http://127.0.0.2:9/cidr"
 
 
@@ -324,11 +345,13 @@ def test_legacy_code_under_the_swap_gets_socks_and_redirect_safety(server, socks
     """Code that cannot be edited and says ``urllib.request.ProxyHandler``: under ``install()``
     that name is ours, so a SOCKS proxy URL works there too."""
     from requests_urllib_compat.swap import patched
+
     with patched():
         assert urllib.request.ProxyHandler is compat.ProxyHandler
         assert urllib.request.HTTPRedirectHandler is compat.HTTPRedirectHandler
-        opener = urllib.request.build_opener(urllib.request.ProxyHandler(
-            {"http": f"socks5://127.0.0.1:{socks_proxy.port}"}))
+        opener = urllib.request.build_opener(
+            urllib.request.ProxyHandler({"http": f"socks5://127.0.0.1:{socks_proxy.port}"})
+        )
         with opener.open(server.url("/legacy")) as r:
             assert r.read() == b"hello /legacy"
     assert urllib.request.ProxyHandler is not compat.ProxyHandler
@@ -345,7 +368,9 @@ def test_proxy_open_called_unbound_from_a_plain_handler(server, monkeypatch):
 
             def http_open(self, req):
                 return u.ProxyHandler.proxy_open(self, req, proxy, "http")
+
         return u.build_opener(Chooser).open("http://origin.invalid/unbound")
+
     assert assert_same(scenario, server).outcome.status == 200
     assert server.received[0].target == "http://origin.invalid/unbound"
 
@@ -356,7 +381,8 @@ def test_socks_proxy_open_called_unbound(server, socks_proxy):
 
         def http_open(self, req):
             return compat.ProxyHandler.proxy_open(
-                self, req, f"socks5://127.0.0.1:{socks_proxy.port}", "http")
+                self, req, f"socks5://127.0.0.1:{socks_proxy.port}", "http"
+            )
 
     mark = socks_proxy.mark()
     with compat.build_opener(Chooser).open(server.url("/socks-unbound")) as response:

@@ -6,6 +6,7 @@ sharing is correct: under 8 threads nothing fails, cookies stay consistent, no m
 are opened than the pool holds and all of them are back in the pool afterwards; and that
 ``build_opener().open(url)`` in a loop uses one connection, over HTTP and HTTPS.
 """
+
 import ssl
 import threading
 import urllib.request
@@ -37,8 +38,7 @@ def _idle(pool):
 def test_one_opener_shared_by_threads(server):
     def route(rec, handler):
         thread = rec.target.split("/")[1]  # /t<i>/<n>
-        return Reply(200, [("Set-Cookie", f"t={thread[1:]}; Path=/{thread}")],
-                     rec.target.encode())
+        return Reply(200, [("Set-Cookie", f"t={thread[1:]}; Path=/{thread}")], rec.target.encode())
 
     server.route("*", route)
     server.route("/global", Reply(200, [("Set-Cookie", "g=1; Path=/")]))
@@ -73,7 +73,8 @@ def test_one_opener_shared_by_threads(server):
         sent = [r.header("Cookie") for r in server.received if r.target.startswith(f"/t{i}/")]
         assert sent[0] == "g=1" and set(sent[1:]) == {f"t={i}; g=1"}
     assert sorted((c.name, c.value, c.path) for c in jar) == sorted(
-        [("g", "1", "/")] + [("t", str(i), f"/t{i}") for i in range(THREADS)])
+        [("g", "1", "/")] + [("t", str(i), f"/t{i}") for i in range(THREADS)]
+    )
 
     # Connections: never more than the pool holds, and all of them idle in the pool now.
     pool = _pool(shared_adapter(None), server)
@@ -110,10 +111,14 @@ def test_build_opener_per_request_https_default_context(tls_server, ca_file, mon
 
 def test_build_opener_per_request_https_one_context(tls_server, client_context):
     for n in range(10):
-        _get(compat.build_opener(compat.HTTPSHandler(context=client_context)),
-             tls_server.url(f"/a{n}"))
-        _get(compat.build_opener(urllib.request.HTTPSHandler(context=client_context)),
-             tls_server.url(f"/b{n}"))
+        _get(
+            compat.build_opener(compat.HTTPSHandler(context=client_context)),
+            tls_server.url(f"/a{n}"),
+        )
+        _get(
+            compat.build_opener(urllib.request.HTTPSHandler(context=client_context)),
+            tls_server.url(f"/b{n}"),
+        )
         with compat.urlopen(tls_server.url(f"/c{n}"), context=client_context) as r:
             r.read()
     assert tls_server.connections == 1

@@ -41,8 +41,7 @@ if vcr is not None and int(vcr.__version__.split(".")[0]) < 9:
     # vcrpy 8 (the last for Python 3.10) leaves the real connection of a recorded exchange to
     # the garbage collector when its cassette exits (vcrpy issue #710; 9 closes it): its
     # ResourceWarning comes from vcrpy's stub, not from this package.
-    _VCR_MARKS.append(pytest.mark.filterwarnings(
-        "ignore::pytest.PytestUnraisableExceptionWarning"))
+    _VCR_MARKS.append(pytest.mark.filterwarnings("ignore::pytest.PytestUnraisableExceptionWarning"))
 
 
 def needs_vcr(test: Callable[..., None]) -> Callable[..., None]:
@@ -97,6 +96,7 @@ def read(open_: Callable[..., Any], url: Any, **kwargs: Any) -> bytes:
 
 # -- tools that patch requests globally ------------------------------------------------------
 
+
 @pytest.mark.parametrize("via", PATHS, indirect=True)
 def test_requests_mock_answers(via: Via, server: RecordingServer) -> None:
     url = server.url("/mocked")
@@ -140,14 +140,17 @@ def memory_cache() -> Iterator[None]:
 
 
 @pytest.mark.parametrize("path", ["default", "install"])
-def test_install_cache_answers_the_second_get(memory_cache: None, path: str,
-                                              server: RecordingServer) -> None:
+def test_install_cache_answers_the_second_get(
+    memory_cache: None, path: str, server: RecordingServer
+) -> None:
     if path == "install":  # install(session=) with a Session made while the cache is on
         compat.install(session=requests.Session())
     try:
         url = server.url("/cached")
-        assert read(urllib.request.urlopen if path == "install" else compat.urlopen, url) \
+        assert (
+            read(urllib.request.urlopen if path == "install" else compat.urlopen, url)
             == b"hello /cached"
+        )
         again = (urllib.request.urlopen if path == "install" else compat.urlopen)(url)
         assert again.read() == b"hello /cached" and again.status == 200
         assert again.headers["Content-Type"] == "text/plain"
@@ -173,8 +176,9 @@ def test_install_cache_on_disk(tmp_path: Path, server: RecordingServer) -> None:
     requests_cache.install_cache(str(tmp_path / "cache"))
     try:
         assert read(compat.urlopen, url) == read(compat.urlopen, url) == b"hello /disk"
-        session_opener = compat.build_opener(session=requests_cache.CachedSession(
-            str(tmp_path / "other")))
+        session_opener = compat.build_opener(
+            session=requests_cache.CachedSession(str(tmp_path / "other"))
+        )
         assert read(session_opener.open, url) == read(session_opener.open, url)
         session_opener.session.close()
     finally:
@@ -194,9 +198,14 @@ def test_cached_session_given(server: RecordingServer) -> None:
 @needs_vcr
 @pytest.mark.parametrize("via", PATHS, indirect=True)
 @pytest.mark.parametrize("tls", [False, True])
-def test_vcr_records_then_replays(via: Via, tls: bool, tmp_path: Path,
-                                  server: RecordingServer, tls_server: RecordingServer,
-                                  ca_file: str) -> None:
+def test_vcr_records_then_replays(
+    via: Via,
+    tls: bool,
+    tmp_path: Path,
+    server: RecordingServer,
+    tls_server: RecordingServer,
+    ca_file: str,
+) -> None:
     origin = tls_server if tls else server
     kwargs: dict[str, Any] = {}
     if tls and via.path == "default":
@@ -219,8 +228,9 @@ def test_vcr_records_then_replays(via: Via, tls: bool, tmp_path: Path,
 
 
 @needs_vcr
-def test_vcr_replay_of_a_session_over_https(tmp_path: Path, tls_server: RecordingServer,
-                                            ca_file: str) -> None:
+def test_vcr_replay_of_a_session_over_https(
+    tmp_path: Path, tls_server: RecordingServer, ca_file: str
+) -> None:
     session = requests.Session()
     session.verify = ca_file
     open_ = compat.build_opener(session=session).open
@@ -245,9 +255,9 @@ def spans() -> Iterator[InMemorySpanExporter]:
 
 
 @pytest.mark.parametrize("via", PATHS, indirect=True)
-def test_requests_instrumentor_traces_each_hop(via: Via,
-                                               spans: InMemorySpanExporter,
-                                               server: RecordingServer) -> None:
+def test_requests_instrumentor_traces_each_hop(
+    via: Via, spans: InMemorySpanExporter, server: RecordingServer
+) -> None:
     server.route("/moved", Reply(302, [("Location", "/here")]))
     assert read(via, server.url("/moved")) == b"hello /here"
     finished = spans.get_finished_spans()
@@ -285,6 +295,7 @@ def test_responses_on_session_paths(via: Via) -> None:
 
 
 # -- bring your own Session: the precedence table ----------------------------------------------
+
 
 def session_open(session: requests.Session, *handlers: Any) -> Callable[..., Any]:
     return compat.build_opener(*handlers, session=session).open
@@ -403,14 +414,21 @@ def flaky(failures: int) -> Callable[[Received, Any], Reply]:
         if count[0] <= failures:
             return Reply(503, body=b"busy")
         return Reply(body=b"done")
+
     return route
 
 
 def test_session_retry_adapter(server: RecordingServer) -> None:
     server.route("/flaky", flaky(2))
     session = requests.Session()
-    session.mount("http://", HTTPAdapter(max_retries=Retry(
-        total=3, status_forcelist=[503], backoff_factor=0, raise_on_status=False)))
+    session.mount(
+        "http://",
+        HTTPAdapter(
+            max_retries=Retry(
+                total=3, status_forcelist=[503], backoff_factor=0, raise_on_status=False
+            )
+        ),
+    )
     assert read(session_open(session), server.url("/flaky")) == b"done"
     assert len(server.received) == 3
     server.route("/down", Reply(503, body=b"busy"))
@@ -418,8 +436,9 @@ def test_session_retry_adapter(server: RecordingServer) -> None:
         session_open(session)(server.url("/down"))
     assert caught.value.code == 503 and caught.value.read() == b"busy"
     caught.value.close()
-    session.mount("http://", HTTPAdapter(max_retries=Retry(
-        total=1, status_forcelist=[503], backoff_factor=0)))  # raise_on_status=True
+    session.mount(
+        "http://", HTTPAdapter(max_retries=Retry(total=1, status_forcelist=[503], backoff_factor=0))
+    )  # raise_on_status=True
     with pytest.raises(urllib.error.URLError) as gave_up:
         session_open(session)(server.url("/down"))
     assert "503" in str(gave_up.value.reason)
@@ -458,9 +477,9 @@ def test_session_proxies_and_proxy_handler(server: RecordingServer) -> None:
         proxy.stop()
 
 
-def test_no_environment_on_the_default_path(server: RecordingServer,
-                                            monkeypatch: pytest.MonkeyPatch,
-                                            tmp_path: Path, spans: Any) -> None:
+def test_no_environment_on_the_default_path(
+    server: RecordingServer, monkeypatch: pytest.MonkeyPatch, tmp_path: Path, spans: Any
+) -> None:
     netrc = tmp_path / "netrc"
     netrc.write_text("machine 127.0.0.1 login user password secret\n")
     monkeypatch.setenv("NETRC", str(netrc))
@@ -469,6 +488,7 @@ def test_no_environment_on_the_default_path(server: RecordingServer,
 
 
 # -- install(session=), patched(session=) ------------------------------------------------------
+
 
 def test_install_session_reaches_third_party_code(server: RecordingServer) -> None:
     session = requests.Session()
@@ -496,11 +516,11 @@ def test_patched_session_nests(server: RecordingServer) -> None:
                 read(urllib.request.urlopen, server.url("/"))
         read(urllib.request.urlopen, server.url("/"))
     read(compat.urlopen, server.url("/"))
-    assert [r.header("X-S") for r in server.received] == ["outer", "inner", "inner", "outer",
-                                                          None]
+    assert [r.header("X-S") for r in server.received] == ["outer", "inner", "inner", "outer", None]
 
 
 # -- opener.session's adapters, pools and retries of the default path -------------------------
+
 
 class CountingAdapter(HTTPAdapter):
     sent = 0
@@ -526,15 +546,17 @@ def configured() -> Iterator[Callable[..., None]]:
     compat.configure()
 
 
-def test_configure_retry_on_the_default_path(configured: Callable[..., None],
-                                             server: RecordingServer) -> None:
+def test_configure_retry_on_the_default_path(
+    configured: Callable[..., None], server: RecordingServer
+) -> None:
     server.route("/flaky", flaky(1))
     with pytest.raises(urllib.error.HTTPError) as caught:  # the default: no retry
         compat.urlopen(server.url("/flaky"))
     caught.value.close()
     server.route("/flaky", flaky(1))
-    configured(max_retries=Retry(total=2, status_forcelist=[503], backoff_factor=0,
-                                 raise_on_status=False))
+    configured(
+        max_retries=Retry(total=2, status_forcelist=[503], backoff_factor=0, raise_on_status=False)
+    )
     assert read(compat.urlopen, server.url("/flaky")) == b"done"
 
 
@@ -549,11 +571,13 @@ def test_configure_pool_size(configured: Callable[..., None]) -> None:
 
 @needs_vcr
 @pytest.mark.parametrize("recorder", ["stdlib", "compat"])
-def test_cassettes_are_shared_with_stdlib_urllib(recorder: str, tmp_path: Path,
-                                                 server: RecordingServer) -> None:
+def test_cassettes_are_shared_with_stdlib_urllib(
+    recorder: str, tmp_path: Path, server: RecordingServer
+) -> None:
     stdlib_open = urllib.request.urlopen  # (not swapped in this test)
-    record, replay = ((stdlib_open, compat.urlopen) if recorder == "stdlib"
-                      else (compat.urlopen, stdlib_open))
+    record, replay = (
+        (stdlib_open, compat.urlopen) if recorder == "stdlib" else (compat.urlopen, stdlib_open)
+    )
     cassette = str(tmp_path / "tape.yaml")
     with vcr.use_cassette(cassette):
         assert read(record, server.url("/shared?q=1")) == b"hello /shared?q=1"
@@ -566,28 +590,30 @@ def test_session_auth_replaces_urllibs_authorization(server: RecordingServer) ->
     server.route("/private", basic("r", "user", "pw"))
     session = requests.Session()
     session.auth = ("user", "pw")
-    request = urllib.request.Request(server.url("/private"),
-                                     headers={"Authorization": "Bearer stale"})
+    request = urllib.request.Request(
+        server.url("/private"), headers={"Authorization": "Bearer stale"}
+    )
     assert read(session_open(session), request) == b"welcome"
     assert server.received[0].header("Authorization").startswith("Basic ")
 
 
-def test_session_path_reads_no_environment(server: RecordingServer, tmp_path: Path,
-                                           monkeypatch: pytest.MonkeyPatch) -> None:
+def test_session_path_reads_no_environment(
+    server: RecordingServer, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     netrc = tmp_path / "netrc"
     netrc.write_text("machine 127.0.0.1 login user password secret\n")
     monkeypatch.setenv("NETRC", str(netrc))
     monkeypatch.setenv("HTTP_PROXY", "http://127.0.0.1:9")  # urllib's ProxyHandler reads it,
-    monkeypatch.setenv("NO_PROXY", "127.0.0.1")             # and bypasses it for this host
+    monkeypatch.setenv("NO_PROXY", "127.0.0.1")  # and bypasses it for this host
     session = requests.Session()
     assert session.trust_env
     read(session_open(session), server.url("/"))
     assert server.received[0].header("Authorization") is None
 
 
-def test_configured_pool_keeps_32_threads_connections(configured: Callable[..., None],
-                                                      server: RecordingServer,
-                                                      caplog: pytest.LogCaptureFixture) -> None:
+def test_configured_pool_keeps_32_threads_connections(
+    configured: Callable[..., None], server: RecordingServer, caplog: pytest.LogCaptureFixture
+) -> None:
     import threading
 
     configured(pool_maxsize=32)
@@ -614,12 +640,14 @@ def test_configured_pool_keeps_32_threads_connections(configured: Callable[..., 
 
 
 def test_any_patch_of_session_send_sees_the_default_path_wire_unchanged(
-        server: RecordingServer, monkeypatch: pytest.MonkeyPatch) -> None:
+    server: RecordingServer, monkeypatch: pytest.MonkeyPatch
+) -> None:
     """No tool is special: a wrapper of ``Session.send`` sees each hop, and what reaches the
     server through it is what the unpatched transport sends."""
     server.route("/moved", Reply(302, [("Location", "/here")]))
-    request = urllib.request.Request(server.url("/moved?a=%2f"), data=b"x=1",
-                                     headers={"X-Custom": "1"})
+    request = urllib.request.Request(
+        server.url("/moved?a=%2f"), data=b"x=1", headers={"X-Custom": "1"}
+    )
     read(compat.urlopen, request)
     unpatched = [r.comparable() for r in server.received]
     server.reset()

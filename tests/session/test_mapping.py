@@ -4,6 +4,7 @@ Each test configures an opener the urllib way and checks that ``opener.session.g
 the same configuration (same jar, same policy, same TLS context, same headers) as
 ``opener.open(url)``, on a real server.
 """
+
 import io
 import sys
 import urllib.request
@@ -50,11 +51,11 @@ def test_cookie_jar_is_session_cookies(server, jar_class, tmp_path):
     jar = jar_class()
     opener = compat.build_opener(compat.HTTPCookieProcessor(jar))
     assert opener.session.cookies is jar
-    opener.open(server.url("/set")).close()          # stored by urllib's processor
+    opener.open(server.url("/set")).close()  # stored by urllib's processor
     assert opener.session.get(server.url("/check")).ok  # sent by the session
     opener.session.get(server.url("/set2")).close()  # stored by the session, in the same jar
     assert sorted(c.name for c in jar) == ["a", "b"]
-    with opener.open(server.url("/check")) as r:     # and sent by the opener
+    with opener.open(server.url("/check")) as r:  # and sent by the opener
         r.read()
     assert _sent_cookie(server) == ["a=1", "a=1; b=2"]
     if isinstance(jar, MozillaCookieJar):  # the caller's jar stays a working MozillaCookieJar
@@ -147,20 +148,28 @@ def test_max_redirections_is_max_redirects(server):
 
 def test_session_headers_follow_addheaders(server):
     opener = compat.build_opener()
-    assert dict(opener.session.headers) == {"User-agent": UA,
-                                            "Accept-Encoding": "identity"}
+    assert dict(opener.session.headers) == {"User-agent": UA, "Accept-Encoding": "identity"}
     opener.session.get(server.url("/a")).close()
     opener.addheaders = [("User-agent", "legacy/1.0"), ("x-trace", "t1")]
     opener.session.get(server.url("/b")).close()
     opener.open(server.url("/c")).close()
     opener.addheaders.append(("X-more", "m"))  # changed in place
     opener.session.get(server.url("/d")).close()
-    seen = [(r.header("User-Agent"), r.header("X-Trace"), r.header("X-More"),
-             r.header("Accept-Encoding")) for r in server.received]
-    assert seen == [(UA, None, None, "identity"),
-                    ("legacy/1.0", "t1", None, "identity"),
-                    ("legacy/1.0", "t1", None, "identity"),
-                    ("legacy/1.0", "t1", "m", "identity")]
+    seen = [
+        (
+            r.header("User-Agent"),
+            r.header("X-Trace"),
+            r.header("X-More"),
+            r.header("Accept-Encoding"),
+        )
+        for r in server.received
+    ]
+    assert seen == [
+        (UA, None, None, "identity"),
+        ("legacy/1.0", "t1", None, "identity"),
+        ("legacy/1.0", "t1", None, "identity"),
+        ("legacy/1.0", "t1", "m", "identity"),
+    ]
 
 
 def _adapter(session, url):
@@ -170,8 +179,10 @@ def _adapter(session, url):
 
 
 def test_tls_context_is_mounted(tls_server, client_context):
-    for handler in (compat.HTTPSHandler(context=client_context),
-                    urllib.request.HTTPSHandler(context=client_context)):
+    for handler in (
+        compat.HTTPSHandler(context=client_context),
+        urllib.request.HTTPSHandler(context=client_context),
+    ):
         opener = compat.build_opener(handler)
         assert _adapter(opener.session, tls_server.url()).ssl_context is client_context
         r = opener.session.get(tls_server.url("/t"))
@@ -193,8 +204,9 @@ def test_default_context_and_certifi_never_used(tls_server, ca_file, monkeypatch
 
 
 def test_debuglevel_is_mounted():
-    opener = compat.build_opener(compat.HTTPHandler(debuglevel=1),
-                                 urllib.request.HTTPSHandler(debuglevel=1))
+    opener = compat.build_opener(
+        compat.HTTPHandler(debuglevel=1), urllib.request.HTTPSHandler(debuglevel=1)
+    )
     assert _adapter(opener.session, "http://127.0.0.1/").debuglevel == 1
     assert _adapter(opener.session, "https://127.0.0.1/").debuglevel == 1
     assert _adapter(compat.build_opener().session, "http://127.0.0.1/").debuglevel == 0
@@ -206,8 +218,11 @@ def test_stdlib_handlers_map_onto_the_same_features(server, client_context):
     class Three(urllib.request.HTTPRedirectHandler):
         max_redirections = 3
 
-    opener = compat.build_opener(urllib.request.HTTPCookieProcessor(jar), Three,
-                                 urllib.request.HTTPSHandler(context=client_context))
+    opener = compat.build_opener(
+        urllib.request.HTTPCookieProcessor(jar),
+        Three,
+        urllib.request.HTTPSHandler(context=client_context),
+    )
     session = opener.session
     assert session.cookies is jar
     assert session.max_redirects == 3
@@ -223,8 +238,15 @@ class Inspector(compat.BaseHandler):
         self.seen = []
 
     def http_response(self, request, response):
-        self.seen.append((request.get_method(), request.full_url, request.get_header("User-agent"),
-                          response.status, response.headers.get("Content-Type")))
+        self.seen.append(
+            (
+                request.get_method(),
+                request.full_url,
+                request.get_header("User-agent"),
+                response.status,
+                response.headers.get("Content-Type"),
+            )
+        )
         return response
 
     https_response = http_response
@@ -235,8 +257,9 @@ class Upper(compat.BaseHandler):
 
     def http_response(self, request, response):
         body = response.read()
-        new = compat.addinfourl(io.BytesIO(body.upper()), response.headers, response.url,
-                                response.code)
+        new = compat.addinfourl(
+            io.BytesIO(body.upper()), response.headers, response.url, response.code
+        )
         new.msg = response.msg
         return new
 
@@ -251,8 +274,10 @@ def test_inspecting_processor_is_a_hook(server):
     r = opener.session.get(server.url("/r"))
     assert r.text == "plain" and r.status_code == 200
     url = server.url("/")
-    assert inspector.seen == [("GET", url + "r", UA, 302, None),
-                              ("GET", url + "gz", UA, 200, "text/plain")]
+    assert inspector.seen == [
+        ("GET", url + "r", UA, 302, None),
+        ("GET", url + "gz", UA, 200, "text/plain"),
+    ]
     inspector.seen.clear()
     opener.open(server.url("/r")).close()  # urllib runs it on each hop too
     assert [s[3] for s in inspector.seen] == [302, 200]
@@ -262,8 +287,7 @@ def test_inspecting_processor_on_https(tls_server, client_context):
     inspector = Inspector()
     opener = compat.build_opener(inspector, compat.HTTPSHandler(context=client_context))
     assert opener.session.get(tls_server.url("/s")).text == "hello /s"
-    assert inspector.seen == [("GET", tls_server.url("/s"), UA, 200,
-                               "text/plain")]
+    assert inspector.seen == [("GET", tls_server.url("/s"), UA, 200, "text/plain")]
 
 
 def test_rewriting_processor_is_a_hook(server):
@@ -294,8 +318,7 @@ def test_processors_chain_in_handler_order(server):
     class Second(compat.BaseHandler):
         def http_response(self, request, response):
             order.append(("second", response.read()))
-            return compat.addinfourl(io.BytesIO(b"second"), response.headers, response.url,
-                                     201)
+            return compat.addinfourl(io.BytesIO(b"second"), response.headers, response.url, 201)
 
     opener = compat.build_opener(Second, First)
     r = opener.session.get(server.url("/c"))
@@ -364,8 +387,13 @@ def test_request_processors_run_on_each_request_and_hop(server):
     with opener.open(server.url("/r")) as r:  # urllib signs the same way
         r.read()
     seen = [(r.target, r.header("X-Signature")) for r in server.received]
-    assert seen == [("/r", "sig:GET:/r"), ("/final", "sig:GET:/final"), ("/p", "sig:POST:/p"),
-                    ("/r", "sig:GET:/r"), ("/final", "sig:GET:/final")]
+    assert seen == [
+        ("/r", "sig:GET:/r"),
+        ("/final", "sig:GET:/final"),
+        ("/p", "sig:POST:/p"),
+        ("/r", "sig:GET:/r"),
+        ("/final", "sig:GET:/final"),
+    ]
     # The processor sees the Session's headers, as urllib's sees the opener's addheaders.
     assert {r.header("X-Agent") for r in server.received} == {f"signed/{UA}"}
 
@@ -379,6 +407,7 @@ def test_request_processors_on_https(tls_server, client_context):
 def test_request_processors_share_one_request_as_in_urllib(server):
     """urllib passes one Request along the chain: what a processor notes on it (an attribute,
     an unredirected header) the next one sees."""
+
     class Mark(compat.BaseHandler):
         handler_order = 100
 
@@ -397,5 +426,6 @@ def test_request_processors_share_one_request_as_in_urllib(server):
     opener.session.get(server.url("/t")).close()
     with opener.open(server.url("/t")) as r:
         r.read()
-    assert [(r.header("X-Trace"), r.header("X-Saw-First"), r.header("X-First"))
-            for r in server.received] == [("t-1", "True", "1")] * 2
+    assert [
+        (r.header("X-Trace"), r.header("X-Saw-First"), r.header("X-First")) for r in server.received
+    ] == [("t-1", "True", "1")] * 2

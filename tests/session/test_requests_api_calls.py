@@ -48,11 +48,13 @@ def test_http_proxy_path(server, dict_only_select_proxy):
 
 
 @pytest.mark.parametrize("credentials", [False, True], ids=["open", "tunnel-credentials"])
-def test_https_tunnel_path(tls_server, client_context, forward_proxy, auth_proxy, credentials,
-                           dict_only_select_proxy):
+def test_https_tunnel_path(
+    tls_server, client_context, forward_proxy, auth_proxy, credentials, dict_only_select_proxy
+):
     proxy = f"http://user:pass@127.0.0.1:{auth_proxy.port}" if credentials else forward_proxy.url
-    opener = compat.build_opener(compat.ProxyHandler({"https": proxy}),
-                                 compat.HTTPSHandler(context=client_context))
+    opener = compat.build_opener(
+        compat.ProxyHandler({"https": proxy}), compat.HTTPSHandler(context=client_context)
+    )
     assert _read(opener.open(tls_server.url("/t"))) == b"hello /t"
     assert dict_only_select_proxy and set(dict_only_select_proxy) == {dict}
 
@@ -61,7 +63,8 @@ def test_opener_session(server, dict_only_select_proxy):
     with compat.build_opener().session.get(server.url("/s")) as response:
         assert response.content == b"hello /s"
     session = compat.build_opener(
-        compat.ProxyHandler({"http": f"http://127.0.0.1:{server.port}"})).session
+        compat.ProxyHandler({"http": f"http://127.0.0.1:{server.port}"})
+    ).session
     with session.get("http://origin.invalid/sp") as response:
         assert response.content == b"hello http://origin.invalid/sp"
     assert dict_only_select_proxy and set(dict_only_select_proxy) == {dict}

@@ -16,8 +16,12 @@ from typing import Any
 
 from .servers import Received, Reply
 
-_HASHES = {"MD5": hashlib.md5, "SHA": hashlib.sha1, "SHA-256": hashlib.sha256,
-           "SHA-512": hashlib.sha512}
+_HASHES = {
+    "MD5": hashlib.md5,
+    "SHA": hashlib.sha1,
+    "SHA-256": hashlib.sha256,
+    "SHA-512": hashlib.sha512,
+}
 
 
 def _names(proxy: bool) -> tuple[int, str, str]:
@@ -30,8 +34,9 @@ def basic_credentials(user: str, password: str) -> str:
     return "Basic " + base64.b64encode(f"{user}:{password}".encode()).decode()
 
 
-def basic(realm: str, user: str, password: str, proxy: bool = False,
-          body: bytes = b"welcome") -> Any:
+def basic(
+    realm: str, user: str, password: str, proxy: bool = False, body: bytes = b"welcome"
+) -> Any:
     status, challenge, answer = _names(proxy)
     expected = basic_credentials(user, password)
 
@@ -39,6 +44,7 @@ def basic(realm: str, user: str, password: str, proxy: bool = False,
         if rec.header(answer) == expected:
             return Reply(200, [("Content-Type", "text/plain")], body)
         return Reply(status, [(challenge, f'Basic realm="{realm}"')], b"who are you?")
+
     return route
 
 
@@ -53,10 +59,17 @@ def digest_fields(value: str) -> dict[str, str]:
     return urllib.request.parse_keqv_list(urllib.request.parse_http_list(rest))
 
 
-def digest(realm: str, user: str, password: str, proxy: bool = False, algorithm: str = "MD5",
-           qop: str | None = "auth", nonce: str = "dcd98b7102dd2f0e8b11d0f600bfb0c093",
-           opaque: str | None = "5ccc069c403ebaf9f0171e9517f40e41",
-           body: bytes = b"welcome") -> Any:
+def digest(
+    realm: str,
+    user: str,
+    password: str,
+    proxy: bool = False,
+    algorithm: str = "MD5",
+    qop: str | None = "auth",
+    nonce: str = "dcd98b7102dd2f0e8b11d0f600bfb0c093",
+    opaque: str | None = "5ccc069c403ebaf9f0171e9517f40e41",
+    body: bytes = b"welcome",
+) -> Any:
     status, challenge_name, answer = _names(proxy)
     H = _HASHES[algorithm]
 
@@ -90,6 +103,7 @@ def digest(realm: str, user: str, password: str, proxy: bool = False, algorithm:
         if valid(rec):
             return Reply(200, [("Content-Type", "text/plain")], body)
         return Reply(status, [(challenge_name, challenge)], b"who are you?")
+
     return route
 
 
@@ -100,7 +114,8 @@ def normalised(received: list[tuple[Any, ...]]) -> list[tuple[Any, ...]]:
     """Recorded requests with a Digest answer's per-run random parts blanked."""
     out = []
     for method, target, version, headers, body in received:
-        headers = [(k, _RANDOM.sub(r'\1="*"', v) if v.startswith("Digest ") else v)
-                   for k, v in headers]
+        headers = [
+            (k, _RANDOM.sub(r'\1="*"', v) if v.startswith("Digest ") else v) for k, v in headers
+        ]
         out.append((method, target, version, headers, body))
     return out

@@ -11,13 +11,19 @@ from typing import Any
 from . import ROOT
 
 
-def run_cli(*args: str, cwd: Path | None = None, timeout: float = 60,
-            **kwargs: Any) -> subprocess.CompletedProcess[str]:
+def run_cli(
+    *args: str, cwd: Path | None = None, timeout: float = 60, **kwargs: Any
+) -> subprocess.CompletedProcess[str]:
     env = dict(os.environ)
     env["PYTHONPATH"] = str(ROOT)
     return subprocess.run(
         [sys.executable, "-m", "requests_urllib_compat", *args],
-        capture_output=True, text=True, timeout=timeout, cwd=cwd, env=env, check=False,
+        capture_output=True,
+        text=True,
+        timeout=timeout,
+        cwd=cwd,
+        env=env,
+        check=False,
         **kwargs,
     )
 

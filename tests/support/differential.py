@@ -78,32 +78,59 @@ def observe(call: Callable[[], Any]) -> Outcome:
         if hasattr(result, "read") and hasattr(result, "info"):
             with result:
                 body = result.read()
-                return Outcome(kind="response", status=getattr(result, "status", None),
-                               reason=getattr(result, "reason", None), url=result.geturl(),
-                               headers=_headers(result.info()), body=body)
+                return Outcome(
+                    kind="response",
+                    status=getattr(result, "status", None),
+                    reason=getattr(result, "reason", None),
+                    url=result.geturl(),
+                    headers=_headers(result.info()),
+                    body=body,
+                )
     except urllib.error.HTTPError as exc:
         if exc.fp is None:  # Python 3.9: an HTTPError made without a response is no file
-            return Outcome(kind="error", status=exc.code, reason=exc.reason, url=exc.filename,
-                           headers=_headers(exc.headers), error_type=_class_name(exc),
-                           error_text=str(exc))
+            return Outcome(
+                kind="error",
+                status=exc.code,
+                reason=exc.reason,
+                url=exc.filename,
+                headers=_headers(exc.headers),
+                error_type=_class_name(exc),
+                error_text=str(exc),
+            )
         with exc:
             try:
                 body, failed = exc.read(), None
             except Exception as read_error:  # its body cannot be read (a 304 announcing chunks)
                 body, failed = None, (_class_name(read_error), getattr(read_error, "partial", None))
-            return Outcome(kind="error", status=exc.code, reason=exc.reason, url=exc.url,
-                           headers=_headers(exc.headers), body=body,
-                           error_type=_class_name(exc), error_text=str(exc), value=failed)
+            return Outcome(
+                kind="error",
+                status=exc.code,
+                reason=exc.reason,
+                url=exc.url,
+                headers=_headers(exc.headers),
+                body=body,
+                error_type=_class_name(exc),
+                error_text=str(exc),
+                value=failed,
+            )
     except urllib.error.URLError as exc:
         reason = exc.reason
-        return Outcome(kind="error", error_type=_class_name(exc), error_text=str(exc),
-                       reason_type=_class_name(reason) if isinstance(reason, BaseException)
-                       else type(reason).__name__,
-                       reason=getattr(reason, "errno", None) if isinstance(reason, OSError)
-                       else str(reason))
+        return Outcome(
+            kind="error",
+            error_type=_class_name(exc),
+            error_text=str(exc),
+            reason_type=_class_name(reason)
+            if isinstance(reason, BaseException)
+            else type(reason).__name__,
+            reason=getattr(reason, "errno", None) if isinstance(reason, OSError) else str(reason),
+        )
     except Exception as exc:  # what urllib lets through raw: ValueError, TimeoutError, ...
-        return Outcome(kind="error", error_type=_class_name(exc), error_text=str(exc),
-                       value=getattr(exc, "partial", None))
+        return Outcome(
+            kind="error",
+            error_type=_class_name(exc),
+            error_text=str(exc),
+            value=getattr(exc, "partial", None),
+        )
     return Outcome(kind="value", value=result)
 
 
@@ -138,8 +165,9 @@ def run(scenario: Scenario, module: ModuleType, servers: list[RecordingServer]) 
     return Run(outcome, received)
 
 
-def assert_same(scenario: Scenario, *servers: RecordingServer,
-                compare: Callable[[Outcome], Any] | None = None) -> Run:
+def assert_same(
+    scenario: Scenario, *servers: RecordingServer, compare: Callable[[Outcome], Any] | None = None
+) -> Run:
     """Run ``scenario`` through urllib and through our package; assert both saw the same.
 
     ``compare`` picks what to compare of the outcome (default: all of it).  Returns our run.
@@ -148,11 +176,12 @@ def assert_same(scenario: Scenario, *servers: RecordingServer,
     theirs = run(scenario, urllib.request, list(servers))
     pick = compare or (lambda o: o)
     assert pick(ours.outcome) == pick(theirs.outcome), (
-        f"\ncompat: {ours.outcome}\nstdlib: {theirs.outcome}")
+        f"\ncompat: {ours.outcome}\nstdlib: {theirs.outcome}"
+    )
     assert ours.received == theirs.received, (
-        f"\ncompat sent: {ours.received}\nstdlib sent: {theirs.received}")
+        f"\ncompat sent: {ours.received}\nstdlib sent: {theirs.received}"
+    )
     return ours
 
 
-__all__ = ["TIMEOUT", "Outcome", "Run", "assert_same", "http", "observe", "run",
-           "urllib_follows"]
+__all__ = ["TIMEOUT", "Outcome", "Run", "assert_same", "http", "observe", "run", "urllib_follows"]

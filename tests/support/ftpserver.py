@@ -50,8 +50,11 @@ def ftp_server(tmp_path: pathlib.Path) -> Iterator[FTPServer]:
     authorizer = DummyAuthorizer()
     authorizer.add_user(USER, PASSWORD, str(root), perm="elr")
     authorizer.add_anonymous(str(root))
-    handler = type("Handler", (FTPHandler,), {"authorizer": authorizer, "timeout": 10,
-                                            "auth_failed_timeout": 0.1})
+    handler = type(
+        "Handler",
+        (FTPHandler,),
+        {"authorizer": authorizer, "timeout": 10, "auth_failed_timeout": 0.1},
+    )
     logging.getLogger("pyftpdlib").setLevel(logging.WARNING)
     server = ThreadedFTPServer(("127.0.0.1", 0), handler)
     stop = threading.Event()

@@ -30,8 +30,9 @@ def opener_early():
 
 
 def post_form(url, fields):
-    request = urllib.request.Request(url, data=urllib.parse.urlencode(fields).encode(),
-                                     headers={"User-Agent": USER_AGENT})
+    request = urllib.request.Request(
+        url, data=urllib.parse.urlencode(fields).encode(), headers={"User-Agent": USER_AGENT}
+    )
     with urllib.request.urlopen(request, timeout=10) as response:
         return json.loads(response.read().decode())
 

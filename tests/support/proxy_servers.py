@@ -56,8 +56,9 @@ class ProxyProcess:
         for name in list(env):  # the proxies themselves connect directly
             if name.lower() in {"http_proxy", "https_proxy", "all_proxy", "no_proxy"}:
                 del env[name]
-        self.process = subprocess.Popen(argv, stdout=self._out, stderr=subprocess.STDOUT,
-                                        stdin=subprocess.DEVNULL, env=env)
+        self.process = subprocess.Popen(
+            argv, stdout=self._out, stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL, env=env
+        )
         try:
             deadline = time.monotonic() + 30
             if isinstance(port, Path):
@@ -75,8 +76,9 @@ class ProxyProcess:
         """A position in the log; see :meth:`lines_since`."""
         return self.log.stat().st_size
 
-    def lines_since(self, mark: int, containing: str, count: int = 1,
-                    timeout: float = 10.0) -> list[str]:
+    def lines_since(
+        self, mark: int, containing: str, count: int = 1, timeout: float = 10.0
+    ) -> list[str]:
         """The log lines after ``mark`` that contain ``containing``, once there are ``count``
         (the proxy logs asynchronously); fewer only if ``timeout`` passes."""
         deadline = time.monotonic() + timeout
@@ -103,9 +105,27 @@ def _proxy_py(tmp: Path, name: str, *extra: str) -> ProxyProcess:
     """proxy.py on a port it picks itself (``--port 0``), read back from ``--port-file``."""
     log = tmp / f"{name}.log"
     port_file = tmp / f"{name}.port"
-    argv = [sys.executable, "-m", "proxy", "--hostname", "127.0.0.1", "--port", "0",
-            "--port-file", str(port_file), "--num-workers", "1", "--num-acceptors", "1",
-            "--threaded", "--log-level", "INFO", "--log-file", str(log), *extra]
+    argv = [
+        sys.executable,
+        "-m",
+        "proxy",
+        "--hostname",
+        "127.0.0.1",
+        "--port",
+        "0",
+        "--port-file",
+        str(port_file),
+        "--num-workers",
+        "1",
+        "--num-acceptors",
+        "1",
+        "--threaded",
+        "--log-level",
+        "INFO",
+        "--log-file",
+        str(log),
+        *extra,
+    ]
     log.touch()
     return ProxyProcess(argv, log, port_file)
 
@@ -134,8 +154,18 @@ def socks_proxy(tmp_path_factory: pytest.TempPathFactory) -> Iterator[ProxyProce
     port, auth_port = free_port(), free_port()
     log = tmp_path_factory.mktemp("socks") / "pproxy.log"
     log.touch()
-    argv = [sys.executable, "-m", "pproxy", "-l", f"socks4+socks5://127.0.0.1:{port}",
-            "-l", f"socks5://127.0.0.1:{auth_port}#user:pass", "--auth", "0", "-v"]
+    argv = [
+        sys.executable,
+        "-m",
+        "pproxy",
+        "-l",
+        f"socks4+socks5://127.0.0.1:{port}",
+        "-l",
+        f"socks5://127.0.0.1:{auth_port}#user:pass",
+        "--auth",
+        "0",
+        "-v",
+    ]
     proxy = ProxyProcess(argv, log, port)
     proxy.auth_port = auth_port
     try:

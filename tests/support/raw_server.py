@@ -107,14 +107,20 @@ class Conn:
 Route = Callable[[Parsed, Conn], bool]
 
 
-def response(status: int = 200, body: bytes = b"", headers: list[tuple[str, str]] | None = None,
-             reason: str = "OK", length: bool = True) -> bytes:
+def response(
+    status: int = 200,
+    body: bytes = b"",
+    headers: list[tuple[str, str]] | None = None,
+    reason: str = "OK",
+    length: bool = True,
+) -> bytes:
     """The bytes of a simple response."""
     lines = [f"HTTP/1.1 {status} {reason}"]
     for k, v in headers or []:
         lines.append(f"{k}: {v}")
-    if length and not any(k.lower() in {"content-length", "transfer-encoding"}
-                          for k, _ in headers or []):
+    if length and not any(
+        k.lower() in {"content-length", "transfer-encoding"} for k, _ in headers or []
+    ):
         lines.append(f"Content-Length: {len(body)}")
     return ("\r\n".join(lines) + "\r\n\r\n").encode("latin-1") + body
 
@@ -156,8 +162,14 @@ def raw(data: bytes, then: str = "keep", delay: float = 0.0, after: bytes = b"")
     return route
 
 
-def reply(status: int = 200, body: bytes = b"", headers: str = "", then: bytes = b"",
-          delay: float = 0.0, keep: bool = True) -> Route:
+def reply(
+    status: int = 200,
+    body: bytes = b"",
+    headers: str = "",
+    then: bytes = b"",
+    delay: float = 0.0,
+    keep: bool = True,
+) -> Route:
     """A route that writes a response (with its Content-Length unless ``headers`` frames it),
     then, ``delay`` seconds later, the bytes ``then``."""
 
@@ -182,8 +194,9 @@ def hello(req: Parsed, conn: Conn) -> bool:
 class RawServer:
     """A threaded raw-socket server: one thread per connection, requests parsed strictly."""
 
-    def __init__(self, idle_close: float | None = None, tls: Any = None,
-                 lenient_te: bool = False) -> None:
+    def __init__(
+        self, idle_close: float | None = None, tls: Any = None, lenient_te: bool = False
+    ) -> None:
         self.listener = socket.socket()
         self.listener.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
         self.listener.bind(("127.0.0.1", 0))
@@ -222,8 +235,7 @@ class RawServer:
     def raw(self) -> dict[int, bytes]:
         """Every byte each connection received since the last :meth:`reset` (by number)."""
         with self._lock:
-            return {c.number: bytes(c.raw[self._raw_marks.get(c.number, 0):])
-                    for c in self.conns}
+            return {c.number: bytes(c.raw[self._raw_marks.get(c.number, 0) :]) for c in self.conns}
 
     def reset(self) -> None:
         with self._lock:
@@ -275,8 +287,7 @@ class RawServer:
                 conn.sock = self.tls.wrap_socket(conn.sock, server_side=True)
             first = True
             while not conn.closed:
-                conn.sock.settimeout(None if first or self.idle_close is None
-                                     else self.idle_close)
+                conn.sock.settimeout(None if first or self.idle_close is None else self.idle_close)
                 try:
                     req = self._parse(conn)
                 except (TimeoutError, socket.timeout):
@@ -310,7 +321,7 @@ class RawServer:
         start = len(conn.raw) - len(conn.buffer)
         req = self._parse_from(conn)
         if req is not None:
-            req.raw = bytes(conn.raw[start:len(conn.raw) - len(conn.buffer)])
+            req.raw = bytes(conn.raw[start : len(conn.raw) - len(conn.buffer)])
         return req
 
     def _parse_from(self, conn: Conn) -> Parsed | None:

@@ -107,8 +107,11 @@ class Handler(http.server.BaseHTTPRequestHandler):
         names = {k.lower() for k, _ in reply.headers}
         for k, v in reply.headers:
             self.send_header(k, v)
-        if (reply.content_length and "content-length" not in names
-                and "transfer-encoding" not in names):
+        if (
+            reply.content_length
+            and "content-length" not in names
+            and "transfer-encoding" not in names
+        ):
             self.send_header("Content-Length", str(len(reply.body)))
         self.end_headers()
         if self.command != "HEAD":
@@ -136,8 +139,9 @@ class RecordingServer(http.server.ThreadingHTTPServer):
         self.routes: dict[str, Route] = {}
         self._lock = threading.Lock()
         self._connections = 0
-        self._thread = threading.Thread(target=self.serve_forever, kwargs={"poll_interval": 0.05},
-                                        daemon=True)
+        self._thread = threading.Thread(
+            target=self.serve_forever, kwargs={"poll_interval": 0.05}, daemon=True
+        )
 
     # -- configuration ---------------------------------------------------------------------
     def route(self, path: str, route: Route | Reply) -> None:
@@ -224,8 +228,7 @@ def reset_after(data: bytes, delay: float = 0.1) -> Route:
         handler.wfile.write(data)
         handler.wfile.flush()
         time.sleep(delay)
-        handler.connection.setsockopt(socket.SOL_SOCKET, socket.SO_LINGER,
-                                      struct.pack("ii", 1, 0))
+        handler.connection.setsockopt(socket.SOL_SOCKET, socket.SO_LINGER, struct.pack("ii", 1, 0))
         handler.connection.close()
 
     return route

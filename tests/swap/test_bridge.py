@@ -48,8 +48,9 @@ def test_iter_content_next_to_old_code(server: RecordingServer) -> None:
 
 
 def test_from_an_http_error(server: RecordingServer) -> None:
-    server.route("/missing", Reply(404, [("Content-Type", "application/json")],
-                                   b'{"error": "no such item"}'))
+    server.route(
+        "/missing", Reply(404, [("Content-Type", "application/json")], b'{"error": "no such item"}')
+    )
     with pytest.raises(urllib.error.HTTPError) as caught:
         compat.urlopen(server.url("/missing"))
     with caught.value as error:
@@ -69,11 +70,15 @@ def test_after_redirects_the_final_response(server: RecordingServer) -> None:
         assert json.loads(response.read()) == "new"
 
 
-@pytest.mark.parametrize("obj", [
-    "text",
-    None,
-    urllib.error.HTTPError("http://127.0.0.1/", 500, "boom", None, None),  # type: ignore[arg-type]
-], ids=["str", "None", "HTTPError-without-fp"])  # explicit ids: on 3.9 pytest's getattr(obj,
+@pytest.mark.parametrize(
+    "obj",
+    [
+        "text",
+        None,
+        urllib.error.HTTPError("http://127.0.0.1/", 500, "boom", None, None),  # type: ignore[arg-type]
+    ],
+    ids=["str", "None", "HTTPError-without-fp"],
+)  # explicit ids: on 3.9 pytest's getattr(obj,
 # "__name__") on an HTTPError without fp raises KeyError (tempfile wrapper's __getattr__)
 def test_objects_without_a_requests_response(obj: object) -> None:
     with pytest.raises(TypeError, match="did not come from requests_urllib_compat"):

@@ -39,14 +39,21 @@ def _runtime_lookups(path: Path) -> list[str]:
         if not isinstance(func, (ast.FunctionDef, ast.AsyncFunctionDef, ast.Lambda)):
             continue
         for node in ast.walk(func):
-            if (isinstance(node, ast.Attribute) and node.attr in REPLACEMENTS
-                    and id(node) not in skip and ast.unparse(node.value) == "urllib.request"):
+            if (
+                isinstance(node, ast.Attribute)
+                and node.attr in REPLACEMENTS
+                and id(node) not in skip
+                and ast.unparse(node.value) == "urllib.request"
+            ):
                 found.append(f"{path.name}:{node.lineno}: urllib.request.{node.attr}")
     return found
 
 
 def test_no_runtime_lookup_of_swapped_names() -> None:
-    found = [hit for path in sorted(PACKAGE.rglob("*.py"))
-             if path.relative_to(PACKAGE).as_posix() not in LEGACY_BY_DESIGN
-             for hit in _runtime_lookups(path)]
+    found = [
+        hit
+        for path in sorted(PACKAGE.rglob("*.py"))
+        if path.relative_to(PACKAGE).as_posix() not in LEGACY_BY_DESIGN
+        for hit in _runtime_lookups(path)
+    ]
     assert found == []

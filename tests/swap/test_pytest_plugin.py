@@ -40,7 +40,8 @@ def test_fixture_swaps_for_one_test_only(pytester: pytest.Pytester) -> None:
 
         def test_after_a_failure():
             assert urllib.request.urlopen is STDLIB_URLOPEN
-        """)
+        """
+    )
     result = pytester.runpytest("-p", "no:cacheprovider")
     result.assert_outcomes(passed=3, failed=1)
     result.stdout.fnmatch_lines(["FAILED *::test_failing_test_restores_too*"])
@@ -60,7 +61,8 @@ def test_fixture_patch_module(pytester: pytest.Pytester) -> None:
 
         def test_next():
             assert old_client.urlopen is not requests_urllib_compat.urlopen
-        """)
+        """,
+    )
     result = pytester.runpytest("-p", "no:cacheprovider")
     result.assert_outcomes(passed=2)
 
@@ -80,10 +82,12 @@ EARLY_BOUND_TESTS = {
 }
 
 
-@pytest.mark.parametrize("order", [["test_stdlib_first", "test_fixture"],
-                                   ["test_fixture", "test_stdlib_first"]])
-def test_fixture_early_bound_urlopen_in_any_order(pytester: pytest.Pytester,
-                                                  order: list[str]) -> None:
+@pytest.mark.parametrize(
+    "order", [["test_stdlib_first", "test_fixture"], ["test_fixture", "test_stdlib_first"]]
+)
+def test_fixture_early_bound_urlopen_in_any_order(
+    pytester: pytest.Pytester, order: list[str]
+) -> None:
     """``from urllib.request import urlopen`` run before the test: the fixture's swap answers
     it the same way whichever test ran first (no real network attempt after a test that
     cached the stdlib's opener)."""
@@ -96,7 +100,8 @@ def test_fixture_early_bound_urlopen_in_any_order(pytester: pytest.Pytester,
                 return response.read()
         """,
         test_it="import old_client\nimport responses\n\n"
-                + "\n".join(textwrap.dedent(EARLY_BOUND_TESTS[name]) for name in order))
+        + "\n".join(textwrap.dedent(EARLY_BOUND_TESTS[name]) for name in order),
+    )
     result = pytester.runpytest("-p", "no:cacheprovider", "-v")
     result.assert_outcomes(passed=2)
     result.stdout.fnmatch_lines([f"*::{name} PASSED*" for name in order])

@@ -26,8 +26,12 @@ def mocked(urllib_compat: Swap) -> Iterator[responses.RequestsMock]:
 
 
 def test_status_headers_body(mocked: responses.RequestsMock) -> None:
-    mocked.get(f"{API}/item", status=203, body=b"payload",
-               headers={"X-Trace": "abc", "Content-Type": "text/plain; charset=utf-8"})
+    mocked.get(
+        f"{API}/item",
+        status=203,
+        body=b"payload",
+        headers={"X-Trace": "abc", "Content-Type": "text/plain; charset=utf-8"},
+    )
     with urllib.request.urlopen(f"{API}/item") as response:
         assert (response.status, response.reason) == (203, "Non-Authoritative Information")
         assert response.getcode() == 203

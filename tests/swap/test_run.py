@@ -40,8 +40,9 @@ def _env() -> dict[str, str]:
 
 
 def _run(args: list[str], cwd: Path) -> subprocess.CompletedProcess[str]:
-    return subprocess.run(args, cwd=cwd, env=_env(), capture_output=True, text=True,
-                          timeout=60, check=False)
+    return subprocess.run(
+        args, cwd=cwd, env=_env(), capture_output=True, text=True, timeout=60, check=False
+    )
 
 
 @pytest.fixture
@@ -58,7 +59,9 @@ def test_script_runs_through_the_package(program: Path, server: RecordingServer)
     assert result.returncode == 3
     assert result.stdout.splitlines() == [
         f"__main__ ['{server.origin}', '3'] helper",
-        "200 hello /one", "200 hello /two", "200 hello /three",
+        "200 hello /one",
+        "200 hello /two",
+        "200 hello /three",
     ]
     assert [rec.target for rec in server.received] == ["/one", "/two", "/three"]
     # Through our pooled transport: urllib would send Connection: close and open 3 connections.
@@ -66,8 +69,7 @@ def test_script_runs_through_the_package(program: Path, server: RecordingServer)
     assert server.connections == 1
 
 
-def test_same_program_on_the_stdlib_for_comparison(program: Path,
-                                                   server: RecordingServer) -> None:
+def test_same_program_on_the_stdlib_for_comparison(program: Path, server: RecordingServer) -> None:
     result = _run([sys.executable, str(program), server.origin, "3"], cwd=program.parent.parent)
     assert result.returncode == 3
     assert all(rec.header("Connection") == "close" for rec in server.received)
@@ -79,7 +81,8 @@ def test_module_runs_as_main(tmp_path: Path, server: RecordingServer) -> None:
     package.mkdir()
     # the package's __init__ runs before its modules: the swap must be on by then
     (package / "__init__.py").write_text("from urllib.request import urlopen\n")
-    (package / "fetch.py").write_text(textwrap.dedent("""\
+    (package / "fetch.py").write_text(
+        textwrap.dedent("""\
         import sys
         import urllib.request
         from legacypkg import urlopen
@@ -87,25 +90,32 @@ def test_module_runs_as_main(tmp_path: Path, server: RecordingServer) -> None:
         print(__name__, sys.argv)
         with urllib.request.urlopen(sys.argv[1]) as response:
             print(response.read().decode())
-        """))
+        """)
+    )
     (package / "__main__.py").write_text("import sys\nprint('package main', sys.argv[1:])\n")
     result = _run([*CLI, "-m", "legacypkg.fetch", server.url("/m"), "--flag"], cwd=tmp_path)
     assert result.returncode == 0, result.stderr
     module_file = str(package / "fetch.py")
     assert result.stdout.splitlines() == [
-        f"__main__ [{module_file!r}, {server.url('/m')!r}, '--flag']", "hello /m"]
+        f"__main__ [{module_file!r}, {server.url('/m')!r}, '--flag']",
+        "hello /m",
+    ]
     assert server.received[0].header("Connection") is None
 
     result = _run([*CLI, "-m", "legacypkg", "-x"], cwd=tmp_path)
     assert (result.returncode, result.stdout) == (0, "package main ['-x']\n")
 
 
-@pytest.mark.parametrize("body", [
-    "raise SystemExit('fatal: no config')",
-    "import sys\nsys.exit(None)",
-    "def inner():\n    raise ValueError('bad value')\n\ninner()",
-    "x = (",
-], ids=["exit-message", "exit-none", "traceback", "syntax-error"])
+@pytest.mark.parametrize(
+    "body",
+    [
+        "raise SystemExit('fatal: no config')",
+        "import sys\nsys.exit(None)",
+        "def inner():\n    raise ValueError('bad value')\n\ninner()",
+        "x = (",
+    ],
+    ids=["exit-message", "exit-none", "traceback", "syntax-error"],
+)
 def test_exit_status_and_stderr_as_python_shows_them(tmp_path: Path, body: str) -> None:
     script = tmp_path / "prog.py"
     script.write_text(body + "\n")
@@ -115,10 +125,14 @@ def test_exit_status_and_stderr_as_python_shows_them(tmp_path: Path, body: str) 
     if "SyntaxError" in python.stderr:
         # Python 3.9 places a syntax error at the end of a file a line later when it reads the
         # file itself than compile() (so runpy, python -m, and ours) does: ours is compile()'s.
-        expected = _run([sys.executable, "-c", SHOW_COMPILE_ERROR, str(script)],
-                        cwd=tmp_path).stderr
-    assert (ours.returncode, ours.stdout, ours.stderr) == \
-        (python.returncode, python.stdout, expected)
+        expected = _run(
+            [sys.executable, "-c", SHOW_COMPILE_ERROR, str(script)], cwd=tmp_path
+        ).stderr
+    assert (ours.returncode, ours.stdout, ours.stderr) == (
+        python.returncode,
+        python.stdout,
+        expected,
+    )
 
 
 SHOW_COMPILE_ERROR = """\
@@ -185,16 +199,20 @@ def test_directory_with_main(tmp_path: Path) -> None:
     app.mkdir()
     (app / "__main__.py").write_text(
         "import sys, urllib.request\n"
-        "print(__name__, __file__, sys.argv, urllib.request.urlopen.__module__)\n")
+        "print(__name__, __file__, sys.argv, urllib.request.urlopen.__module__)\n"
+    )
     result = _run([*CLI, "app", "x"], cwd=tmp_path)
     assert result.returncode == 0, result.stderr
-    assert result.stdout == \
-        f"__main__ {app / '__main__.py'} ['app', 'x'] requests_urllib_compat._director\n"
+    assert (
+        result.stdout
+        == f"__main__ {app / '__main__.py'} ['app', 'x'] requests_urllib_compat._director\n"
+    )
 
 
 def test_module_traceback_and_exit_as_python_m(tmp_path: Path) -> None:
-    (tmp_path / "failing.py").write_text("import sys\nprint(sys.argv[1:])\n"
-                                         "def go():\n    raise LookupError('missing')\n\ngo()\n")
+    (tmp_path / "failing.py").write_text(
+        "import sys\nprint(sys.argv[1:])\ndef go():\n    raise LookupError('missing')\n\ngo()\n"
+    )
     ours = _run([*CLI, "-m", "failing", "arg"], cwd=tmp_path)
     python = _run([sys.executable, "-m", "failing", "arg"], cwd=tmp_path)
     assert ours.returncode == python.returncode == 1

@@ -49,8 +49,15 @@ def _via_us(rec: Received) -> bool:
 
 
 def test_replaces_what_the_package_implements() -> None:
-    assert set(REPLACEMENTS) >= {"urlopen", "build_opener", "install_opener", "OpenerDirector",
-                                 "HTTPHandler", "HTTPSHandler", "AbstractHTTPHandler"}
+    assert set(REPLACEMENTS) >= {
+        "urlopen",
+        "build_opener",
+        "install_opener",
+        "OpenerDirector",
+        "HTTPHandler",
+        "HTTPSHandler",
+        "AbstractHTTPHandler",
+    }
     for name, ours in REPLACEMENTS.items():
         assert ours is getattr(compat_request, name)
         assert ORIGINALS[name] is STDLIB[name]
@@ -139,14 +146,18 @@ def test_handler_classes_and_opener_director(server: RecordingServer) -> None:
 
 
 def test_stdlib_handler_objects_made_before_the_swap_send_through_us(
-        tls_server: RecordingServer, client_context: Any) -> None:
+    tls_server: RecordingServer, client_context: Any
+) -> None:
     stdlib_https = STDLIB["HTTPSHandler"](context=client_context)
     stdlib_http = STDLIB["HTTPHandler"]()
     with compat.patched():
         opener = urllib.request.build_opener(stdlib_https, stdlib_http)
         assert isinstance(opener, compat_opener.OpenerDirector)
-        transports = [h for h in opener.handlers
-                      if isinstance(h, (STDLIB["HTTPSHandler"], STDLIB["HTTPHandler"]))]
+        transports = [
+            h
+            for h in opener.handlers
+            if isinstance(h, (STDLIB["HTTPSHandler"], STDLIB["HTTPHandler"]))
+        ]
         assert sorted(map(id, transports)) == sorted([id(stdlib_https), id(stdlib_http)])
         with opener.open(tls_server.url("/tls")) as response:
             assert response.read() == b"hello /tls"
@@ -182,8 +193,7 @@ def test_stdlib_functions_bound_earlier_run_without_recursion(server: RecordingS
     assert all(_via_us(rec) for rec in server.received[:-1])
 
 
-def test_openers_installed_under_the_swap_are_uninstalled_with_it(
-        server: RecordingServer) -> None:
+def test_openers_installed_under_the_swap_are_uninstalled_with_it(server: RecordingServer) -> None:
     with compat.patched():
         urllib.request.install_opener(urllib.request.build_opener())
         assert compat_opener._opener is not None
@@ -241,8 +251,7 @@ def test_thread_safe_overlapping_blocks() -> None:
     _assert_stdlib()
 
 
-def test_patch_module_rebinds_early_names_and_uninstall_restores(
-        server: RecordingServer) -> None:
+def test_patch_module_rebinds_early_names_and_uninstall_restores(server: RecordingServer) -> None:
     compat.install(modules=[legacy_app])
     assert legacy_app.urlopen is compat.urlopen
     assert legacy_app.build_opener is compat.build_opener

@@ -27,8 +27,9 @@ _PROXY_VARIABLES = ("http_proxy", "https_proxy", "all_proxy", "no_proxy", "ftp_p
 
 @contextlib.contextmanager
 def _no_proxy_environment() -> Iterator[None]:
-    saved = {name: os.environ.pop(name) for name in list(os.environ)
-             if name.lower() in _PROXY_VARIABLES}
+    saved = {
+        name: os.environ.pop(name) for name in list(os.environ) if name.lower() in _PROXY_VARIABLES
+    }
     try:
         yield
     finally:
@@ -82,8 +83,10 @@ def run_demo(compare: bool = False) -> int:
     for name, _status, requests, connections in results:
         print(f"{name}: the servers saw {requests} requests over {connections} TCP connections.")
     if not compare:
-        print("(urllib.request alone opens a new connection for every request: "
-              "--compare runs it too.)")
+        print(
+            "(urllib.request alone opens a new connection for every request: "
+            "--compare runs it too.)"
+        )
     failed = [name for name, status, _, _ in results if status != 0]
     if failed:
         print(f"Some steps did not behave as expected under {', '.join(failed)}.")

@@ -29,8 +29,10 @@ def fetch_a_page(site: str) -> str:
     with urllib.request.urlopen(site + "/") as response:
         html = response.read()
         expect(response.status == 200 and html.startswith(b"Welcome"), f"got {html!r}")
-        return (f"GET / -> {response.status} {response.reason}, {len(html)} bytes of "
-                f"{response.headers.get_content_type()}")
+        return (
+            f"GET / -> {response.status} {response.reason}, {len(html)} bytes of "
+            f"{response.headers.get_content_type()}"
+        )
 
 
 def post_a_form(site: str) -> str:

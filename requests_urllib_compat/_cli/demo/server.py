@@ -46,8 +46,12 @@ class _Server(http.server.ThreadingHTTPServer):
         return f"http://{host!s}:{port}"
 
     def start(self) -> _Server:
-        self._thread = threading.Thread(target=self.serve_forever, kwargs={"poll_interval": 0.05},
-                                        name=f"demo-{type(self).__name__}", daemon=True)
+        self._thread = threading.Thread(
+            target=self.serve_forever,
+            kwargs={"poll_interval": 0.05},
+            name=f"demo-{type(self).__name__}",
+            daemon=True,
+        )
         self._thread.start()
         return self
 
@@ -136,8 +140,9 @@ class _SiteHandler(_Handler):
         form = urllib.parse.parse_qs(self.body().decode("ascii"))
         if self.path == "/cgi-bin/register.cgi" and form.get("name"):
             fields = {k: v[0] for k, v in form.items()}
-            self.reply(200, "registered {name} ({location}, {language})".format_map(
-                _Missing(fields)))
+            self.reply(
+                200, "registered {name} ({location}, {language})".format_map(_Missing(fields))
+            )
         else:
             self.reply(400, "expected a form with a name\n")
 
@@ -146,8 +151,9 @@ class _SiteHandler(_Handler):
         if self.headers.get("Authorization") == expected:
             self.reply(200, f"hello {USER}, here is the report")
         else:
-            self.reply(401, "authentication required\n",
-                       {"WWW-Authenticate": f'Basic realm="{REALM}"'})
+            self.reply(
+                401, "authentication required\n", {"WWW-Authenticate": f'Basic realm="{REALM}"'}
+            )
 
 
 class _Missing(dict[str, str]):
@@ -162,11 +168,15 @@ class _ProxyHandler(_Handler):
         self.count()
         target = urllib.parse.urlsplit(self.path)
         if target.scheme == "http" and target.hostname == INTRANET_HOST:
-            self.reply(200, f"intranet page {target.path}: all systems go",
-                       {"Via": "1.1 demo-proxy"})
+            self.reply(
+                200, f"intranet page {target.path}: all systems go", {"Via": "1.1 demo-proxy"}
+            )
         else:
-            self.reply(502, f"this demo proxy only serves http://{INTRANET_HOST}/\n",
-                       {"Via": "1.1 demo-proxy"})
+            self.reply(
+                502,
+                f"this demo proxy only serves http://{INTRANET_HOST}/\n",
+                {"Via": "1.1 demo-proxy"},
+            )
 
 
 class DemoSite(_Server):
