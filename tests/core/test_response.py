@@ -251,7 +251,8 @@ def test_context_manager(lines_server: RecordingServer) -> None:
 def test_head_read_is_empty(server: RecordingServer) -> None:
     def scenario(u: ModuleType) -> Any:
         with u.urlopen(u.Request(server.url("/h"), method="HEAD")) as r:
-            return r.read(), r.read(3), r.readline(), r.isclosed(), r.length, r.getheaders()[1:]
+            headers = [h for h in r.getheaders() if h[0] != "Date"]  # (a second may pass)
+            return r.read(), r.read(3), r.readline(), r.isclosed(), r.length, headers
 
     run = assert_same(scenario, server)
     assert run.outcome.value[0] == b""
