@@ -7,69 +7,25 @@ over pooled keep-alive connections and requests' TLS and proxy stack.
 
 from __future__ import annotations
 
+import urllib.request as _urllib_request
+from types import ModuleType as _ModuleType
 from typing import Any
-from urllib.request import (
-    ftpwrapper,
-    getproxies_environment,
-    parse_http_list,
-    parse_keqv_list,
-    proxy_bypass,
-)
 
 from . import error, request, response
-from ._transport import AbstractHTTPHandler, configure
+from ._transport import configure
 from .bridge import requests_response
 from .error import ContentTooShortError, HTTPError, URLError
 from .request import *  # noqa: F403
-from .request import (
-    MAXFTPCACHE,
-    ftperrors,
-    localhost,
-    noheaders,
-    proxy_bypass_environment,
-    quote,
-    request_host,
-    thishost,
-    unquote,
-    unquote_to_bytes,
-    unwrap,
-    urljoin,
-    urlparse,
-    urlsplit,
-    urlunparse,
-)
 from .request import __all__ as _request_all
-from .response import addclosehook, addinfourl
 from .swap import install, is_installed, patch_module, patched, uninstall
 
-# The names urllib.request has outside its __all__ (importable there, so here too).
-_EXTRA = [
-    MAXFTPCACHE,
-    AbstractHTTPHandler,
-    addclosehook,
-    addinfourl,
-    ftperrors,
-    ftpwrapper,
-    getproxies_environment,
-    localhost,
-    noheaders,
-    parse_http_list,
-    parse_keqv_list,
-    proxy_bypass,
-    proxy_bypass_environment,
-    quote,
-    request_host,
-    thishost,
-    unquote,
-    unquote_to_bytes,
-    unwrap,
-    urljoin,
-    urlparse,
-    urlsplit,
-    urlunparse,
-]
-if hasattr(request, "ftpcache"):  # URLopener's, removed with it in 3.14
-    ftpcache = request.ftpcache
+# urllib.request's public names outside its __all__ (AbstractHTTPHandler, quote,
+# parse_http_list...) are importable there, so here too, as the request module has them.
+globals().update(
+    (name, getattr(request, name))
+    for name, value in vars(_urllib_request).items()
+    if not name.startswith("_") and not isinstance(value, _ModuleType) and name not in globals()
+)
 
 __version__ = "0.1.0"
 
@@ -92,8 +48,9 @@ __all__ = [
 
 
 def __getattr__(name: str) -> Any:
-    """Any other name of ``urllib.request`` (private helpers: ``_parse_proxy``, ``_opener``...),
-    as :mod:`requests_urllib_compat.request` has it."""
+    """Any other name of ``urllib.request``, as :mod:`requests_urllib_compat.request` has it:
+    the public ones outside its ``__all__`` (``AbstractHTTPHandler``, ``quote``,
+    ``parse_http_list``...) and the private helpers (``_parse_proxy``, ``_opener``...)."""
     try:
         return getattr(request, name)
     except AttributeError:
